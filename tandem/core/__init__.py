@@ -1,0 +1,1 @@
+"""The pure OKR engine: plain data in, results out. No Django, no I/O, no clock."""

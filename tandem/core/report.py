@@ -1,0 +1,174 @@
+"""Which part of the organisation a report covers, and the report of SPEC section 4."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tandem.core import model as m
+from tandem.core.engine import Evaluation, Health
+
+# Fractions are reported to four decimals: enough to tell 49.45 % from 49.46 %, and the same
+# number whichever interface prints it.
+DECIMALS = 4
+
+
+class ScopeError(ValueError):
+    """A --cycle or --team that names nothing in the organisation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The cycles and objectives a report or lint run covers."""
+
+    cycles: tuple[str, ...]
+    objectives: tuple[str, ...]
+    team: str | None = None
+
+    @property
+    def objective_set(self) -> frozenset[str]:
+        return frozenset(self.objectives)
+
+
+def current_cycles(org: m.Organization, as_of: date) -> tuple[str, ...]:
+    """The cycles under way on ``as_of``; all cycles when none is."""
+    active = tuple(c.id for c in org.cycles.values() if c.start <= as_of <= c.end)
+    return active or tuple(org.cycles)
+
+
+def team_subtree(org: m.Organization, team_id: str) -> set[str]:
+    children: dict[str | None, list[str]] = {}
+    for team in org.teams.values():
+        children.setdefault(team.parent, []).append(team.id)
+    found, todo = set(), [team_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, ()))
+    return found
+
+
+def resolve_scope(
+    org: m.Organization, as_of: date, *, cycle: str | None = None, team: str | None = None
+) -> Scope:
+    """``cycle``: a cycle id, ``"all"``, or None for the cycles under way on ``as_of``.
+
+    ``team``: a team id; the scope is then the objectives owned by the team, its sub-teams and
+    their members, and the umbrella objectives those teams contribute to.
+    """
+    if cycle is None:
+        cycles = current_cycles(org, as_of)
+    elif cycle == "all":
+        cycles = tuple(org.cycles)
+    elif cycle in org.cycles:
+        cycles = (cycle,)
+    else:
+        known = ", ".join(org.cycles) or "none"
+        raise ScopeError(f"unknown cycle '{cycle}'; the cycles are: {known} (or 'all')")
+    in_cycles = set(cycles)
+    objectives = [o for o in org.objectives.values() if o.cycle in in_cycles]
+    if team is not None:
+        if team not in org.teams:
+            raise ScopeError(f"unknown team '{team}'; `tandem report FILE --format json` lists "
+                             "the owners, and the file's `teams:` section the team ids")
+        teams = team_subtree(org, team)
+        people = {p for t in teams for p in org.teams[t].members}
+        objectives = [
+            o for o in objectives
+            if o.owner in teams or o.owner in people
+            or (o.umbrella is not None and teams.intersection(o.umbrella.teams))
+        ]
+    return Scope(cycles, tuple(o.id for o in objectives), team)
+
+
+def _fraction(value: float | None) -> float | None:
+    return None if value is None else round(value, DECIMALS)
+
+
+def _name(value: Health | None) -> str | None:
+    return None if value is None else value.value
+
+
+def in_scope_dependencies(org: m.Organization, scope: Scope) -> list[m.Dependency]:
+    """Dependencies from the scope's objectives and key results, and, for a team report, the
+    requests made to the team or its sub-teams within the scope's cycles."""
+    objectives = scope.objective_set
+    providers = team_subtree(org, scope.team) if scope.team else set()
+    cycles = set(scope.cycles)
+    found = []
+    for dep in org.dependencies.values():
+        owner_objective = org.key_results[dep.from_id].objective if dep.from_id in \
+            org.key_results else dep.from_id
+        if owner_objective in objectives or (
+            dep.provider in providers and org.objectives[owner_objective].cycle in cycles
+        ):
+            found.append(dep)
+    return found
+
+
+def alignment_summary(
+    org: m.Organization, evaluation: Evaluation, scope: Scope
+) -> dict[str, Any]:
+    results = evaluation.objectives
+    below = evaluation.aligned_below
+    non_company = [oid for oid in scope.objectives if results[oid].level is not m.Level.COMPANY]
+    company_krs = [
+        kid
+        for oid in scope.objectives if results[oid].level is m.Level.COMPANY
+        for kid in org.objectives[oid].key_results
+    ]
+    aligned = sum(1 for oid in non_company if results[oid].alignment_valid)
+    covered = sum(1 for kid in company_krs if below.get(kid))
+    return {
+        "aligned_ratio": _fraction(aligned / len(non_company)) if non_company else None,
+        "company_kr_coverage": _fraction(covered / len(company_krs)) if company_krs else None,
+        "orphans": sorted(oid for oid in non_company if not results[oid].alignment_valid),
+    }
+
+
+def build_report(org: m.Organization, evaluation: Evaluation, scope: Scope) -> dict[str, Any]:
+    """The report of SPEC section 4, as plain JSON-ready data."""
+    objectives = [org.objectives[oid] for oid in scope.objectives]
+    cycle_rows = []
+    for cycle_id in scope.cycles:
+        cycle = org.cycles[cycle_id]
+        cycle_rows.append({
+            "id": cycle.id, "start": cycle.start.isoformat(), "end": cycle.end.isoformat(),
+            "elapsed": _fraction(evaluation.cycles[cycle_id].elapsed),
+        })
+    objective_rows = []
+    key_result_rows = []
+    for objective in objectives:
+        result = evaluation.objectives[objective.id]
+        objective_rows.append({
+            "id": objective.id, "title": objective.title, "cycle": objective.cycle,
+            "owner": objective.owner, "level": result.level.value, "kind": objective.kind.value,
+            "aligns_to": objective.aligns_to, "progress": _fraction(result.progress),
+            "expected_progress": _fraction(result.expected_progress),
+            "health": _name(result.health), "score": _fraction(result.score),
+            "met_expectation": result.met_expectation,
+        })
+        for kid in objective.key_results:
+            kr = evaluation.key_results[kid]
+            key_result_rows.append({
+                "id": kid, "objective": objective.id, "progress": _fraction(kr.progress),
+                "current": kr.current, "confidence": kr.confidence,
+                "own_health": kr.own_health.value, "health": kr.health.value,
+                "at_risk_from": list(kr.at_risk_from), "stale": kr.stale,
+                "score": _fraction(kr.score),
+            })
+    dependency_rows = [
+        {"id": dep.id, "from": dep.from_id, "provider": dep.provider, "state": dep.state.value,
+         "status": evaluation.dependencies[dep.id].status.value}
+        for dep in in_scope_dependencies(org, scope)
+    ]
+    return {
+        "as_of": evaluation.as_of.isoformat(),
+        "cycles": cycle_rows,
+        "objectives": objective_rows,
+        "key_results": key_result_rows,
+        "dependencies": dependency_rows,
+        "alignment": alignment_summary(org, evaluation, scope),
+    }

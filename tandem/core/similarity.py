@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 BLOCK_ROWS = 2048
@@ -24,7 +25,7 @@ def _vectorizer() -> TfidfVectorizer:
         sublinear_tf=True,
         strip_accents="unicode",
         token_pattern=r"(?u)\b[^\W_][\w-]*\b",
-        dtype=float,
+        dtype=np.float64,
     )
 
 

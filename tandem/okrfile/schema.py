@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -27,6 +28,17 @@ from pydantic import (
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 ID_RE = re.compile(ID_PATTERN)
 
+def _iso_date(value: Any) -> Any:
+    """Accept a quoted ISO date ("2026-10-01") as well as a YAML date."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return value  # reported by validation as "must be a date written YYYY-MM-DD"
+    return value
+
+
+Date = Annotated[date, BeforeValidator(_iso_date)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Ints stay ints (so a value of 800 is reported as 800, not 800.0); bools are not numbers.
@@ -75,8 +87,8 @@ class TeamEntry(Entry):
 
 class CycleEntry(Entry):
     id: Id
-    start: date
-    end: date
+    start: Date
+    end: Date
     parent: Id | None = None
 
     @model_validator(mode="after")
@@ -105,7 +117,7 @@ class KeepBelowEntry(Entry):
 class MilestoneEntry(Entry):
     title: Text
     weight: NonNegative = 1
-    done_on: date | None = None
+    done_on: Date | None = None
 
 
 class MilestonesEntry(Entry):
@@ -146,7 +158,7 @@ MetricEntry = Annotated[
 
 
 class CheckInEntry(Entry):
-    date: date
+    date: Date
     value: StrictBool | Number | None = None
     confidence: Confidence | None = None
     note: str | None = None
@@ -195,7 +207,7 @@ class DependencyEntry(Entry):
     from_id: Id = Field(alias="from")
     provider: Id
     need: Text
-    due: date | None = None
+    due: Date | None = None
     state: Literal["requested", "accepted", "declined", "delivered", "cancelled"] = "requested"
     provider_kr: Id | None = None
 

@@ -1,0 +1,148 @@
+"""The ``tandem`` command: a thin layer that parses options, calls the core and prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tandem.cli import render
+from tandem.core.engine import evaluate
+from tandem.core.quality import count_by_severity, lint
+from tandem.core.report import ScopeError, build_report, resolve_scope
+from tandem.okrfile import LoadedFile, OkrFileError, load_path
+
+app = typer.Typer(
+    name="tandem",
+    help="Tandem: OKRs for organisations whose teams depend on each other.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+class LintFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _today() -> date:
+    return date.today()  # noqa: DTZ011 - the as-of date is a calendar day in local time
+
+
+def _parse_date(value: str | None) -> date:
+    if value is None:
+        return _today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
+
+
+FileArg = Annotated[Path, typer.Argument(help="An OKR file (YAML, see docs/okr-file.md).",
+                                         show_default=False)]
+AsOf = Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                          help="Compute as of this date (default: today).")]
+
+
+def _err() -> Console:
+    return Console(stderr=True)
+
+
+def _load(path: Path) -> LoadedFile:
+    try:
+        return load_path(path)
+    except OkrFileError as exc:
+        console = _err()
+        for problem in exc.problems:
+            console.print(str(problem), markup=False, highlight=False)
+        count = len(exc.problems)
+        console.print(f"{count} problem{'s' if count != 1 else ''} in {path}; nothing was "
+                      "loaded.", style="bold red", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def report(
+    file: FileArg,
+    as_of: AsOf = None,
+    cycle: Annotated[str | None, typer.Option(
+        help="A cycle id, or 'all' (default: the cycles under way on the as-of date).")] = None,
+    team: Annotated[str | None, typer.Option(
+        help="Only this team, its sub-teams and their members.")] = None,
+    format: Annotated[ReportFormat, typer.Option(  # noqa: A002 - the option's public name
+        "--format", "-f", help="table for a terminal, json (SPEC section 4), markdown for a wiki."
+    )] = ReportFormat.TABLE,
+) -> None:
+    """Progress, health, grades, dependencies at risk and alignment of an OKR file."""
+    day = _parse_date(as_of)
+    loaded = _load(file)
+    org = loaded.organization
+    try:
+        scope = resolve_scope(org, day, cycle=cycle, team=team)
+    except ScopeError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    data = build_report(org, evaluate(org, day), scope)
+    if format is ReportFormat.JSON:
+        _json(data)
+    elif format is ReportFormat.MARKDOWN:
+        sys.stdout.write(render.report_markdown(org, data))
+    else:
+        render.report_table(org, data, Console())
+
+
+@app.command(name="lint")
+def lint_command(
+    file: FileArg,
+    as_of: AsOf = None,
+    format: Annotated[LintFormat, typer.Option(  # noqa: A002 - the option's public name
+        "--format", "-f", help="text (FILE:LINE: severity rule ID: message) or json.")
+    ] = LintFormat.TEXT,
+) -> None:
+    """Check OKRs against the quality rules; exits 1 when there is an error."""
+    day = _parse_date(as_of)
+    loaded = _load(file)
+    org = loaded.organization
+    findings = lint(org, evaluate(org, day))
+    if format is LintFormat.JSON:
+        _json({"findings": [f.as_json() for f in findings], **count_by_severity(findings)})
+    else:
+        Console(highlight=False).print(render.lint_text(findings, str(file), loaded.lines))
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    people: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many people.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
+    seed: Annotated[int, typer.Option(help="Same seed, same file.")] = 1,
+    as_of: AsOf = None,
+) -> None:
+    """Write a synthetic organisation (for demos, tests and benchmarks)."""
+    from tandem import generator
+
+    day = _parse_date(as_of) if as_of else generator.DEFAULT_AS_OF
+    generator.write_organization(people=people, seed=seed, path=output, as_of=day)
+    Console(stderr=True).print(f"Wrote {people} people to {output} (seed {seed}, as of {day}).")
+
+
+def main() -> None:
+    app()
+

@@ -1,0 +1,206 @@
+"""Turn report data (SPEC section 4) and findings into what a person reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from tandem.core import model as m
+from tandem.core.quality import Finding, count_by_severity
+
+HEALTH_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "bold red",
+                "ok": "green", "done": "dim", "cancelled": "dim"}
+HEALTH_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
+                "ok": "ok", "done": "done", "cancelled": "cancelled"}
+BAR_WIDTH = 10
+
+
+def bar(fraction: float | None, width: int = BAR_WIDTH) -> str:
+    if fraction is None:
+        return "—"
+    filled = round(fraction * width)
+    return "█" * filled + "░" * (width - filled) + f" {fraction:4.0%}"
+
+
+def percent(fraction: float | None) -> str:
+    return "—" if fraction is None else f"{fraction:.0%}"
+
+
+def words(health: str | None) -> str:
+    return "—" if health is None else HEALTH_WORDS.get(health, health)
+
+
+def _current(row: dict[str, Any], metric: m.Metric) -> str:
+    value = row["current"]
+    if isinstance(metric, m.MilestonesMetric):
+        return f"{value}/{len(metric.milestones)} milestones"
+    if isinstance(metric, m.BooleanMetric):
+        return "done" if value else "not yet"
+    if value is None:
+        return "no check-in" if isinstance(metric, m.ThresholdMetric) else "roll-up"
+    unit = m.metric_unit(metric)
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(metric, m.NumericMetric):
+        text += f" → {metric.target:g}"
+    elif isinstance(metric, m.ThresholdMetric):
+        text += f" ({'≥' if metric.above else '≤'} {metric.threshold:g})"
+    return f"{text} {unit}" if unit else text
+
+
+def _owner(org: m.Organization, owner: str) -> str:
+    found = org.teams.get(owner) or org.people.get(owner)
+    return f"{found.name} ({owner})" if found else owner
+
+
+def _grouped(report: dict[str, Any]) -> Iterable[tuple[dict[str, Any], list[tuple[str, list[
+        dict[str, Any]]]]]]:
+    """Cycles with their objectives grouped by owner, in report order."""
+    for cycle in report["cycles"]:
+        owners: dict[str, list[dict[str, Any]]] = {}
+        for objective in report["objectives"]:
+            if objective["cycle"] == cycle["id"]:
+                owners.setdefault(objective["owner"], []).append(objective)
+        yield cycle, list(owners.items())
+
+
+def _krs_by_objective(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for kr in report["key_results"]:
+        found.setdefault(kr["objective"], []).append(kr)
+    return found
+
+
+def _health_text(health: str | None) -> Text:
+    return Text(words(health), style=HEALTH_STYLE.get(health or "", ""))
+
+
+def report_table(org: m.Organization, report: dict[str, Any], console: Console) -> None:
+    krs = _krs_by_objective(report)
+    console.print(Text(f"{org.name} — OKR report as of {report['as_of']}", style="bold"))
+    if not report["objectives"]:
+        console.print("No objectives in this selection. Try --cycle all, or another --team.")
+    for cycle, owners in _grouped(report):
+        table = Table(
+            title=f"{cycle['id']}  {cycle['start']} → {cycle['end']}  "
+                  f"({percent(cycle['elapsed'])} elapsed)",
+            title_justify="left", expand=False, show_lines=False,
+        )
+        table.add_column("Objective / key result", overflow="fold", max_width=60)
+        table.add_column("Progress", no_wrap=True)
+        table.add_column("Expected", justify="right")
+        table.add_column("Health", no_wrap=True)
+        table.add_column("Detail", overflow="fold", max_width=40)
+        for owner, objectives in owners:
+            table.add_row(Text(_owner(org, owner), style="bold cyan"), "", "", "", "")
+            for objective in objectives:
+                detail = [objective["kind"], objective["level"]]
+                if objective["score"] is not None:
+                    met = "met" if objective["met_expectation"] else "not met"
+                    detail.append(f"score {objective['score']:.1f} ({met})")
+                table.add_row(
+                    Text(f"{objective['id']}  {objective['title']}", style="bold"),
+                    bar(objective["progress"]), percent(objective["expected_progress"]),
+                    _health_text(objective["health"]), ", ".join(detail),
+                )
+                for kr in krs.get(objective["id"], []):
+                    key_result = org.key_results[kr["id"]]
+                    detail = [_current(kr, key_result.metric)]
+                    if kr["confidence"] is not None:
+                        detail.append(f"confidence {kr['confidence']}")
+                    if kr["stale"]:
+                        detail.append("stale")
+                    if kr["at_risk_from"]:
+                        detail.append("at risk from " + ", ".join(kr["at_risk_from"]))
+                    if kr["score"] is not None:
+                        detail.append(f"score {kr['score']:.1f}")
+                    table.add_row(f"  {kr['id']}  {key_result.title}", bar(kr["progress"]), "",
+                                  _health_text(kr["health"]), "; ".join(detail))
+        console.print(table)
+    risky = [d for d in report["dependencies"] if d["status"] in ("at_risk", "off_track")]
+    if risky:
+        table = Table(title="Dependencies at risk", title_justify="left")
+        for column in ("Dependency", "From", "Provider", "State", "Status", "Need"):
+            table.add_column(column, overflow="fold")
+        for dep in risky:
+            table.add_row(dep["id"], dep["from"], _owner(org, dep["provider"]), dep["state"],
+                          _health_text(dep["status"]), org.dependencies[dep["id"]].need)
+        console.print(table)
+    console.print(_alignment_line(report["alignment"]))
+
+
+def _alignment_line(alignment: dict[str, Any]) -> Text:
+    orphans = alignment["orphans"]
+    text = Text("Alignment: ", style="bold")
+    text.append(f"{percent(alignment['aligned_ratio'])} of team and individual objectives "
+                f"aligned; {percent(alignment['company_kr_coverage'])} of company key results "
+                "have objectives aligned to them")
+    if orphans:
+        text.append(f"; not aligned: {', '.join(orphans)}")
+    return text
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
+    krs = _krs_by_objective(report)
+    out = [f"# {_md_escape(org.name)} — OKR report as of {report['as_of']}", ""]
+    if not report["objectives"]:
+        out += ["No objectives in this selection.", ""]
+    for cycle, owners in _grouped(report):
+        out += [f"## {cycle['id']} ({cycle['start']} → {cycle['end']}, "
+                f"{percent(cycle['elapsed'])} elapsed)", ""]
+        for owner, objectives in owners:
+            out += [f"### {_md_escape(_owner(org, owner))}", ""]
+            out += ["| | Objective / key result | Progress | Expected | Health | Detail |",
+                    "|---|---|---|---|---|---|"]
+            for objective in objectives:
+                score = "" if objective["score"] is None else f"score {objective['score']:.1f}"
+                out.append(f"| **{objective['id']}** | **{_md_escape(objective['title'])}** | "
+                           f"{percent(objective['progress'])} | "
+                           f"{percent(objective['expected_progress'])} | "
+                           f"{words(objective['health'])} | {objective['kind']} {score} |")
+                for kr in krs.get(objective["id"], []):
+                    key_result = org.key_results[kr["id"]]
+                    detail = _current(kr, key_result.metric)
+                    if kr["at_risk_from"]:
+                        detail += "; at risk from " + ", ".join(kr["at_risk_from"])
+                    if kr["stale"]:
+                        detail += "; stale"
+                    out.append(f"| {kr['id']} | {_md_escape(key_result.title)} | "
+                               f"{percent(kr['progress'])} | | {words(kr['health'])} | "
+                               f"{_md_escape(detail)} |")
+            out.append("")
+    risky = [d for d in report["dependencies"] if d["status"] in ("at_risk", "off_track")]
+    if risky:
+        out += ["## Dependencies at risk", "", "| Dependency | From | Provider | State | Status "
+                "| Need |", "|---|---|---|---|---|---|"]
+        for dep in risky:
+            out.append(f"| {dep['id']} | {dep['from']} | {_md_escape(_owner(org, dep['provider']))}"
+                       f" | {dep['state']} | {words(dep['status'])} | "
+                       f"{_md_escape(org.dependencies[dep['id']].need)} |")
+        out.append("")
+    out += [_alignment_line(report["alignment"]).plain, ""]
+    return "\n".join(out)
+
+
+def lint_text(findings: list[Finding], filename: str, lines: dict[str, int]) -> Group:
+    rows: list[Text] = []
+    for finding in findings:
+        line = lines.get(finding.target)
+        where = f"{filename}:{line}" if line else filename
+        style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[finding.severity]
+        row = Text(f"{where}: ")
+        row.append(finding.severity.value, style=style)
+        row.append(f" {finding.rule} {finding.target}: {finding.message}")
+        rows.append(row)
+    counts = count_by_severity(findings)
+    summary = ", ".join(f"{n} {name if n != 1 else name[:-1]}" for name, n in counts.items())
+    rows.append(Text(summary if findings else "No findings: these OKRs look healthy.",
+                     style="bold"))
+    return Group(*rows)

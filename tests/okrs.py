@@ -49,6 +49,7 @@ def org(objectives: str, dependencies: str = "", settings: str = "") -> m.Organi
     return load_text(org_text(objectives, dependencies, settings)).organization
 
 
-def run(objectives: str, dependencies: str = "", *, as_of: date = MID_Q4,
-        settings: str = "") -> Evaluation:
+def run(
+    objectives: str, dependencies: str = "", *, as_of: date = MID_Q4, settings: str = ""
+) -> Evaluation:
     return evaluate(org(objectives, dependencies, settings), as_of)

@@ -51,10 +51,13 @@ def _parse_date(value: str | None) -> date:
         raise typer.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
 
 
-FileArg = Annotated[Path, typer.Argument(help="An OKR file (YAML, see docs/okr-file.md).",
-                                         show_default=False)]
-AsOf = Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
-                                          help="Compute as of this date (default: today).")]
+FileArg = Annotated[
+    Path, typer.Argument(help="An OKR file (YAML, see docs/okr-file.md).", show_default=False)
+]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute as of this date (default: today)."),
+]
 
 
 def _err() -> Console:
@@ -69,8 +72,11 @@ def _load(path: Path) -> LoadedFile:
         for problem in exc.problems:
             console.print(str(problem), markup=False, highlight=False)
         count = len(exc.problems)
-        console.print(f"{count} problem{'s' if count != 1 else ''} in {path}; nothing was "
-                      "loaded.", style="bold red", markup=False)
+        console.print(
+            f"{count} problem{'s' if count != 1 else ''} in {path}; nothing was loaded.",
+            style="bold red",
+            markup=False,
+        )
         raise typer.Exit(2) from None
 
 
@@ -82,13 +88,23 @@ def _json(data: object) -> None:
 def report(
     file: FileArg,
     as_of: AsOf = None,
-    cycle: Annotated[str | None, typer.Option(
-        help="A cycle id, or 'all' (default: the cycles under way on the as-of date).")] = None,
-    team: Annotated[str | None, typer.Option(
-        help="Only this team, its sub-teams and their members.")] = None,
-    format: Annotated[ReportFormat, typer.Option(  # noqa: A002 - the option's public name
-        "--format", "-f", help="table for a terminal, json (SPEC section 4), markdown for a wiki."
-    )] = ReportFormat.TABLE,
+    cycle: Annotated[
+        str | None,
+        typer.Option(
+            help="A cycle id, or 'all' (default: the cycles under way on the as-of date)."
+        ),
+    ] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Only this team, its sub-teams and their members.")
+    ] = None,
+    format: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for a terminal, json (SPEC section 4), markdown for a wiki.",
+        ),
+    ] = ReportFormat.TABLE,
 ) -> None:
     """Progress, health, grades, dependencies at risk and alignment of an OKR file."""
     day = _parse_date(as_of)
@@ -111,8 +127,9 @@ def report(
 def lint_command(
     file: FileArg,
     as_of: AsOf = None,
-    format: Annotated[LintFormat, typer.Option(  # noqa: A002 - the option's public name
-        "--format", "-f", help="text (FILE:LINE: severity rule ID: message) or json.")
+    format: Annotated[
+        LintFormat,
+        typer.Option("--format", "-f", help="text (FILE:LINE: severity rule ID: message) or json."),
     ] = LintFormat.TEXT,
 ) -> None:
     """Check OKRs against the quality rules; exits 1 when there is an error."""
@@ -145,4 +162,3 @@ def generate(
 
 def main() -> None:
     app()
-

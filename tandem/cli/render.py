@@ -12,10 +12,22 @@ from rich.text import Text
 from tandem.core import model as m
 from tandem.core.quality import Finding, count_by_severity
 
-HEALTH_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "bold red",
-                "ok": "green", "done": "dim", "cancelled": "dim"}
-HEALTH_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
-                "ok": "ok", "done": "done", "cancelled": "cancelled"}
+HEALTH_STYLE = {
+    "on_track": "green",
+    "at_risk": "yellow",
+    "off_track": "bold red",
+    "ok": "green",
+    "done": "dim",
+    "cancelled": "dim",
+}
+HEALTH_WORDS = {
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "ok": "ok",
+    "done": "done",
+    "cancelled": "cancelled",
+}
 BAR_WIDTH = 10
 
 
@@ -56,8 +68,9 @@ def _owner(org: m.Organization, owner: str) -> str:
     return f"{found.name} ({owner})" if found else owner
 
 
-def _grouped(report: dict[str, Any]) -> Iterable[tuple[dict[str, Any], list[tuple[str, list[
-        dict[str, Any]]]]]]:
+def _grouped(
+    report: dict[str, Any],
+) -> Iterable[tuple[dict[str, Any], list[tuple[str, list[dict[str, Any]]]]]]:
     """Cycles with their objectives grouped by owner, in report order."""
     for cycle in report["cycles"]:
         owners: dict[str, list[dict[str, Any]]] = {}
@@ -84,28 +97,31 @@ def report_table(org: m.Organization, report: dict[str, Any], console: Console) 
     if not report["objectives"]:
         console.print("No objectives in this selection. Try --cycle all, or another --team.")
     for cycle, owners in _grouped(report):
+        if not owners:
+            continue
         table = Table(
             title=f"{cycle['id']}  {cycle['start']} → {cycle['end']}  "
-                  f"({percent(cycle['elapsed'])} elapsed)",
-            title_justify="left", expand=False, show_lines=False,
+            f"({percent(cycle['elapsed'])} elapsed)",
+            title_justify="left",
+            title_style="bold",
         )
-        table.add_column("Objective / key result", overflow="fold", max_width=60)
+        table.add_column("Objective / key result", ratio=1, overflow="fold")
         table.add_column("Progress", no_wrap=True)
-        table.add_column("Expected", justify="right")
         table.add_column("Health", no_wrap=True)
-        table.add_column("Detail", overflow="fold", max_width=40)
         for owner, objectives in owners:
-            table.add_row(Text(_owner(org, owner), style="bold cyan"), "", "", "", "")
+            table.add_row(Text(_owner(org, owner), style="bold cyan"), "", "")
             for objective in objectives:
-                detail = [objective["kind"], objective["level"]]
+                detail = [
+                    f"expected {percent(objective['expected_progress'])}",
+                    objective["kind"],
+                    objective["level"],
+                ]
                 if objective["score"] is not None:
                     met = "met" if objective["met_expectation"] else "not met"
                     detail.append(f"score {objective['score']:.1f} ({met})")
-                table.add_row(
-                    Text(f"{objective['id']}  {objective['title']}", style="bold"),
-                    bar(objective["progress"]), percent(objective["expected_progress"]),
-                    _health_text(objective["health"]), ", ".join(detail),
-                )
+                title = Text(f"{objective['id']}  {objective['title']}", style="bold")
+                title.append("\n" + " · ".join(detail), style="dim")
+                table.add_row(title, bar(objective["progress"]), _health_text(objective["health"]))
                 for kr in krs.get(objective["id"], []):
                     key_result = org.key_results[kr["id"]]
                     detail = [_current(kr, key_result.metric)]
@@ -113,33 +129,46 @@ def report_table(org: m.Organization, report: dict[str, Any], console: Console) 
                         detail.append(f"confidence {kr['confidence']}")
                     if kr["stale"]:
                         detail.append("stale")
-                    if kr["at_risk_from"]:
-                        detail.append("at risk from " + ", ".join(kr["at_risk_from"]))
                     if kr["score"] is not None:
                         detail.append(f"score {kr['score']:.1f}")
-                    table.add_row(f"  {kr['id']}  {key_result.title}", bar(kr["progress"]), "",
-                                  _health_text(kr["health"]), "; ".join(detail))
+                    title = Text(f"  {kr['id']}  {key_result.title}")
+                    title.append("\n    " + " · ".join(detail), style="dim")
+                    if kr["at_risk_from"]:
+                        title.append(
+                            "\n    at risk from " + ", ".join(kr["at_risk_from"]),
+                            style=HEALTH_STYLE[kr["health"]],
+                        )
+                    table.add_row(title, bar(kr["progress"]), _health_text(kr["health"]))
         console.print(table)
     risky = [d for d in report["dependencies"] if d["status"] in ("at_risk", "off_track")]
     if risky:
-        table = Table(title="Dependencies at risk", title_justify="left")
-        for column in ("Dependency", "From", "Provider", "State", "Status", "Need"):
-            table.add_column(column, overflow="fold")
+        table = Table(title="Dependencies at risk", title_justify="left", title_style="bold")
+        table.add_column("Dependency", no_wrap=True)
+        table.add_column("Need", ratio=1, overflow="fold")
+        table.add_column("Status", no_wrap=True)
         for dep in risky:
-            table.add_row(dep["id"], dep["from"], _owner(org, dep["provider"]), dep["state"],
-                          _health_text(dep["status"]), org.dependencies[dep["id"]].need)
+            need = Text(org.dependencies[dep["id"]].need)
+            asks = f"\n{dep['from']} asks {_owner(org, dep['provider'])} · {dep['state']}"
+            need.append(asks, style="dim")
+            table.add_row(dep["id"], need, _health_text(dep["status"]))
         console.print(table)
     console.print(_alignment_line(report["alignment"]))
 
 
 def _alignment_line(alignment: dict[str, Any]) -> Text:
-    orphans = alignment["orphans"]
+    aligned, coverage = alignment["aligned_ratio"], alignment["company_kr_coverage"]
+    parts = [
+        "no team or individual objectives"
+        if aligned is None
+        else f"{percent(aligned)} of team and individual objectives aligned",
+        "no company key results in this selection"
+        if coverage is None
+        else f"{percent(coverage)} of company key results have objectives aligned to them",
+    ]
+    if alignment["orphans"]:
+        parts.append(f"not aligned: {', '.join(alignment['orphans'])}")
     text = Text("Alignment: ", style="bold")
-    text.append(f"{percent(alignment['aligned_ratio'])} of team and individual objectives "
-                f"aligned; {percent(alignment['company_kr_coverage'])} of company key results "
-                "have objectives aligned to them")
-    if orphans:
-        text.append(f"; not aligned: {', '.join(orphans)}")
+    text.append("; ".join(parts))
     return text
 
 
@@ -153,18 +182,25 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
     if not report["objectives"]:
         out += ["No objectives in this selection.", ""]
     for cycle, owners in _grouped(report):
-        out += [f"## {cycle['id']} ({cycle['start']} → {cycle['end']}, "
-                f"{percent(cycle['elapsed'])} elapsed)", ""]
+        out += [
+            f"## {cycle['id']} ({cycle['start']} → {cycle['end']}, "
+            f"{percent(cycle['elapsed'])} elapsed)",
+            "",
+        ]
         for owner, objectives in owners:
             out += [f"### {_md_escape(_owner(org, owner))}", ""]
-            out += ["| | Objective / key result | Progress | Expected | Health | Detail |",
-                    "|---|---|---|---|---|---|"]
+            out += [
+                "| | Objective / key result | Progress | Expected | Health | Detail |",
+                "|---|---|---|---|---|---|",
+            ]
             for objective in objectives:
                 score = "" if objective["score"] is None else f"score {objective['score']:.1f}"
-                out.append(f"| **{objective['id']}** | **{_md_escape(objective['title'])}** | "
-                           f"{percent(objective['progress'])} | "
-                           f"{percent(objective['expected_progress'])} | "
-                           f"{words(objective['health'])} | {objective['kind']} {score} |")
+                out.append(
+                    f"| **{objective['id']}** | **{_md_escape(objective['title'])}** | "
+                    f"{percent(objective['progress'])} | "
+                    f"{percent(objective['expected_progress'])} | "
+                    f"{words(objective['health'])} | {objective['kind']} {score} |"
+                )
                 for kr in krs.get(objective["id"], []):
                     key_result = org.key_results[kr["id"]]
                     detail = _current(kr, key_result.metric)
@@ -172,18 +208,26 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
                         detail += "; at risk from " + ", ".join(kr["at_risk_from"])
                     if kr["stale"]:
                         detail += "; stale"
-                    out.append(f"| {kr['id']} | {_md_escape(key_result.title)} | "
-                               f"{percent(kr['progress'])} | | {words(kr['health'])} | "
-                               f"{_md_escape(detail)} |")
+                    out.append(
+                        f"| {kr['id']} | {_md_escape(key_result.title)} | "
+                        f"{percent(kr['progress'])} | | {words(kr['health'])} | "
+                        f"{_md_escape(detail)} |"
+                    )
             out.append("")
     risky = [d for d in report["dependencies"] if d["status"] in ("at_risk", "off_track")]
     if risky:
-        out += ["## Dependencies at risk", "", "| Dependency | From | Provider | State | Status "
-                "| Need |", "|---|---|---|---|---|---|"]
+        out += [
+            "## Dependencies at risk",
+            "",
+            "| Dependency | From | Provider | State | Status | Need |",
+            "|---|---|---|---|---|---|",
+        ]
         for dep in risky:
-            out.append(f"| {dep['id']} | {dep['from']} | {_md_escape(_owner(org, dep['provider']))}"
-                       f" | {dep['state']} | {words(dep['status'])} | "
-                       f"{_md_escape(org.dependencies[dep['id']].need)} |")
+            out.append(
+                f"| {dep['id']} | {dep['from']} | {_md_escape(_owner(org, dep['provider']))}"
+                f" | {dep['state']} | {words(dep['status'])} | "
+                f"{_md_escape(org.dependencies[dep['id']].need)} |"
+            )
         out.append("")
     out += [_alignment_line(report["alignment"]).plain, ""]
     return "\n".join(out)
@@ -201,6 +245,7 @@ def lint_text(findings: list[Finding], filename: str, lines: dict[str, int]) -> 
         rows.append(row)
     counts = count_by_severity(findings)
     summary = ", ".join(f"{n} {name if n != 1 else name[:-1]}" for name, n in counts.items())
-    rows.append(Text(summary if findings else "No findings: these OKRs look healthy.",
-                     style="bold"))
+    rows.append(
+        Text(summary if findings else "No findings: these OKRs look healthy.", style="bold")
+    )
     return Group(*rows)

@@ -253,16 +253,23 @@ class _Evaluator:
             cycle = self.cycle_of(kr.objective)
             progress = reading.progress or 0.0
             lowered_by = tuple(
-                dep_id for dep_id in self.deps_affecting(kr)
+                dep_id
+                for dep_id in self.deps_affecting(kr)
                 if (h := statuses[dep_id].health) is not None and h.rank > own[kr.id].rank
             )
             score = None
             if cycle.ended:
                 score = kr.score_override.score if kr.score_override else round_score(progress)
             key_results[kr.id] = KeyResultResult(
-                id=kr.id, objective=kr.objective, progress=progress, current=reading.current,
-                confidence=reading.confidence, own_health=own[kr.id], health=effective[kr.id],
-                at_risk_from=lowered_by, last_update=reading.last_update,
+                id=kr.id,
+                objective=kr.objective,
+                progress=progress,
+                current=reading.current,
+                confidence=reading.confidence,
+                own_health=own[kr.id],
+                health=effective[kr.id],
+                at_risk_from=lowered_by,
+                last_update=reading.last_update,
                 stale=(self.as_of - reading.last_update).days > self.settings.stale_after_days,
                 score=score,
             )
@@ -276,16 +283,18 @@ class _Evaluator:
                 aligned_below[objective.aligns_to].append(objective.id)
             score = met = None
             if cycle.ended:
-                score = self.weighted_mean(
-                    objective, lambda kid: key_results[kid].score or 0.0
-                )
+                score = self.weighted_mean(objective, lambda kid: key_results[kid].score or 0.0)
                 if score is not None:
                     bar = 1.0 if objective.kind is m.Kind.COMMITTED else 0.7
                     met = score >= bar - EPSILON
             objectives[objective.id] = ObjectiveResult(
-                id=objective.id, level=level_of(objective, self.org, self.root_id),
-                progress=objective_progress[objective.id], expected_progress=cycle.elapsed,
-                health=objective_health[objective.id], score=score, met_expectation=met,
+                id=objective.id,
+                level=level_of(objective, self.org, self.root_id),
+                progress=objective_progress[objective.id],
+                expected_progress=cycle.elapsed,
+                health=objective_health[objective.id],
+                score=score,
+                met_expectation=met,
                 alignment_valid=valid,
             )
         dependencies = {
@@ -293,9 +302,13 @@ class _Evaluator:
             for dep_id, status in statuses.items()
         }
         return Evaluation(
-            as_of=self.as_of, cycles=self.cycles, objectives=objectives,
-            key_results=key_results, dependencies=dependencies,
-            alignment_loops=alignment_loops, dependency_loops=dependency_loops,
+            as_of=self.as_of,
+            cycles=self.cycles,
+            objectives=objectives,
+            key_results=key_results,
+            dependencies=dependencies,
+            alignment_loops=alignment_loops,
+            dependency_loops=dependency_loops,
             aligned_below=dict(aligned_below),
         )
 
@@ -373,8 +386,11 @@ class _Evaluator:
         def needs(node: tuple[str, str]) -> list[tuple[str, str]]:
             kind, id_ = node
             if kind == "o":
-                return [("k", kid) for kid in org.objectives[id_].key_results
-                        if self.readings[kid].progress is None]
+                return [
+                    ("k", kid)
+                    for kid in org.objectives[id_].key_results
+                    if self.readings[kid].progress is None
+                ]
             return [("o", oid) for oid in self.aligned.get(id_, ())]
 
         nodes = [("k", kid) for kid in rollups] + [("o", oid) for oid in org.objectives]
@@ -384,8 +400,11 @@ class _Evaluator:
             # Inside a loop, roll-ups are computed first, without the loop's own objectives.
             for kind, id_ in sorted(component, key=lambda node: node[0] != "k"):
                 if kind == "k":
-                    children = [result[oid] for oid in self.aligned.get(id_, ())
-                                if ("o", oid) not in members and result.get(oid) is not None]
+                    children = [
+                        result[oid]
+                        for oid in self.aligned.get(id_, ())
+                        if ("o", oid) not in members and result.get(oid) is not None
+                    ]
                     values = [v for v in children if v is not None]
                     self.readings[id_].progress = sum(values) / len(values) if values else 0.0
                 else:
@@ -429,8 +448,9 @@ class _Evaluator:
 
     def health(
         self, objective_progress: dict[str, float | None], looped: set[str]
-    ) -> tuple[dict[str, Health], dict[str, Health], dict[str, Health | None],
-               dict[str, DependencyStatus]]:
+    ) -> tuple[
+        dict[str, Health], dict[str, Health], dict[str, Health | None], dict[str, DependencyStatus]
+    ]:
         org = self.org
         own: dict[str, Health] = {}
         effective: dict[str, Health] = {}
@@ -446,16 +466,22 @@ class _Evaluator:
                     return [("k", provider_kr)]
                 return []
             if kind == "o":
-                return [("k", kid) for kid in org.objectives[id_].key_results
-                        if org.key_results[kid].weight > 0]
+                return [
+                    ("k", kid)
+                    for kid in org.objectives[id_].key_results
+                    if org.key_results[kid].weight > 0
+                ]
             kr = org.key_results[id_]
             edges = [("d", dep_id) for dep_id in self.deps_affecting(kr)]
             if isinstance(kr.metric, m.RollupMetric):
                 edges += [("o", oid) for oid in self.aligned.get(id_, ())]
             return edges
 
-        nodes = ([("k", kid) for kid in org.key_results] + [("o", oid) for oid in org.objectives]
-                 + [("d", did) for did in org.dependencies])
+        nodes = (
+            [("k", kid) for kid in org.key_results]
+            + [("o", oid) for oid in org.objectives]
+            + [("d", did) for did in org.dependencies]
+        )
         rank = {"d": 0, "k": 1, "o": 2}
         for component in strongly_connected(nodes, needs):
             members = set(component)
@@ -474,16 +500,21 @@ class _Evaluator:
                     statuses[id_] = status
                 elif kind == "k":
                     kr = org.key_results[id_]
-                    children = [objective_health.get(oid) for oid in self.aligned.get(id_, ())
-                                if ("o", oid) not in members]
+                    children = [
+                        objective_health.get(oid)
+                        for oid in self.aligned.get(id_, ())
+                        if ("o", oid) not in members
+                    ]
                     own[id_] = self.own_health(kr, children)
-                    from_deps = [statuses[d].health for d in self.deps_affecting(kr)
-                                 if d in statuses]
+                    from_deps = [
+                        statuses[d].health for d in self.deps_affecting(kr) if d in statuses
+                    ]
                     effective[id_] = worst([own[id_], *from_deps]) or own[id_]
                 else:
                     objective = org.objectives[id_]
                     objective_health[id_] = worst(
-                        effective.get(kid) for kid in objective.key_results
+                        effective.get(kid)
+                        for kid in objective.key_results
                         if org.key_results[kid].weight > 0
                     )
         return own, effective, objective_health, statuses

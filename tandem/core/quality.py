@@ -32,8 +32,13 @@ class Finding:
     related: str | None = None
 
     def as_json(self) -> dict[str, str | None]:
-        return {"rule": self.rule, "severity": self.severity.value, "target": self.target,
-                "related": self.related, "message": self.message}
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "target": self.target,
+            "related": self.related,
+            "message": self.message,
+        }
 
 
 Rule = Callable[[m.Organization, Evaluation], Iterator[Finding]]
@@ -44,6 +49,7 @@ def rule(name: str, severity: Severity) -> Callable[[Rule], Rule]:
     def register(check: Rule) -> Rule:
         RULES[name] = (severity, check)
         return check
+
     return register
 
 
@@ -62,14 +68,18 @@ def lint(org: m.Organization, evaluation: Evaluation) -> list[Finding]:
     position.update((dep_id, len(position) + i) for i, dep_id in enumerate(org.dependencies))
     rule_order = {name: i for i, name in enumerate(RULES)}
     findings = [f for _, check in RULES.values() for f in check(org, evaluation)]
-    return sorted(findings, key=lambda f: (position.get(f.target, 0), rule_order[f.rule],
-                                           f.related or ""))
+    return sorted(
+        findings, key=lambda f: (position.get(f.target, 0), rule_order[f.rule], f.related or "")
+    )
 
 
 def count_by_severity(findings: list[Finding]) -> dict[str, int]:
     counts = Counter(f.severity for f in findings)
-    return {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING],
-            "infos": counts[Severity.INFO]}
+    return {
+        "errors": counts[Severity.ERROR],
+        "warnings": counts[Severity.WARNING],
+        "infos": counts[Severity.INFO],
+    }
 
 
 def _owner_name(org: m.Organization, owner: str) -> str:
@@ -84,9 +94,12 @@ def _owner_name(org: m.Organization, owner: str) -> str:
 def _objective_without_key_results(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
     for objective in org.objectives.values():
         if not objective.key_results:
-            yield _finding("objective-without-key-results", objective.id,
-                           f"'{objective.title}' has no key results: add two to five measurable "
-                           "outcomes that will show it has been achieved")
+            yield _finding(
+                "objective-without-key-results",
+                objective.id,
+                f"'{objective.title}' has no key results: add two to five measurable "
+                "outcomes that will show it has been achieved",
+            )
 
 
 @rule("kr-not-measurable", Severity.ERROR)
@@ -94,10 +107,13 @@ def _kr_not_measurable(org: m.Organization, ev: Evaluation) -> Iterator[Finding]
     for kr in org.key_results.values():
         metric = kr.metric
         if isinstance(metric, m.NumericMetric) and metric.start == metric.target:
-            yield _finding("kr-not-measurable", kr.id,
-                           f"the metric starts and ends at {metric.start}, so progress cannot be "
-                           "measured: set the target you want to reach, or use keep_above / "
-                           "keep_below to hold a level")
+            yield _finding(
+                "kr-not-measurable",
+                kr.id,
+                f"the metric starts and ends at {metric.start}, so progress cannot be "
+                "measured: set the target you want to reach, or use keep_above / "
+                "keep_below to hold a level",
+            )
 
 
 @rule("alignment-broken", Severity.ERROR)
@@ -111,18 +127,26 @@ def _alignment_broken(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
         elif target in org.key_results:
             parent = org.objectives[org.key_results[target].objective]
         else:
-            yield _finding("alignment-broken", objective.id,
-                           f"aligns to '{target}', which is no objective or key result: align it "
-                           "to an existing one or remove aligns_to", related=target)
+            yield _finding(
+                "alignment-broken",
+                objective.id,
+                f"aligns to '{target}', which is no objective or key result: align it "
+                "to an existing one or remove aligns_to",
+                related=target,
+            )
             continue
         cycle, parent_cycle = org.cycles[objective.cycle], org.cycles[parent.cycle]
         if not parent_cycle.contains(cycle):
-            yield _finding("alignment-broken", objective.id,
-                           f"aligns to '{target}' in cycle {parent_cycle.id} "
-                           f"({parent_cycle.start}..{parent_cycle.end}), which does not contain "
-                           f"this objective's cycle {cycle.id} ({cycle.start}..{cycle.end}): "
-                           "align to an objective or key result of the same or an enclosing "
-                           "cycle", related=target)
+            yield _finding(
+                "alignment-broken",
+                objective.id,
+                f"aligns to '{target}' in cycle {parent_cycle.id} "
+                f"({parent_cycle.start}..{parent_cycle.end}), which does not contain "
+                f"this objective's cycle {cycle.id} ({cycle.start}..{cycle.end}): "
+                "align to an objective or key result of the same or an enclosing "
+                "cycle",
+                related=target,
+            )
 
 
 @rule("alignment-cycle", Severity.ERROR)
@@ -130,9 +154,12 @@ def _alignment_cycle(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
     for loop in ev.alignment_loops:
         chain = " → ".join([*loop, loop[0]])
         for objective_id in loop:
-            yield _finding("alignment-cycle", objective_id,
-                           f"following aligns_to comes back to this objective ({chain}): align "
-                           "one of them to a higher-level objective to break the loop")
+            yield _finding(
+                "alignment-cycle",
+                objective_id,
+                f"following aligns_to comes back to this objective ({chain}): align "
+                "one of them to a higher-level objective to break the loop",
+            )
 
 
 @rule("dependency-cycle", Severity.ERROR)
@@ -140,19 +167,25 @@ def _dependency_cycle(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
     for loop in ev.dependency_loops:
         others = ", ".join(d for d in loop)
         for dep_id in loop:
-            yield _finding("dependency-cycle", dep_id,
-                           f"the dependencies {others} wait on each other through their "
-                           "provider key results, so none can be delivered first: re-plan one "
-                           "of them (their status now comes from their state alone)")
+            yield _finding(
+                "dependency-cycle",
+                dep_id,
+                f"the dependencies {others} wait on each other through their "
+                "provider key results, so none can be delivered first: re-plan one "
+                "of them (their status now comes from their state alone)",
+            )
 
 
 @rule("umbrella-without-owner", Severity.ERROR)
 def _umbrella_without_owner(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
     for objective in org.objectives.values():
         if objective.umbrella is not None and not objective.umbrella.owner:
-            yield _finding("umbrella-without-owner", objective.id,
-                           "this umbrella objective spans teams but has no accountable owner: "
-                           "name one person as umbrella.owner")
+            yield _finding(
+                "umbrella-without-owner",
+                objective.id,
+                "this umbrella objective spans teams but has no accountable owner: "
+                "name one person as umbrella.owner",
+            )
 
 
 # --- warnings -------------------------------------------------------------------------------
@@ -164,10 +197,13 @@ def _too_many_objectives(org: m.Organization, ev: Evaluation) -> Iterator[Findin
     counts = Counter((o.owner, o.cycle) for o in org.objectives.values())
     for (owner, cycle), count in counts.items():
         if count > limit:
-            yield _finding("too-many-objectives", owner,
-                           f"{_owner_name(org, owner)} has {count} objectives in {cycle} (more "
-                           f"than {limit}): focus on the few that matter most and drop or merge "
-                           "the rest")
+            yield _finding(
+                "too-many-objectives",
+                owner,
+                f"{_owner_name(org, owner)} has {count} objectives in {cycle} (more "
+                f"than {limit}): focus on the few that matter most and drop or merge "
+                "the rest",
+            )
 
 
 @rule("too-many-key-results", Severity.WARNING)
@@ -175,16 +211,38 @@ def _too_many_key_results(org: m.Organization, ev: Evaluation) -> Iterator[Findi
     limit = org.settings.max_key_results_per_objective
     for objective in org.objectives.values():
         if len(objective.key_results) > limit:
-            yield _finding("too-many-key-results", objective.id,
-                           f"{len(objective.key_results)} key results (more than {limit}): keep "
-                           "the ones that best show success; the rest are often tasks or "
-                           "health metrics")
+            yield _finding(
+                "too-many-key-results",
+                objective.id,
+                f"{len(objective.key_results)} key results (more than {limit}): keep "
+                "the ones that best show success; the rest are often tasks or "
+                "health metrics",
+            )
 
 
 ACTIVITY_VERBS = (
-    "launch", "build", "implement", "create", "write", "hold", "run", "organise", "organize",
-    "complete", "finish", "deliver", "ship", "migrate", "develop", "design", "set up",
-    "introduce", "conduct", "prepare", "publish", "roll out",
+    "launch",
+    "build",
+    "implement",
+    "create",
+    "write",
+    "hold",
+    "run",
+    "organise",
+    "organize",
+    "complete",
+    "finish",
+    "deliver",
+    "ship",
+    "migrate",
+    "develop",
+    "design",
+    "set up",
+    "introduce",
+    "conduct",
+    "prepare",
+    "publish",
+    "roll out",
 )
 _TASK_LIKE = re.compile(
     r"^\s*(" + "|".join(v.replace(" ", r"\s+") for v in ACTIVITY_VERBS) + r")\b", re.IGNORECASE
@@ -197,19 +255,24 @@ def _kr_task_like(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
         if isinstance(kr.metric, m.BooleanMetric | m.MilestonesMetric):
             match = _TASK_LIKE.match(kr.title)
             if match:
-                yield _finding("kr-task-like", kr.id,
-                               f"'{kr.title}' starts with '{match.group(1)}' and reads like a "
-                               "task (an output): say what changes when it is done, as a number "
-                               "to move (e.g. 'checkout conversion from 2.1% to 3%')")
+                yield _finding(
+                    "kr-task-like",
+                    kr.id,
+                    f"'{kr.title}' starts with '{match.group(1)}' and reads like a "
+                    "task (an output): say what changes when it is done, as a number "
+                    "to move (e.g. 'checkout conversion from 2.1% to 3%')",
+                )
 
 
 @rule("kr-without-owner", Severity.WARNING)
 def _kr_without_owner(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
     for kr in org.key_results.values():
         if kr.owner is None and org.objectives[kr.objective].owner in org.teams:
-            yield _finding("kr-without-owner", kr.id,
-                           "no one owns this key result: name the person who drives it and "
-                           "checks in")
+            yield _finding(
+                "kr-without-owner",
+                kr.id,
+                "no one owns this key result: name the person who drives it and checks in",
+            )
 
 
 @rule("unaligned-objective", Severity.WARNING)
@@ -217,10 +280,13 @@ def _unaligned_objective(org: m.Organization, ev: Evaluation) -> Iterator[Findin
     for objective in org.objectives.values():
         level = ev.objectives[objective.id].level
         if level is not m.Level.COMPANY and objective.aligns_to is None:
-            yield _finding("unaligned-objective", objective.id,
-                           f"this {level.value} objective does not align to anything: set "
-                           "aligns_to to the company or team objective or key result it "
-                           "serves, so people see why it matters")
+            yield _finding(
+                "unaligned-objective",
+                objective.id,
+                f"this {level.value} objective does not align to anything: set "
+                "aligns_to to the company or team objective or key result it "
+                "serves, so people see why it matters",
+            )
 
 
 @rule("individual-heavy-team", Severity.WARNING)
@@ -240,10 +306,13 @@ def _individual_heavy_team(org: m.Organization, ev: Evaluation) -> Iterator[Find
         for cycle, count in individual.items():
             total = count + team_counts[team.id, cycle]
             if count / total > limit:
-                yield _finding("individual-heavy-team", team.id,
-                               f"in {cycle}, {count} of {total} objectives of {team.name} and "
-                               f"its members are individual (more than {limit:.0%}): turn shared "
-                               "goals into team objectives and keep individual ones few")
+                yield _finding(
+                    "individual-heavy-team",
+                    team.id,
+                    f"in {cycle}, {count} of {total} objectives of {team.name} and "
+                    f"its members are individual (more than {limit:.0%}): turn shared "
+                    "goals into team objectives and keep individual ones few",
+                )
 
 
 @rule("umbrella-kr-without-contributors", Severity.WARNING)
@@ -253,9 +322,12 @@ def _umbrella_kr_without_contributors(org: m.Organization, ev: Evaluation) -> It
             continue
         for kid in objective.key_results:
             if not org.key_results[kid].contributors:
-                yield _finding("umbrella-kr-without-contributors", kid,
-                               "a key result of an umbrella objective has no contributors: list "
-                               "the people or teams who move it alongside its owner")
+                yield _finding(
+                    "umbrella-kr-without-contributors",
+                    kid,
+                    "a key result of an umbrella objective has no contributors: list "
+                    "the people or teams who move it alongside its owner",
+                )
 
 
 def _aligns_to_other(org: m.Organization, a: m.Objective, b: m.Objective) -> bool:
@@ -263,8 +335,9 @@ def _aligns_to_other(org: m.Organization, a: m.Objective, b: m.Objective) -> boo
     target = a.aligns_to
     if target is None:
         return False
-    return target == b.id or (target in org.key_results
-                              and org.key_results[target].objective == b.id)
+    return target == b.id or (
+        target in org.key_results and org.key_results[target].objective == b.id
+    )
 
 
 @rule("possible-overlap", Severity.WARNING)
@@ -278,11 +351,15 @@ def _possible_overlap(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
             continue
         if _aligns_to_other(org, a, b) or _aligns_to_other(org, b, a):
             continue
-        yield _finding("possible-overlap", a.id,
-                       f"'{a.title}' ({_owner_name(org, a.owner)}) and '{b.title}' "
-                       f"({_owner_name(org, b.owner)}) look alike ({similarity:.0%} similar): "
-                       "agree on one shared objective, or an umbrella objective with both "
-                       "teams as contributors", related=b.id)
+        yield _finding(
+            "possible-overlap",
+            a.id,
+            f"'{a.title}' ({_owner_name(org, a.owner)}) and '{b.title}' "
+            f"({_owner_name(org, b.owner)}) look alike ({similarity:.0%} similar): "
+            "agree on one shared objective, or an umbrella objective with both "
+            "teams as contributors",
+            related=b.id,
+        )
 
 
 def _direction(metric: m.Metric) -> int:
@@ -310,8 +387,9 @@ def _conflicting_key_results(org: m.Organization, ev: Evaluation) -> Iterator[Fi
         return
     threshold = org.settings.overlap_threshold
     order = {kid: i for i, kid in enumerate(org.key_results)}
-    for i, j, similarity in similar_pairs(vectors[: len(ups)], vectors[len(ups):], threshold,
-                                          same=False):
+    for i, j, similarity in similar_pairs(
+        vectors[: len(ups)], vectors[len(ups) :], threshold, same=False
+    ):
         up, down = ups[i], downs[j]
         if (m.metric_unit(up.metric) or "").lower() != (m.metric_unit(down.metric) or "").lower():
             continue
@@ -320,25 +398,33 @@ def _conflicting_key_results(org: m.Organization, ev: Evaluation) -> Iterator[Fi
         if not up_cycle.overlaps(down_cycle):
             continue
         first, second = sorted((up, down), key=lambda kr: order[kr.id])
-        yield _finding("conflicting-key-results", first.id,
-                       f"'{up.title}' raises and '{down.title}' lowers the same measure "
-                       f"({m.metric_unit(up.metric)}, {similarity:.0%} similar titles): the "
-                       "owners should agree which way it should move", related=second.id)
+        yield _finding(
+            "conflicting-key-results",
+            first.id,
+            f"'{up.title}' raises and '{down.title}' lowers the same measure "
+            f"({m.metric_unit(up.metric)}, {similarity:.0%} similar titles): the "
+            "owners should agree which way it should move",
+            related=second.id,
+        )
 
 
 @rule("dependency-unconfirmed", Severity.WARNING)
 def _dependency_unconfirmed(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
     for dep in org.dependencies.values():
         if dep.state is m.DependencyState.REQUESTED:
-            yield _finding("dependency-unconfirmed", dep.id,
-                           f"{_owner_name(org, dep.provider)} has not answered this request yet: "
-                           "ask them to accept it (ideally naming the key result that delivers "
-                           "it) or decline it")
+            yield _finding(
+                "dependency-unconfirmed",
+                dep.id,
+                f"{_owner_name(org, dep.provider)} has not answered this request yet: "
+                "ask them to accept it (ideally naming the key result that delivers "
+                "it) or decline it",
+            )
 
 
 def _from_cycle(org: m.Organization, dep: m.Dependency) -> m.Cycle:
-    objective_id = org.key_results[dep.from_id].objective if dep.from_id in org.key_results \
-        else dep.from_id
+    objective_id = (
+        org.key_results[dep.from_id].objective if dep.from_id in org.key_results else dep.from_id
+    )
     return org.cycles[org.objectives[objective_id].cycle]
 
 
@@ -348,10 +434,13 @@ def _dependency_declined(org: m.Organization, ev: Evaluation) -> Iterator[Findin
         if dep.state is not m.DependencyState.DECLINED:
             continue
         if ev.cycles[_from_cycle(org, dep).id].active:
-            yield _finding("dependency-declined", dep.id,
-                           f"{_owner_name(org, dep.provider)} declined this request, and "
-                           f"{dep.from_id} still counts on it: find another way, change the key "
-                           "result, or cancel the dependency")
+            yield _finding(
+                "dependency-declined",
+                dep.id,
+                f"{_owner_name(org, dep.provider)} declined this request, and "
+                f"{dep.from_id} still counts on it: find another way, change the key "
+                "result, or cancel the dependency",
+            )
 
 
 @rule("dependency-overdue", Severity.ERROR)
@@ -359,9 +448,12 @@ def _dependency_overdue(org: m.Organization, ev: Evaluation) -> Iterator[Finding
     open_states = (m.DependencyState.REQUESTED, m.DependencyState.ACCEPTED)
     for dep in org.dependencies.values():
         if dep.due is not None and dep.due < ev.as_of and dep.state in open_states:
-            yield _finding("dependency-overdue", dep.id,
-                           f"due on {dep.due} and not delivered: agree a new date with "
-                           f"{_owner_name(org, dep.provider)}, or mark it delivered or cancelled")
+            yield _finding(
+                "dependency-overdue",
+                dep.id,
+                f"due on {dep.due} and not delivered: agree a new date with "
+                f"{_owner_name(org, dep.provider)}, or mark it delivered or cancelled",
+            )
 
 
 @rule("stale-checkin", Severity.WARNING)
@@ -371,9 +463,12 @@ def _stale_checkin(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
         result = ev.key_results[kr.id]
         if result.stale and ev.cycles[org.objectives[kr.objective].cycle].active:
             age = (ev.as_of - result.last_update).days
-            yield _finding("stale-checkin", kr.id,
-                           f"no update for {age} days (since {result.last_update}; more than "
-                           f"{days}): check in with the current value and your confidence")
+            yield _finding(
+                "stale-checkin",
+                kr.id,
+                f"no update for {age} days (since {result.last_update}; more than "
+                f"{days}): check in with the current value and your confidence",
+            )
 
 
 # --- info -----------------------------------------------------------------------------------
@@ -425,19 +520,30 @@ def _dependency_undeclared(org: m.Organization, ev: Evaluation) -> Iterator[Find
         excluded = teams_of.get(objective.owner, set())
         kr_providers = set().union(*(providers.get(k, set()) for k in objective.key_results))
         items: list[tuple[str, str, set[str]]] = [
-            (objective.id, f"{objective.title}\n{objective.description or ''}",
-             providers.get(objective.id, set()) | kr_providers)
+            (
+                objective.id,
+                f"{objective.title}\n{objective.description or ''}",
+                providers.get(objective.id, set()) | kr_providers,
+            )
         ]
         for kid in objective.key_results:
             kr = org.key_results[kid]
-            items.append((kid, f"{kr.title}\n{kr.description or ''}",
-                          providers.get(kid, set()) | providers.get(objective.id, set())))
+            items.append(
+                (
+                    kid,
+                    f"{kr.title}\n{kr.description or ''}",
+                    providers.get(kid, set()) | providers.get(objective.id, set()),
+                )
+            )
         for target, text, declared in items:
             if "team" not in text.lower() and "@" not in text:
                 continue
             for team_id in sorted(mentions.find(text) - excluded - declared):
-                yield _finding("dependency-undeclared", target,
-                               f"mentions {org.teams[team_id].name} ({team_id}) but records no "
-                               "dependency on that team: if you need their help, add a "
-                               "dependency so they can accept it and see its risk",
-                               related=team_id)
+                yield _finding(
+                    "dependency-undeclared",
+                    target,
+                    f"mentions {org.teams[team_id].name} ({team_id}) but records no "
+                    "dependency on that team: if you need their help, add a "
+                    "dependency so they can accept it and see its risk",
+                    related=team_id,
+                )

@@ -71,13 +71,17 @@ def resolve_scope(
     objectives = [o for o in org.objectives.values() if o.cycle in in_cycles]
     if team is not None:
         if team not in org.teams:
-            raise ScopeError(f"unknown team '{team}'; `tandem report FILE --format json` lists "
-                             "the owners, and the file's `teams:` section the team ids")
+            raise ScopeError(
+                f"unknown team '{team}'; `tandem report FILE --format json` lists "
+                "the owners, and the file's `teams:` section the team ids"
+            )
         teams = team_subtree(org, team)
         people = {p for t in teams for p in org.teams[t].members}
         objectives = [
-            o for o in objectives
-            if o.owner in teams or o.owner in people
+            o
+            for o in objectives
+            if o.owner in teams
+            or o.owner in people
             or (o.umbrella is not None and teams.intersection(o.umbrella.teams))
         ]
     return Scope(cycles, tuple(o.id for o in objectives), team)
@@ -99,8 +103,11 @@ def in_scope_dependencies(org: m.Organization, scope: Scope) -> list[m.Dependenc
     cycles = set(scope.cycles)
     found = []
     for dep in org.dependencies.values():
-        owner_objective = org.key_results[dep.from_id].objective if dep.from_id in \
-            org.key_results else dep.from_id
+        owner_objective = (
+            org.key_results[dep.from_id].objective
+            if dep.from_id in org.key_results
+            else dep.from_id
+        )
         if owner_objective in objectives or (
             dep.provider in providers and org.objectives[owner_objective].cycle in cycles
         ):
@@ -108,15 +115,14 @@ def in_scope_dependencies(org: m.Organization, scope: Scope) -> list[m.Dependenc
     return found
 
 
-def alignment_summary(
-    org: m.Organization, evaluation: Evaluation, scope: Scope
-) -> dict[str, Any]:
+def alignment_summary(org: m.Organization, evaluation: Evaluation, scope: Scope) -> dict[str, Any]:
     results = evaluation.objectives
     below = evaluation.aligned_below
     non_company = [oid for oid in scope.objectives if results[oid].level is not m.Level.COMPANY]
     company_krs = [
         kid
-        for oid in scope.objectives if results[oid].level is m.Level.COMPANY
+        for oid in scope.objectives
+        if results[oid].level is m.Level.COMPANY
         for kid in org.objectives[oid].key_results
     ]
     aligned = sum(1 for oid in non_company if results[oid].alignment_valid)
@@ -134,34 +140,58 @@ def build_report(org: m.Organization, evaluation: Evaluation, scope: Scope) -> d
     cycle_rows = []
     for cycle_id in scope.cycles:
         cycle = org.cycles[cycle_id]
-        cycle_rows.append({
-            "id": cycle.id, "start": cycle.start.isoformat(), "end": cycle.end.isoformat(),
-            "elapsed": _fraction(evaluation.cycles[cycle_id].elapsed),
-        })
+        cycle_rows.append(
+            {
+                "id": cycle.id,
+                "start": cycle.start.isoformat(),
+                "end": cycle.end.isoformat(),
+                "elapsed": _fraction(evaluation.cycles[cycle_id].elapsed),
+            }
+        )
     objective_rows = []
     key_result_rows = []
     for objective in objectives:
         result = evaluation.objectives[objective.id]
-        objective_rows.append({
-            "id": objective.id, "title": objective.title, "cycle": objective.cycle,
-            "owner": objective.owner, "level": result.level.value, "kind": objective.kind.value,
-            "aligns_to": objective.aligns_to, "progress": _fraction(result.progress),
-            "expected_progress": _fraction(result.expected_progress),
-            "health": _name(result.health), "score": _fraction(result.score),
-            "met_expectation": result.met_expectation,
-        })
+        objective_rows.append(
+            {
+                "id": objective.id,
+                "title": objective.title,
+                "cycle": objective.cycle,
+                "owner": objective.owner,
+                "level": result.level.value,
+                "kind": objective.kind.value,
+                "aligns_to": objective.aligns_to,
+                "progress": _fraction(result.progress),
+                "expected_progress": _fraction(result.expected_progress),
+                "health": _name(result.health),
+                "score": _fraction(result.score),
+                "met_expectation": result.met_expectation,
+            }
+        )
         for kid in objective.key_results:
             kr = evaluation.key_results[kid]
-            key_result_rows.append({
-                "id": kid, "objective": objective.id, "progress": _fraction(kr.progress),
-                "current": kr.current, "confidence": kr.confidence,
-                "own_health": kr.own_health.value, "health": kr.health.value,
-                "at_risk_from": list(kr.at_risk_from), "stale": kr.stale,
-                "score": _fraction(kr.score),
-            })
+            key_result_rows.append(
+                {
+                    "id": kid,
+                    "objective": objective.id,
+                    "progress": _fraction(kr.progress),
+                    "current": kr.current,
+                    "confidence": kr.confidence,
+                    "own_health": kr.own_health.value,
+                    "health": kr.health.value,
+                    "at_risk_from": list(kr.at_risk_from),
+                    "stale": kr.stale,
+                    "score": _fraction(kr.score),
+                }
+            )
     dependency_rows = [
-        {"id": dep.id, "from": dep.from_id, "provider": dep.provider, "state": dep.state.value,
-         "status": evaluation.dependencies[dep.id].status.value}
+        {
+            "id": dep.id,
+            "from": dep.from_id,
+            "provider": dep.provider,
+            "state": dep.state.value,
+            "status": evaluation.dependencies[dep.id].status.value,
+        }
         for dep in in_scope_dependencies(org, scope)
     ]
     return {

@@ -62,7 +62,9 @@ def load_path(path: str | Path) -> LoadedFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise OkrFileError([Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")])
+        raise OkrFileError(
+            [Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")]
+        ) from None
     return load_bytes(data, filename=str(path))
 
 
@@ -90,13 +92,27 @@ def load_text(text: str, *, filename: str = "<input>") -> LoadedFile:
         raise OkrFileError([Problem(filename, None, None, f"YAML error: {exc}")]) from None
     if raw is None:
         raise OkrFileError(
-            [Problem(filename, 1, None, "the file is empty; an OKR file starts with "
-                     "'version: 1' and 'organization: <name>' (see docs/okr-file.md)")]
+            [
+                Problem(
+                    filename,
+                    1,
+                    None,
+                    "the file is empty; an OKR file starts with "
+                    "'version: 1' and 'organization: <name>' (see docs/okr-file.md)",
+                )
+            ]
         )
     if not isinstance(raw, LineDict):
         raise OkrFileError(
-            [Problem(filename, 1, None, "expected a mapping with version, organization, people, "
-                     f"teams, cycles and objectives, found {type(raw).__name__}")]
+            [
+                Problem(
+                    filename,
+                    1,
+                    None,
+                    "expected a mapping with version, organization, people, "
+                    f"teams, cycles and objectives, found {type(raw).__name__}",
+                )
+            ]
         )
     return _Builder(filename, raw).build()
 
@@ -106,7 +122,8 @@ def _binary(filename: str) -> Problem:
 
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
-    name: TypeAdapter(list[entry]) for name, entry in s.SECTIONS.items()  # type: ignore[valid-type]
+    name: TypeAdapter(list[entry])  # type: ignore[valid-type]
+    for name, entry in s.SECTIONS.items()
 }
 _ENTRY_ADAPTERS: dict[str, TypeAdapter[Any]] = {
     name: TypeAdapter(entry) for name, entry in s.SECTIONS.items()
@@ -126,14 +143,13 @@ def _describe(error: Any) -> str:
     if kind == "missing":
         return f"'{field}' is required"
     if kind == "string_pattern_mismatch":
-        return (f"'{field}' must be an id of letters, digits, '.', '_' and '-' "
-                f"(got {error['input']!r})")
+        return (
+            f"'{field}' must be an id of letters, digits, '.', '_' and '-' (got {error['input']!r})"
+        )
     if kind in ("string_type",) and field in ("id", "owner", "cycle", "parent", "lead"):
         return f"'{field}' must be a text id; quote it (got {error['input']!r})"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
         return f"'{field}' must be a date written YYYY-MM-DD (got {error['input']!r})"
-    if kind == "number":
-        return message
     if kind == "value_error":
         return message.removeprefix("Value error, ")
     if message.startswith("Input should") and field:
@@ -169,10 +185,11 @@ class _Builder:
                     continue
                 seen.add(loc)
                 field = next((p for p in reversed(loc) if isinstance(p, str)), "value")
-                error = {**error, "type": "number", "msg": f"'{field}' must be a number "
-                         f"(got {error['input']!r})"}
+                message = f"'{field}' must be a number (got {error['input']!r})"
+            else:
+                message = _describe(error)
             line, id_ = line_of(self.raw, loc)
-            self.problem(line, id_, _describe(error))
+            self.problem(line, id_, message)
 
     # --- pass 2: shapes -------------------------------------------------------------------------
 
@@ -204,10 +221,11 @@ class _Builder:
         # every bad one with its own line.
         valid = []
         for index, item in enumerate(items):
+            entry = item
             if name == "objectives" and isinstance(item, dict):
-                item = self.objective_with_valid_key_results(item, index)
+                entry = self.objective_with_valid_key_results(item, index)
             try:
-                valid.append(_ENTRY_ADAPTERS[name].validate_python(item))
+                valid.append(_ENTRY_ADAPTERS[name].validate_python(entry))
             except ValidationError as exc:
                 self.validation_problems(exc, (name, index))
         return valid
@@ -236,8 +254,12 @@ class _Builder:
             id_ = entry["id"]
             line = entry.key_lines.get("id", entry.line)
             if id_ in first_line:
-                self.problem(line, id_, f"duplicate id '{id_}' (first defined at line "
-                             f"{first_line[id_]}); ids must be unique across the whole file")
+                self.problem(
+                    line,
+                    id_,
+                    f"duplicate id '{id_}' (first defined at line "
+                    f"{first_line[id_]}); ids must be unique across the whole file",
+                )
             else:
                 first_line[id_] = line
                 self.nodes[id_] = entry
@@ -253,14 +275,16 @@ class _Builder:
                         visit(kr)
         self.lines = first_line
 
-    def ref(self, id_: str | None, kinds: dict[str, Any], what: str, *, at: str, field: str) -> None:
+    def ref(
+        self, id_: str | None, kinds: dict[str, Any], what: str, *, at: str, field: str
+    ) -> None:
         """Report ``id_`` when it names nothing of the expected kind."""
         if id_ is None or id_ in kinds:
             return
         if id_ in self.known_ids and id_ not in self.valid_ids:
             return  # that entry has its own problem already
         node = self.nodes.get(at)
-        where = node.key_lines.get(field.split(".")[0], node.line) if node else None
+        where = node.key_lines.get(field.split(".", maxsplit=1)[0], node.line) if node else None
         if id_ in self.valid_ids:
             self.problem(where, at, f"'{field}' must name {what}, but '{id_}' is not one")
         else:
@@ -291,14 +315,20 @@ class _Builder:
             self.check_objective(objective, people, teams, cycles, owners)
         objective_or_kr = {**objectives, **key_results}
         for dep in entries["dependencies"]:
-            self.ref(dep.from_id, objective_or_kr, "an objective or key result", at=dep.id,
-                     field="from")
+            self.ref(
+                dep.from_id, objective_or_kr, "an objective or key result", at=dep.id, field="from"
+            )
             self.ref(dep.provider, teams, "a team", at=dep.id, field="provider")
             self.ref(dep.provider_kr, key_results, "a key result", at=dep.id, field="provider_kr")
 
-    def check_objective(self, objective: s.ObjectiveEntry, people: dict[str, Any],
-                        teams: dict[str, Any], cycles: dict[str, Any],
-                        owners: dict[str, Any]) -> None:
+    def check_objective(
+        self,
+        objective: s.ObjectiveEntry,
+        people: dict[str, Any],
+        teams: dict[str, Any],
+        cycles: dict[str, Any],
+        owners: dict[str, Any],
+    ) -> None:
         oid = objective.id
         self.ref(objective.cycle, cycles, "a cycle", at=oid, field="cycle")
         self.ref(objective.owner, owners, "a team or a person", at=oid, field="owner")
@@ -326,38 +356,49 @@ class _Builder:
         else:
             ok, expected = not isinstance(value, bool), "a number"
         if not ok:
-            self.problem(self.lines.get(kr.id), kr.id,
-                         f"the check-in of {checkin.date} has value {value!r}; this key result's "
-                         f"check-ins take {expected}")
+            self.problem(
+                self.lines.get(kr.id),
+                kr.id,
+                f"the check-in of {checkin.date} has value {value!r}; this key result's "
+                f"check-ins take {expected}",
+            )
 
     def check_team_tree(self, teams: dict[str, s.TeamEntry]) -> None:
         if not teams:
-            self.problem(None, None, "there are no teams; list the company as the one team "
-                         "without a parent")
+            self.problem(
+                None, None, "there are no teams; list the company as the one team without a parent"
+            )
             return
         roots = [t.id for t in teams.values() if t.parent is None]
         if len(roots) > 1:
             for root in roots[1:]:
-                self.problem(self.lines.get(root), root,
-                             f"a second team without a parent (the company is '{roots[0]}'); "
-                             "give it a parent")
+                self.problem(
+                    self.lines.get(root),
+                    root,
+                    f"a second team without a parent (the company is '{roots[0]}'); "
+                    "give it a parent",
+                )
         for team_id in _loops(teams, lambda t: t.parent):
-            self.problem(self.lines.get(team_id), team_id,
-                         "the team's parents form a loop; one of them must have another parent")
+            self.problem(
+                self.lines.get(team_id),
+                team_id,
+                "the team's parents form a loop; one of them must have another parent",
+            )
         if not roots and teams:
-            self.problem(None, None, "no team is without a parent; the company team must have "
-                         "none")
+            self.problem(None, None, "no team is without a parent; the company team must have none")
 
     def check_cycle_tree(self, cycles: dict[str, s.CycleEntry]) -> None:
         for cycle in cycles.values():
             parent = cycles.get(cycle.parent) if cycle.parent else None
             if parent and not (parent.start <= cycle.start and cycle.end <= parent.end):
-                self.problem(self.lines.get(cycle.id), cycle.id,
-                             f"the cycle ({cycle.start}..{cycle.end}) does not lie inside its "
-                             f"parent '{parent.id}' ({parent.start}..{parent.end})")
+                self.problem(
+                    self.lines.get(cycle.id),
+                    cycle.id,
+                    f"the cycle ({cycle.start}..{cycle.end}) does not lie inside its "
+                    f"parent '{parent.id}' ({parent.start}..{parent.end})",
+                )
         for cycle_id in _loops(cycles, lambda c: c.parent):
-            self.problem(self.lines.get(cycle_id), cycle_id,
-                         "the cycle's parents form a loop")
+            self.problem(self.lines.get(cycle_id), cycle_id, "the cycle's parents form a loop")
 
 
 def _first_by_id(entries: Iterable[Any]) -> dict[str, Any]:
@@ -370,9 +411,9 @@ def _first_by_id(entries: Iterable[Any]) -> dict[str, Any]:
 def _loops(entries: dict[str, Any], parent_of: Any) -> list[str]:
     """Ids whose chain of parents comes back to them."""
     on_loop: list[str] = []
-    for start in entries:
+    for start, entry in entries.items():
         seen = {start}
-        current = parent_of(entries[start])
+        current = parent_of(entry)
         while current in entries:
             if current == start:
                 on_loop.append(start)
@@ -422,28 +463,47 @@ def _to_core(name: str, settings: s.SettingsEntry, entries: dict[str, list[Any]]
             )
             override = (
                 m.ScoreOverride(kr.score_override.score, kr.score_override.reason)
-                if kr.score_override else None
+                if kr.score_override
+                else None
             )
             key_results[kr.id] = m.KeyResult(
-                id=kr.id, objective=o.id, title=kr.title, metric=_metric(kr.metric),
-                owner=kr.owner or default_owner, contributors=tuple(kr.contributors),
-                weight=kr.weight, checkins=tuple(checkins), score_override=override,
+                id=kr.id,
+                objective=o.id,
+                title=kr.title,
+                metric=_metric(kr.metric),
+                owner=kr.owner or default_owner,
+                contributors=tuple(kr.contributors),
+                weight=kr.weight,
+                checkins=tuple(checkins),
+                score_override=override,
                 description=kr.description,
             )
         umbrella = m.Umbrella(o.umbrella.owner, tuple(o.umbrella.teams)) if o.umbrella else None
         objectives[o.id] = m.Objective(
-            id=o.id, title=o.title, cycle=o.cycle, owner=o.owner, kind=m.Kind(o.kind),
-            visibility=m.Visibility(o.visibility), aligns_to=o.aligns_to, umbrella=umbrella,
-            description=o.description, key_results=tuple(kr.id for kr in o.key_results),
+            id=o.id,
+            title=o.title,
+            cycle=o.cycle,
+            owner=o.owner,
+            kind=m.Kind(o.kind),
+            visibility=m.Visibility(o.visibility),
+            aligns_to=o.aligns_to,
+            umbrella=umbrella,
+            description=o.description,
+            key_results=tuple(kr.id for kr in o.key_results),
         )
     dependencies = {
-        d.id: m.Dependency(d.id, d.from_id, d.provider, d.need, m.DependencyState(d.state), d.due,
-                           d.provider_kr)
+        d.id: m.Dependency(
+            d.id, d.from_id, d.provider, d.need, m.DependencyState(d.state), d.due, d.provider_kr
+        )
         for d in entries["dependencies"]
     }
     return m.Organization(
         name=name,
         settings=m.Settings(**settings.model_dump()),
-        people=people, teams=teams, cycles=cycles, objectives=objectives,
-        key_results=key_results, dependencies=dependencies,
+        people=people,
+        teams=teams,
+        cycles=cycles,
+        objectives=objectives,
+        key_results=key_results,
+        dependencies=dependencies,
     )

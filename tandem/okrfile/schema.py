@@ -28,6 +28,7 @@ from pydantic import (
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 ID_RE = re.compile(ID_PATTERN)
 
+
 def _iso_date(value: Any) -> Any:
     """Accept a quoted ISO date ("2026-10-01") as well as a YAML date."""
     if isinstance(value, str):

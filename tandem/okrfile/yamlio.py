@@ -11,7 +11,7 @@ import yaml
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class LineDict(dict[str, Any]):
+class LineDict(dict[Any, Any]):
     """A mapping read from YAML, with the 1-based line of the mapping and of each key."""
 
     __slots__ = ("key_lines", "line")

@@ -29,16 +29,42 @@ def report_json(*args: str) -> dict:
 
 def test_json_report_has_exactly_the_shape_of_the_spec() -> None:
     data = report_json()
-    assert list(data) == ["as_of", "cycles", "objectives", "key_results", "dependencies",
-                          "alignment"]
+    assert list(data) == [
+        "as_of",
+        "cycles",
+        "objectives",
+        "key_results",
+        "dependencies",
+        "alignment",
+    ]
     assert data["as_of"] == AS_OF
     assert set(data["cycles"][0]) == {"id", "start", "end", "elapsed"}
     assert set(data["objectives"][0]) == {
-        "id", "title", "cycle", "owner", "level", "kind", "aligns_to", "progress",
-        "expected_progress", "health", "score", "met_expectation"}
+        "id",
+        "title",
+        "cycle",
+        "owner",
+        "level",
+        "kind",
+        "aligns_to",
+        "progress",
+        "expected_progress",
+        "health",
+        "score",
+        "met_expectation",
+    }
     assert set(data["key_results"][0]) == {
-        "id", "objective", "progress", "current", "confidence", "own_health", "health",
-        "at_risk_from", "stale", "score"}
+        "id",
+        "objective",
+        "progress",
+        "current",
+        "confidence",
+        "own_health",
+        "health",
+        "at_risk_from",
+        "stale",
+        "score",
+    }
     assert set(data["dependencies"][0]) == {"id", "from", "provider", "state", "status"}
     assert set(data["alignment"]) == {"aligned_ratio", "company_kr_coverage", "orphans"}
 
@@ -46,7 +72,10 @@ def test_json_report_has_exactly_the_shape_of_the_spec() -> None:
 def test_default_report_covers_the_cycles_under_way() -> None:
     assert [c["id"] for c in report_json()["cycles"]] == ["FY2026", "2026-Q4"]
     assert [c["id"] for c in report_json("--cycle", "all")["cycles"]] == [
-        "FY2026", "2026-Q3", "2026-Q4"]
+        "FY2026",
+        "2026-Q3",
+        "2026-Q4",
+    ]
 
 
 def test_a_past_cycle_is_graded() -> None:
@@ -72,8 +101,9 @@ def test_team_report_covers_the_team_its_sub_teams_and_members() -> None:
     data = report_json("--team", "infra")
     owners = {o["owner"] for o in data["objectives"]}
     assert owners == {"infra", "sre"}
-    assert all(kr["objective"] in {o["id"] for o in data["objectives"]}
-               for kr in data["key_results"])
+    assert all(
+        kr["objective"] in {o["id"] for o in data["objectives"]} for kr in data["key_results"]
+    )
     # Requests made to infra appear in infra's report even though they come from elsewhere.
     assert {"DEP-1", "DEP-4"} <= {d["id"] for d in data["dependencies"]}
 
@@ -81,8 +111,15 @@ def test_team_report_covers_the_team_its_sub_teams_and_members() -> None:
 def test_table_report_reads_like_a_status_page() -> None:
     code, out, _ = tandem("report", EXAMPLE, "--as-of", AS_OF)
     assert code == 0
-    for expected in ("Northwind — OKR report as of 2026-11-21", "2026-Q4", "off track",
-                     "Dependencies at risk", "DEP-1", "Alignment:", "█"):
+    for expected in (
+        "Northwind — OKR report as of 2026-11-21",
+        "2026-Q4",
+        "off track",
+        "Dependencies at risk",
+        "DEP-1",
+        "Alignment:",
+        "█",
+    ):
         assert expected in out
 
 
@@ -96,8 +133,11 @@ def test_markdown_report_is_a_set_of_tables() -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--cycle", "2031"], "unknown cycle '2031'"), (["--team", "nope"], "unknown team 'nope'"),
-     (["--as-of", "21/11/2026"], "'21/11/2026' is not a date")],
+    [
+        (["--cycle", "2031"], "unknown cycle '2031'"),
+        (["--team", "nope"], "unknown team 'nope'"),
+        (["--as-of", "21/11/2026"], "'21/11/2026' is not a date"),
+    ],
 )
 def test_bad_options_say_what_is_wrong(args: list[str], message: str) -> None:
     code, _, err = tandem("report", EXAMPLE, *args)
@@ -126,7 +166,8 @@ def test_lint_json(tmp_path: Path) -> None:
 
 def test_lint_without_errors_exits_zero(tmp_path: Path) -> None:
     path = tmp_path / "ok.yaml"
-    path.write_text(org_text("""
+    path.write_text(
+        org_text("""
     - id: NW-1
       title: Grow
       cycle: Q4
@@ -134,7 +175,8 @@ def test_lint_without_errors_exits_zero(tmp_path: Path) -> None:
       key_results:
         - {id: NW-1.1, title: Revenue, owner: zoe, metric: {start: 1, target: 2},
            checkins: [{date: 2026-11-20, value: 1.5, confidence: 8}]}
-    """))
+    """)
+    )
     code, out, _ = tandem("lint", str(path), "--as-of", AS_OF)
     assert code == 0
     assert "No findings" in out

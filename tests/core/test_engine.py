@@ -45,8 +45,13 @@ def kr(metric: str, checkins: str = "[]", *, as_of: date = MID_Q4, extra: str = 
 
 @pytest.mark.parametrize(
     ("as_of", "expected"),
-    [(date(2026, 9, 1), 0.0), (date(2026, 10, 1), 0.0), (MID_Q4, 45 / 91),
-     (date(2026, 12, 31), 1.0), (date(2027, 3, 1), 1.0)],
+    [
+        (date(2026, 9, 1), 0.0),
+        (date(2026, 10, 1), 0.0),
+        (MID_Q4, 45 / 91),
+        (date(2026, 12, 31), 1.0),
+        (date(2027, 3, 1), 1.0),
+    ],
 )
 def test_elapsed_is_the_clamped_share_of_the_cycle(as_of: date, expected: float) -> None:
     assert elapsed_fraction(Q4, as_of) == pytest.approx(expected)
@@ -58,7 +63,7 @@ def test_expected_progress_of_an_objective_is_its_cycles_elapsed_fraction() -> N
     assert result.objectives["NW-1"].expected_progress == pytest.approx(318 / 364)
 
 
-# --- progress per metric form -----------------------------------------------------------------
+# --- progress per metric form ----------------------------------------------------------------
 
 
 def test_numeric_progress_is_the_share_of_the_way_from_start_to_target() -> None:
@@ -107,8 +112,12 @@ def test_a_checkin_without_value_keeps_the_last_value_and_brings_its_confidence(
 
 @pytest.mark.parametrize(
     ("metric", "value", "progress"),
-    [("{keep_above: 99.5}", 99.5, 1.0), ("{keep_above: 99.5}", 99.4, 0.0),
-     ("{keep_below: 200}", 200, 1.0), ("{keep_below: 200}", 201, 0.0)],
+    [
+        ("{keep_above: 99.5}", 99.5, 1.0),
+        ("{keep_above: 99.5}", 99.4, 0.0),
+        ("{keep_below: 200}", 200, 1.0),
+        ("{keep_below: 200}", 201, 0.0),
+    ],
 )
 def test_keep_above_and_below_are_met_or_not(metric: str, value: float, progress: float) -> None:
     assert kr(metric, f"[{{date: 2026-10-10, value: {value}}}]").progress == progress
@@ -138,7 +147,8 @@ def test_milestones_count_their_weight_once_done_by_the_as_of_date() -> None:
 
 
 def rollup_org(children: str) -> str:
-    return """
+    return (
+        """
     - id: NW-1
       title: Company
       cycle: FY
@@ -146,7 +156,9 @@ def rollup_org(children: str) -> str:
       key_results:
         - {id: NW-1.1, title: Fast everywhere, owner: zoe, metric: rollup}
         - {id: NW-1.2, title: Grow, owner: zoe, weight: 0, metric: {start: 0, target: 1}}
-    """ + children
+    """
+        + children
+    )
 
 
 CHILDREN = """
@@ -220,14 +232,15 @@ def test_objective_whose_key_results_all_weigh_zero_has_no_progress() -> None:
     assert result.objectives["SR-1"].progress is None
 
 
-@pytest.mark.parametrize(("owner", "level"), [("nw", "company"), ("search", "team"),
-                                              ("ben", "individual")])
+@pytest.mark.parametrize(
+    ("owner", "level"), [("nw", "company"), ("search", "team"), ("ben", "individual")]
+)
 def test_level_follows_the_owner(owner: str, level: str) -> None:
     result = run(f"- {{id: X, title: t, cycle: Q4, owner: {owner}}}")
     assert result.objectives["X"].level == level
 
 
-# --- last update and staleness ------------------------------------------------------------------
+# --- last update and staleness ---------------------------------------------------------------
 
 
 def test_without_any_update_the_last_update_is_the_cycle_start() -> None:
@@ -246,13 +259,19 @@ def test_a_cycle_that_has_not_started_is_not_stale() -> None:
     assert not kr("{start: 0, target: 10}", as_of=date(2026, 9, 1)).stale
 
 
-# --- own health --------------------------------------------------------------------------------
+# --- own health ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("confidence", "health"),
-    [(10, "on_track"), (7, "on_track"), (6, "at_risk"), (4, "at_risk"), (3, "off_track"),
-     (0, "off_track")],
+    [
+        (10, "on_track"),
+        (7, "on_track"),
+        (6, "at_risk"),
+        (4, "at_risk"),
+        (3, "off_track"),
+        (0, "off_track"),
+    ],
 )
 def test_confidence_decides_health(confidence: int, health: str) -> None:
     checkins = f"[{{date: 2026-11-10, value: 1, confidence: {confidence}}}]"
@@ -276,8 +295,10 @@ def test_a_finished_key_result_is_on_track_whatever_the_confidence() -> None:
     [(40, "on_track"), (39, "at_risk"), (25, "at_risk"), (24, "off_track")],
 )
 def test_without_confidence_health_follows_the_pace(value: int, health: str) -> None:
-    assert kr("{start: 0, target: 100}", f"[{{date: 2026-11-10, value: {value}}}]").own_health \
+    assert (
+        kr("{start: 0, target: 100}", f"[{{date: 2026-11-10, value: {value}}}]").own_health
         == health
+    )
 
 
 def test_rollup_without_confidence_takes_the_worst_health_of_its_children() -> None:
@@ -285,7 +306,7 @@ def test_rollup_without_confidence_takes_the_worst_health_of_its_children() -> N
     assert run(rollup_org(children)).key_results["NW-1.1"].own_health == "off_track"
 
 
-# --- dependencies --------------------------------------------------------------------------------
+# --- dependencies ----------------------------------------------------------------------------
 
 PROVIDER = """
     - id: IN-1
@@ -299,19 +320,25 @@ PROVIDER = """
 
 
 def deps_org(confidence: int = 9) -> str:
-    return one_kr("{start: 0, target: 10}", "[{date: 2026-11-10, value: 5, confidence: 9}]") \
-        + PROVIDER.format(confidence=confidence)
+    return one_kr(
+        "{start: 0, target: 10}", "[{date: 2026-11-10, value: 5, confidence: 9}]"
+    ) + PROVIDER.format(confidence=confidence)
 
 
 @pytest.mark.parametrize(
     ("dependency", "status"),
-    [("state: delivered", "done"), ("state: cancelled", "cancelled"),
-     ("state: declined", "off_track"), ("state: requested", "at_risk"),
-     ("state: accepted", "ok"), ("state: accepted, provider_kr: IN-1.1", "ok"),
-     ("state: accepted, due: 2026-11-14", "off_track"),
-     ("state: accepted, due: 2026-11-15", "ok"),
-     ("state: delivered, due: 2026-11-01", "done"),
-     ("state: cancelled, due: 2026-11-01", "cancelled")],
+    [
+        ("state: delivered", "done"),
+        ("state: cancelled", "cancelled"),
+        ("state: declined", "off_track"),
+        ("state: requested", "at_risk"),
+        ("state: accepted", "ok"),
+        ("state: accepted, provider_kr: IN-1.1", "ok"),
+        ("state: accepted, due: 2026-11-14", "off_track"),
+        ("state: accepted, due: 2026-11-15", "ok"),
+        ("state: delivered, due: 2026-11-01", "done"),
+        ("state: cancelled, due: 2026-11-01", "cancelled"),
+    ],
 )
 def test_dependency_status_follows_its_state(dependency: str, status: str) -> None:
     result = run(deps_org(), f"- {{id: D, from: SR-1.1, provider: infra, need: x, {dependency}}}")
@@ -322,8 +349,9 @@ def test_dependency_status_follows_its_state(dependency: str, status: str) -> No
 def test_accepted_dependency_takes_the_health_of_the_providers_key_result(
     confidence: int, status: str
 ) -> None:
-    dependency = "- {id: D, from: SR-1.1, provider: infra, need: x, state: accepted, " \
-                 "provider_kr: IN-1.1}"
+    dependency = (
+        "- {id: D, from: SR-1.1, provider: infra, need: x, state: accepted, provider_kr: IN-1.1}"
+    )
     result = run(deps_org(confidence), dependency)
     assert result.dependencies["D"].status == status
     needing = result.key_results["SR-1.1"]
@@ -333,7 +361,9 @@ def test_accepted_dependency_takes_the_health_of_the_providers_key_result(
 
 
 def test_risk_propagates_through_a_chain_of_dependencies() -> None:
-    objectives = deps_org(9) + """
+    objectives = (
+        deps_org(9)
+        + """
     - id: SRE-1
       title: Readiness
       cycle: Q4
@@ -342,6 +372,7 @@ def test_risk_propagates_through_a_chain_of_dependencies() -> None:
         - {id: SRE-1.1, title: Sign-off, owner: cai, metric: boolean,
            checkins: [{date: 2026-11-10, confidence: 2}]}
     """
+    )
     dependencies = """
     - {id: D1, from: SR-1.1, provider: infra, need: x, state: accepted, provider_kr: IN-1.1}
     - {id: D2, from: IN-1.1, provider: infra, need: y, state: accepted, provider_kr: SRE-1.1}
@@ -380,11 +411,12 @@ def test_dependencies_in_a_loop_take_their_status_from_their_state_alone() -> No
     assert result.dependencies["D1"].in_loop
 
 
-# --- grading -----------------------------------------------------------------------------------------
+# --- grading ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("progress", "score"),
-                         [(0.25, 0.3), (0.65, 0.7), (0.05, 0.1), (0.649, 0.6), (1.0, 1.0)])
+@pytest.mark.parametrize(
+    ("progress", "score"), [(0.25, 0.3), (0.65, 0.7), (0.05, 0.1), (0.649, 0.6), (1.0, 1.0)]
+)
 def test_scores_round_half_up_to_one_decimal(progress: float, score: float) -> None:
     assert round_score(progress) == score
 
@@ -416,10 +448,18 @@ def test_grading_starts_on_the_last_day_and_uses_overrides() -> None:
     assert result.objectives["SR-1"].met_expectation is False
 
 
-@pytest.mark.parametrize(("kind", "value", "met"),
-                         [("aspirational", 70, True), ("aspirational", 64, False),
-                          ("committed", 95, True), ("committed", 94, False)])
-def test_met_expectation_compares_the_rounded_score_with_the_kinds_bar(kind: str, value: int, met: bool) -> None:
+@pytest.mark.parametrize(
+    ("kind", "value", "met"),
+    [
+        ("aspirational", 70, True),
+        ("aspirational", 64, False),
+        ("committed", 95, True),
+        ("committed", 94, False),
+    ],
+)
+def test_met_expectation_compares_the_rounded_score_with_the_kinds_bar(
+    kind: str, value: int, met: bool
+) -> None:
     objectives = f"""
     - id: SR-1
       title: t
@@ -433,18 +473,28 @@ def test_met_expectation_compares_the_rounded_score_with_the_kinds_bar(kind: str
     assert run(objectives).objectives["SR-1"].met_expectation is met
 
 
-# --- alignment -----------------------------------------------------------------------------------------
+# --- alignment -------------------------------------------------------------------------------
 
 
 def test_alignment_is_valid_when_the_target_exists_and_its_cycle_contains_ours() -> None:
-    result = run(rollup_org(CHILDREN) + """
+    result = run(
+        rollup_org(CHILDREN)
+        + """
     - {id: BROKEN, title: t, cycle: Q4, owner: search, aligns_to: NOPE}
     - {id: WIDER, title: t, cycle: FY, owner: search, aligns_to: SR-1.1}
     - {id: NONE, title: t, cycle: Q4, owner: ben}
-    """)
+    """
+    )
     valid = {oid: r.alignment_valid for oid, r in result.objectives.items()}
-    assert valid == {"NW-1": False, "SR-1": True, "IN-1": True, "EMPTY": True,
-                     "BROKEN": False, "WIDER": False, "NONE": False}
+    assert valid == {
+        "NW-1": False,
+        "SR-1": True,
+        "IN-1": True,
+        "EMPTY": True,
+        "BROKEN": False,
+        "WIDER": False,
+        "NONE": False,
+    }
     assert result.aligned_below["NW-1.1"] == ["SR-1", "IN-1", "EMPTY"]
 
 

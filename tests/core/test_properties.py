@@ -26,8 +26,7 @@ NUMBERS = st.integers(min_value=-50, max_value=150)
 
 
 def metrics() -> st.SearchStrategy[m.Metric]:
-    milestone = st.builds(m.Milestone, st.just("step"), st.integers(0, 3),
-                          st.none() | DAYS)
+    milestone = st.builds(m.Milestone, st.just("step"), st.integers(0, 3), st.none() | DAYS)
     return st.one_of(
         st.builds(m.NumericMetric, NUMBERS, NUMBERS, st.sampled_from([None, "ms", "%"])),
         st.builds(m.ThresholdMetric, NUMBERS, st.booleans(), st.sampled_from([None, "%"])),
@@ -64,28 +63,49 @@ def organizations(draw: st.DrawFn) -> m.Organization:
         for kid in kr_ids:
             metric = draw(metrics())
             key_results[kid] = m.KeyResult(
-                kid, oid, "Grow something", metric, draw(st.sampled_from([None, "p1"])),
-                (), draw(st.sampled_from([0, 1, 2.5])), draw(checkins(metric)),
+                kid,
+                oid,
+                "Grow something",
+                metric,
+                draw(st.sampled_from([None, "p1"])),
+                (),
+                draw(st.sampled_from([0, 1, 2.5])),
+                draw(checkins(metric)),
             )
-        objectives[oid] = m.Objective(oid, "Do it", draw(st.sampled_from(list(CYCLES))),
-                                      draw(st.sampled_from([*team_ids, "p1", "p3"])),
-                                      key_results=tuple(kr_ids))
+        objectives[oid] = m.Objective(
+            oid,
+            "Do it",
+            draw(st.sampled_from(list(CYCLES))),
+            draw(st.sampled_from([*team_ids, "p1", "p3"])),
+            key_results=tuple(kr_ids),
+        )
     targets = [None, "missing", *objective_ids, *key_results]
     objectives = {
-        oid: m.Objective(o.id, o.title, o.cycle, o.owner, aligns_to=draw(st.sampled_from(targets)),
-                         key_results=o.key_results)
+        oid: m.Objective(
+            o.id,
+            o.title,
+            o.cycle,
+            o.owner,
+            aligns_to=draw(st.sampled_from(targets)),
+            key_results=o.key_results,
+        )
         for oid, o in objectives.items()
     }
     sources = [*objective_ids, *key_results]
     dependencies = {}
     for i in range(draw(st.integers(0, 5))):
         dependencies[f"D{i}"] = m.Dependency(
-            f"D{i}", draw(st.sampled_from(sources)), draw(st.sampled_from(team_ids)), "help",
-            draw(st.sampled_from(list(m.DependencyState))), draw(st.none() | DAYS),
+            f"D{i}",
+            draw(st.sampled_from(sources)),
+            draw(st.sampled_from(team_ids)),
+            "help",
+            draw(st.sampled_from(list(m.DependencyState))),
+            draw(st.none() | DAYS),
             draw(st.sampled_from([None, *key_results])),
         )
-    return m.Organization("Generated", m.Settings(), PEOPLE, teams, CYCLES, objectives,
-                          key_results, dependencies)
+    return m.Organization(
+        "Generated", m.Settings(), PEOPLE, teams, CYCLES, objectives, key_results, dependencies
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -97,11 +117,15 @@ def test_invariants_hold_for_any_organisation(org: m.Organization, as_of: date) 
         assert kr.health.rank >= kr.own_health.rank  # dependencies never improve health
         for dep_id in kr.at_risk_from:
             status = result.dependencies[dep_id].status.health
-            assert status is not None and status.rank > kr.own_health.rank
+            assert status is not None
+            assert status.rank > kr.own_health.rank
     for objective in org.objectives.values():
         progress = result.objectives[objective.id].progress
-        weighted = [result.key_results[k].progress for k in objective.key_results
-                    if org.key_results[k].weight > 0]
+        weighted = [
+            result.key_results[k].progress
+            for k in objective.key_results
+            if org.key_results[k].weight > 0
+        ]
         if weighted:
             assert progress is not None
             assert min(weighted) - 1e-9 <= progress <= max(weighted) + 1e-9
@@ -135,10 +159,12 @@ def test_a_damaged_file_gives_a_problem_listing_never_a_traceback(data: st.DataO
             lines[index] = lines[index].lstrip()
         else:
             lines.insert(index, lines[index])
+    problems = []
     try:
         load_text("\n".join(lines), filename="demo.yaml")
     except OkrFileError as exc:
-        assert exc.problems
-        for problem in exc.problems:
-            assert problem.message
-            assert problem.line is None or 1 <= problem.line <= len(lines) + 1
+        problems = exc.problems
+        assert problems, "an OkrFileError always lists at least one problem"
+    for problem in problems:
+        assert problem.message
+        assert problem.line is None or 1 <= problem.line <= len(lines) + 1

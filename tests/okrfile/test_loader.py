@@ -43,14 +43,17 @@ def test_the_demo_organisation_loads() -> None:
 
 
 def test_ids_keep_their_lines_and_defaults_are_applied() -> None:
-    text = org_text(GOOD_OBJECTIVE + """
+    text = org_text(
+        GOOD_OBJECTIVE
+        + """
 - id: BEN-1
   title: Mine
   cycle: Q4
   owner: ben
   key_results:
     - {id: BEN-1.1, title: Something, metric: boolean}
-""")
+"""
+    )
     loaded = load_text(text)
     org = loaded.organization
     assert loaded.lines["BEN-1.1"] == line_of(text, "id: BEN-1.1")
@@ -77,41 +80,99 @@ def test_checkins_are_sorted_by_date_keeping_file_order_within_a_day() -> None:
 
 
 BROKEN = [
-    ("unknown owner", GOOD_OBJECTIVE.replace("owner: search", "owner: nobody"),
-     "owner: nobody", "'owner' names 'nobody', which is not a team or a person"),
-    ("duplicate id", GOOD_OBJECTIVE.replace("id: SR-1.1", "id: SR-1"),
-     "id: SR-1, title", "duplicate id 'SR-1'"),
-    ("KR owner is a team", GOOD_OBJECTIVE.replace("owner: ana", "owner: infra"),
-     "id: SR-1.1", "'owner' must name a person, but 'infra' is not one"),
-    ("confidence 11", GOOD_OBJECTIVE.replace("target: 400}}", "target: 400}, checkins: "
-                                             "[{date: 2026-10-02, value: 1, confidence: 11}]}"),
-     "confidence: 11", "'confidence' should be less than or equal to 10 (got 11)"),
-    ("start is a string", GOOD_OBJECTIVE.replace("start: 900", 'start: "fast"'),
-     "start: \"fast\"", "'start' must be a number (got 'fast')"),
-    ("malformed metric", GOOD_OBJECTIVE.replace("{start: 900, target: 400}", "percent"),
-     "metric: percent", "metric must be one of"),
-    ("unknown field", GOOD_OBJECTIVE.replace("cycle: Q4", "cycle: Q4\n  colour: red"),
-     "colour: red", "unknown field 'colour'"),
-    ("not a date", GOOD_OBJECTIVE.replace("target: 400}}", "target: 400}, checkins: "
-                                          "[{date: 2026-02-30, value: 1}]}"),
-     "2026-02-30", "'date' must be a date written YYYY-MM-DD (got '2026-02-30')"),
-    ("unknown cycle", GOOD_OBJECTIVE.replace("cycle: Q4", "cycle: Q9"),
-     "cycle: Q9", "'cycle' names 'Q9', which is not a cycle"),
-    ("boolean value on a number metric",
-     GOOD_OBJECTIVE.replace("target: 400}}", "target: 400}, checkins: "
-                            "[{date: 2026-10-02, value: true}]}"),
-     "id: SR-1.1", "has value True; this key result's check-ins take a number"),
-    ("bad id characters", GOOD_OBJECTIVE.replace("id: SR-1\n", "id: SR 1!\n"),
-     "id: SR 1!", "'id' must be an id of letters, digits"),
-    ("missing title", GOOD_OBJECTIVE.replace("  title: Make search fast\n", ""),
-     "- id: SR-1\n".strip(), "'title' is required"),
-    ("dependency to a person", GOOD_OBJECTIVE,
-     None, "'provider' must name a team, but 'ana' is not one"),
+    (
+        "unknown owner",
+        GOOD_OBJECTIVE.replace("owner: search", "owner: nobody"),
+        "owner: nobody",
+        "'owner' names 'nobody', which is not a team or a person",
+    ),
+    (
+        "duplicate id",
+        GOOD_OBJECTIVE.replace("id: SR-1.1", "id: SR-1"),
+        "id: SR-1, title",
+        "duplicate id 'SR-1'",
+    ),
+    (
+        "KR owner is a team",
+        GOOD_OBJECTIVE.replace("owner: ana", "owner: infra"),
+        "id: SR-1.1",
+        "'owner' must name a person, but 'infra' is not one",
+    ),
+    (
+        "confidence 11",
+        GOOD_OBJECTIVE.replace(
+            "target: 400}}",
+            "target: 400}, checkins: [{date: 2026-10-02, value: 1, confidence: 11}]}",
+        ),
+        "confidence: 11",
+        "'confidence' should be less than or equal to 10 (got 11)",
+    ),
+    (
+        "start is a string",
+        GOOD_OBJECTIVE.replace("start: 900", 'start: "fast"'),
+        'start: "fast"',
+        "'start' must be a number (got 'fast')",
+    ),
+    (
+        "malformed metric",
+        GOOD_OBJECTIVE.replace("{start: 900, target: 400}", "percent"),
+        "metric: percent",
+        "metric must be one of",
+    ),
+    (
+        "unknown field",
+        GOOD_OBJECTIVE.replace("cycle: Q4", "cycle: Q4\n  colour: red"),
+        "colour: red",
+        "unknown field 'colour'",
+    ),
+    (
+        "not a date",
+        GOOD_OBJECTIVE.replace(
+            "target: 400}}", "target: 400}, checkins: [{date: 2026-02-30, value: 1}]}"
+        ),
+        "2026-02-30",
+        "'date' must be a date written YYYY-MM-DD (got '2026-02-30')",
+    ),
+    (
+        "unknown cycle",
+        GOOD_OBJECTIVE.replace("cycle: Q4", "cycle: Q9"),
+        "cycle: Q9",
+        "'cycle' names 'Q9', which is not a cycle",
+    ),
+    (
+        "boolean value on a number metric",
+        GOOD_OBJECTIVE.replace(
+            "target: 400}}", "target: 400}, checkins: [{date: 2026-10-02, value: true}]}"
+        ),
+        "id: SR-1.1",
+        "has value True; this key result's check-ins take a number",
+    ),
+    (
+        "bad id characters",
+        GOOD_OBJECTIVE.replace("id: SR-1\n", "id: SR 1!\n"),
+        "id: SR 1!",
+        "'id' must be an id of letters, digits",
+    ),
+    (
+        "missing title",
+        GOOD_OBJECTIVE.replace("  title: Make search fast\n", ""),
+        "- id: SR-1\n".strip(),
+        "'title' is required",
+    ),
+    (
+        "dependency to a person",
+        GOOD_OBJECTIVE,
+        None,
+        "'provider' must name a team, but 'ana' is not one",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("objective", "line_fragment", "message"),
-                         [case[1:] for case in BROKEN], ids=[case[0] for case in BROKEN])
+@pytest.mark.parametrize(
+    ("objective", "line_fragment", "message"),
+    [case[1:] for case in BROKEN],
+    ids=[case[0] for case in BROKEN],
+)
 def test_a_broken_file_names_the_line_and_the_problem(
     objective: str, line_fragment: str | None, message: str
 ) -> None:
@@ -136,8 +197,10 @@ def test_two_root_teams() -> None:
 
 def test_cycle_outside_its_parent() -> None:
     text = org_text(GOOD_OBJECTIVE).replace("end: 2026-12-31}\n", "end: 2027-01-15}\n", 2)
-    text = text.replace("{id: FY, start: 2026-01-01, end: 2027-01-15}",
-                        "{id: FY, start: 2026-01-01, end: 2026-12-31}")
+    text = text.replace(
+        "{id: FY, start: 2026-01-01, end: 2027-01-15}",
+        "{id: FY, start: 2026-01-01, end: 2026-12-31}",
+    )
     (found,) = problems(text)
     assert "Q4: the cycle (2026-10-01..2027-01-15) does not lie inside its parent 'FY'" in found
 
@@ -157,12 +220,12 @@ def test_team_parent_loop() -> None:
 
 def test_every_problem_is_listed_not_only_the_first() -> None:
     objective = GOOD_OBJECTIVE.replace("owner: search", "owner: nobody").replace(
-        "start: 900", 'start: "x"')
+        "start: 900", 'start: "x"'
+    )
     text = org_text(objective, "- {id: D1, from: NOPE, provider: infra, need: help}")
     found = problems(text)
     assert len(found) == 3
-    assert [p.split(":")[1] for p in found] == sorted(
-        (p.split(":")[1] for p in found), key=int)
+    assert [p.split(":")[1] for p in found] == sorted((p.split(":")[1] for p in found), key=int)
 
 
 def test_yaml_syntax_error_points_at_the_line() -> None:

@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint typecheck check bench lock
+.PHONY: help demo test lint typecheck check bench docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ check: lint typecheck test  ## Everything CI runs
 
 bench: $(BIN)/.installed  ## Benchmarks; writes docs/performance.md
 	$(BIN)/python benchmarks/run.py
+
+docs: $(BIN)/.installed  ## Regenerate docs/cli-reference.md from the commands' --help
+	$(BIN)/python -m tandem.cli.reference > docs/cli-reference.md
 
 lock:  ## Re-pin every dependency (needs uv)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \

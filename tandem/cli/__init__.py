@@ -52,7 +52,10 @@ def _parse_date(value: str | None) -> date:
 
 
 FileArg = Annotated[
-    Path, typer.Argument(help="An OKR file (YAML, see docs/okr-file.md).", show_default=False)
+    Path,
+    typer.Argument(
+        metavar="FILE", help="An OKR file (YAML, see docs/okr-file.md).", show_default=False
+    ),
 ]
 AsOf = Annotated[
     str | None,

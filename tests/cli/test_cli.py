@@ -202,3 +202,10 @@ def test_generate_writes_a_file_that_loads(tmp_path: Path) -> None:
     code, out, _ = tandem("report", str(path), "--format", "json", "--as-of", "2026-11-15")
     assert code == 0
     assert json.loads(out)["objectives"]
+
+
+def test_the_cli_reference_in_the_docs_is_up_to_date() -> None:
+    from tandem.cli.reference import reference
+
+    path = Path(__file__).parents[2] / "docs" / "cli-reference.md"
+    assert path.read_text() == reference(), "run `make docs` to regenerate it"

@@ -160,9 +160,11 @@ _THEMES: tuple[_Theme, ...] = tuple(
                     "Growth",
                     "referral program; viral loops; pricing page; trial conversion;"
                     " lifecycle emails; win-back campaigns; landing pages",
-                    "trial-to-paid conversion|%|up|3|25; weekly active users|users|up|20000|2000000;"
+                    "trial-to-paid conversion|%|up|3|25;"
+                    " weekly active users|users|up|20000|2000000;"
                     " referral sign-ups per week|sign-ups|up|100|5000;"
-                    " paid acquisition cost|USD|down|20|400; churned users won back|users|up|50|3000",
+                    " paid acquisition cost|USD|down|20|400;"
+                    " churned users won back|users|up|50|3000",
                 ),
                 _domain(
                     "Notifications",
@@ -268,7 +270,8 @@ _THEMES: tuple[_Theme, ...] = tuple(
                     "compute clusters; container platform; capacity planning; cloud costs;"
                     " edge network; remote build cache; database fleet",
                     "monthly cloud spend|k USD|down|200|9000; cluster utilisation|%|up|25|80;"
-                    " time to provision a service|min|down|5|2880; hosts on the current OS|%|up|40|100",
+                    " time to provision a service|min|down|5|2880;"
+                    " hosts on the current OS|%|up|40|100",
                 ),
                 _domain(
                     "Reliability",
@@ -276,7 +279,8 @@ _THEMES: tuple[_Theme, ...] = tuple(
                     " disaster recovery; chaos testing; postmortems; capacity alerts",
                     "availability of core APIs|%|up|99|99.99; mean time to restore|min|down|10|300;"
                     " sev-1 incidents per quarter|incidents|down|1|25;"
-                    " services with defined SLOs|%|up|20|100; pages per on-call shift|pages|down|1|40",
+                    " services with defined SLOs|%|up|20|100;"
+                    " pages per on-call shift|pages|down|1|40",
                 ),
                 _domain(
                     "Developer Productivity",
@@ -335,14 +339,16 @@ _THEMES: tuple[_Theme, ...] = tuple(
                     "data warehouse; streaming pipelines; data lake; batch jobs; schema registry;"
                     " data contracts; self-serve SQL",
                     "pipelines meeting their freshness SLA|%|up|70|99.5;"
-                    " failed nightly jobs per week|jobs|down|0|60; warehouse query p90|s|down|2|120;"
+                    " failed nightly jobs per week|jobs|down|0|60;"
+                    " warehouse query p90|s|down|2|120;"
                     " datasets with an owner|%|up|30|100",
                 ),
                 _domain(
                     "Analytics",
                     "business dashboards; metric definitions; self-serve reporting; forecasting;"
                     " executive reporting; product analytics",
-                    "decisions backed by a shared metric|%|up|20|90; dashboard load time|s|down|1|40;"
+                    "decisions backed by a shared metric|%|up|20|90;"
+                    " dashboard load time|s|down|1|40;"
                     " ad-hoc data requests per week|requests|down|5|200;"
                     " weekly active dashboard users|users|up|50|4000",
                 ),
@@ -350,7 +356,8 @@ _THEMES: tuple[_Theme, ...] = tuple(
                     "Machine Learning",
                     "model training platform; feature store; model serving; ranking models;"
                     " forecasting models; data labelling; model monitoring",
-                    "time to deploy a model|days|down|1|45; models with drift monitoring|%|up|10|100;"
+                    "time to deploy a model|days|down|1|45;"
+                    " models with drift monitoring|%|up|10|100;"
                     " inference p99 latency|ms|down|20|800; offline-online metric gap|%|down|1|25",
                 ),
                 _domain(
@@ -481,7 +488,8 @@ _THEMES: tuple[_Theme, ...] = tuple(
                     "Facilities",
                     "office space; workplace safety; energy use; desk booking; visitor management",
                     "office energy use|MWh|down|50|3000;"
-                    " workplace safety incidents|incidents|down|0|40; office utilisation|%|up|20|85",
+                    " workplace safety incidents|incidents|down|0|40;"
+                    " office utilisation|%|up|20|85",
                 ),
                 _domain(
                     "Supply Chain",
@@ -524,13 +532,15 @@ _THEMES: tuple[_Theme, ...] = tuple(
                     "candidate sourcing; interview loops; offer process; employer brand;"
                     " university hiring; recruiting tools",
                     "time to hire|days|down|15|90; offer acceptance rate|%|up|60|95;"
-                    " candidates rating the process good|%|up|50|95; hires from referrals|%|up|10|50",
+                    " candidates rating the process good|%|up|50|95;"
+                    " hires from referrals|%|up|10|50",
                 ),
                 _domain(
                     "Learning",
                     "leadership development; onboarding curriculum; technical training;"
                     " learning platform; mentoring program",
-                    "employees completing a course|%|up|20|90; new hire ramp-up time|weeks|down|2|20;"
+                    "employees completing a course|%|up|20|90;"
+                    " new hire ramp-up time|weeks|down|2|20;"
                     " active mentoring pairs|pairs|up|10|1500",
                 ),
             ),
@@ -608,41 +618,52 @@ _QUALIFIERS = (
     "during peak hours", "in new markets", "for high-volume accounts",
 )  # fmt: skip
 
-_TEAM_OBJECTIVES = (
-    "Make {object} {adj} for {audience}",
-    "Make {object} {adj} {qual}",
-    "Give {audience} {adj} {object}",
-    "Delight {audience} with {adj} {object}",
-    "Win {audience} {qual} with {adj} {object}",
-    "Earn the trust of {audience} through {adj} {object}",
-    "Turn {object} into a strength {qual}",
-    "Remove friction from {object} for {audience}",
-    "Set a new bar for {object} {qual}",
-    "Scale {object} for the next wave of {audience}",
-    "Cut the cost of {object} without hurting {audience}",
-    "Get {object} ready for {audience} {qual}",
-    "Own {object} quality end to end {qual}",
-    "Put {audience} first in {object}",
-    "Build {adj} {object} that {audience} love",
-    "Prove that {object} can grow {qual}",
-    "Lay a {adj} foundation for {object}",
-    "Double down on {object} for {audience}",
-    "Bring {adj} {object} to {audience} {qual}",
-    "Close the gap on {object} {qual}",
-    "Make {object} a reason {audience} stay",
-    "Unlock growth through {adj} {object}",
-)
+# An objective title is a lead phrase about the object plus a separately drawn tail (audience,
+# qualifier, benefit). With many leads and tails, any one combination of fixed words is rare,
+# so TF-IDF similarity comes from the varied slots, as it would between real teams' titles.
+_TEAM_LEADS = (
+    "Make {object} {adj}", "Deliver {adj} {object}", "Streamline {object}", "Reinvent {object}",
+    "Strengthen {object}", "Transform {object}", "Elevate {object}", "Accelerate {object}",
+    "Revamp {object}", "Harden {object}", "Rethink {object}", "Expand {object}",
+    "Automate {object}", "Future-proof {object}", "Stabilise {object}", "Reimagine {object}",
+    "Personalise {object}", "Simplify {object}", "Modernise {object}", "Scale {object}",
+    "Fix {object} once and for all", "Perfect {object}", "Unify {object}", "Rebuild {object}",
+    "Grow {object} usage", "Cut the cost of {object}", "Earn trust through {adj} {object}",
+    "Win with {adj} {object}", "Raise the bar on {object}", "Set a new standard for {object}",
+    "Put {adj} {object} first", "Invest in {adj} {object}", "Double down on {adj} {object}",
+    "Lay {adj} foundations for {object}", "Get {object} ready", "Turn {object} into an advantage",
+    "Own the quality of {object}", "Remove friction from {object}", "Close the gaps in {object}",
+    "Catch up with competitors on {object}", "Make {adj} {object} the default",
+    "Build {adj} {object}", "Keep {object} {adj}", "Professionalise {object}",
+    "Open up {object}", "Industrialise {object}", "Clean up {object}", "Globalise {object}",
+    "Measure and improve {object}", "Make {object} a strength",
+)  # fmt: skip
 
-_INDIVIDUAL_OBJECTIVES = (
-    "Become the go-to expert on {object}",
-    "Grow my impact on {object} {qual}",
-    "Raise the quality of my work on {object}",
-    "Help {audience} get more from {object}",
-    "Deepen my skills in {object}",
-    "Lead the rollout of {adj} {object} {qual}",
-    "Mentor colleagues on {object}",
-    "Keep the {object} backlog small and healthy",
-)
+_INDIVIDUAL_LEADS = (
+    "Become the go-to expert on {object}", "Grow my impact on {object}",
+    "Sharpen my skills in {object}", "Take ownership of {adj} {object}",
+    "Coach colleagues on {object}", "Champion {adj} {object}",
+    "Learn the ins and outs of {object}", "Drive {object} improvements",
+    "Improve my work on {object}", "Lead the {object} rollout", "Speak up for {adj} {object}",
+    "Document how {object} works", "Pair with peers on {object}",
+    "Keep the {object} backlog healthy", "Shadow experts in {object}",
+    "Make my {object} work {adj}", "Bring fresh ideas to {object}", "Present {object} results",
+    "Build credibility in {object}", "Own one part of {object}",
+)  # fmt: skip
+
+_TAILS = (
+    "for {audience}", "for {audience} {qual}", "{qual}", "so {audience} {benefit}",
+    "so {audience} {benefit} {qual}", "",
+)  # fmt: skip
+_TAIL_WEIGHTS = (30, 25, 15, 15, 5, 10)
+
+_BENEFITS = (
+    "can self-serve", "stay longer", "trust us with more", "grow faster",
+    "spend less time waiting", "see value on day one", "never lose work", "recommend us",
+    "get answers faster", "feel in control", "can scale with us", "upgrade sooner",
+    "need less support", "choose us over competitors", "can move faster",
+    "stop working around us", "renew with confidence", "get it right the first time",
+)  # fmt: skip
 
 _UP_TITLES = (
     "Increase {m} from {s} to {t}", "Grow {m} from {s} to {t}", "Raise {m} from {s} to {t}",
@@ -884,9 +905,7 @@ class _Topic:
 # --- public API ----------------------------------------------------------------------------
 
 
-def generate_organization(
-    *, people: int, seed: int, as_of: date = DEFAULT_AS_OF
-) -> dict[str, Any]:
+def generate_organization(*, people: int, seed: int, as_of: date = DEFAULT_AS_OF) -> dict[str, Any]:
     """A synthetic organisation as a plain dict in the shape of the OKR file.
 
     Cycles are the fiscal year of ``as_of`` and its third and fourth quarters; check-ins run
@@ -895,9 +914,7 @@ def generate_organization(
     return _Builder(people=people, seed=seed, as_of=as_of).build()
 
 
-def write_organization(
-    *, people: int, seed: int, path: Path, as_of: date = DEFAULT_AS_OF
-) -> None:
+def write_organization(*, people: int, seed: int, path: Path, as_of: date = DEFAULT_AS_OF) -> None:
     """Generate an organisation and write it to ``path`` as YAML (UTF-8)."""
     data = generate_organization(people=people, seed=seed, as_of=as_of)
     with path.open("w", encoding="utf-8", newline="\n") as stream:
@@ -937,6 +954,7 @@ class _Builder:
         self.objectives: list[_Objective] = []
         self.dependencies: list[dict[str, Any]] = []
         self._team_names: set[str] = set()
+        self._team_number = 0
         self._emails: dict[str, int] = {}
         self._dates: dict[int, date] = {}
         self._form_deck = list(_FORCED_FORMS)
@@ -981,7 +999,7 @@ class _Builder:
         rng = self.rng
         obj = topic.obj
         audience = rng.choice(_AUDIENCES)
-        qual = rng.choice(_QUALIFIERS) if rng.random() < 0.5 else ""
+        qual = rng.choice(_QUALIFIERS) if rng.random() < 0.6 else ""
         text = template.format(
             object=obj,
             Object=_capitalize(obj),
@@ -990,8 +1008,13 @@ class _Builder:
             Audience=_capitalize(audience),
             qual=qual,
             region=rng.choice(_REGIONS),
+            benefit=rng.choice(_BENEFITS),
         )
         return " ".join(text.split())
+
+    def _objective_title(self, topic: _Topic, leads: Sequence[str]) -> str:
+        tail = self.rng.choices(_TAILS, _TAIL_WEIGHTS)[0]
+        return self._fill(f"{self.rng.choice(leads)} {tail}", topic)
 
     def _topic(self, team: _Team) -> _Topic:
         rng = self.rng
@@ -1004,7 +1027,8 @@ class _Builder:
         return _Topic(team.domain, rng.choice(team.domain.areas))
 
     def _description(self, topic: _Topic) -> str:
-        return f"{self._fill(self.rng.choice(_WHY), topic)} {self._fill(self.rng.choice(_HOW), topic)}"
+        why = self._fill(self.rng.choice(_WHY), topic)
+        return f"{why} {self._fill(self.rng.choice(_HOW), topic)}"
 
     # --- the team tree ---------------------------------------------------------------------
 
@@ -1042,7 +1066,8 @@ class _Builder:
         # Cycle through the shuffled options so siblings differ before any repeats.
         pick = parent.child_options.pop(0)
         parent.child_options.append(pick)
-        number = len(self.teams)
+        self._team_number += 1
+        number = self._team_number
         if depth == 1:
             theme: _Theme = pick
             team = _Team("", self._unique_name(theme.name), depth, parent, theme=theme)
@@ -1056,7 +1081,9 @@ class _Builder:
         else:
             assert parent.domain is not None
             area = pick if depth == 3 else parent.area
-            name = _area_team_name(parent.domain.name, pick) if depth == 3 else f"{parent.name} {pick}"
+            name = (
+                _area_team_name(parent.domain.name, pick) if depth == 3 else f"{parent.name} {pick}"
+            )
             team = _Team(
                 "",
                 self._unique_name(name),
@@ -1153,10 +1180,10 @@ class _Builder:
         return "committed" if roll < 0.3 else "aspirational" if roll < 0.38 else None
 
     def _visibility(self, individual: bool) -> str | None:
-        roll = self.rng.random()
-        if individual:
-            return None if roll < 0.55 else "team" if roll < 0.8 else "private"
-        return None if roll < 0.88 else "public" if roll < 0.91 else "team" if roll < 0.98 else "private"
+        # None leaves the default (public) implicit, as most people would write it.
+        choices = (None, "public", "team", "private")
+        weights = (55, 0, 25, 20) if individual else (88, 3, 7, 2)
+        return self.rng.choices(choices, weights)[0]
 
     def _company_objectives(self) -> None:
         rng = self.rng
@@ -1227,7 +1254,7 @@ class _Builder:
         problem = self._problems.get(self._team_objective_count, "")
         self._team_objective_count += 1
         topic = self._topic(team)
-        title = self._fill(rng.choice(_TEAM_OBJECTIVES), topic)
+        title = self._objective_title(topic, _TEAM_LEADS)
         if problem == "duplicate":
             title = self._duplicate_title(team, cycle) or title
         self._team_titles.append((team, cycle, title))
@@ -1243,7 +1270,8 @@ class _Builder:
             if other is not team:
                 # No dependency is declared for this: a dependency-undeclared finding.
                 help_with = rng.choice(other.domain.areas) if other.domain else "the rollout"
-                description = f"{description or ''} We need help from the {other.name} team on {help_with}.".strip()
+                mention = f"We need help from the {other.name} team on {help_with}."
+                description = f"{description} {mention}" if description else mention
         objective = self._new_objective(
             title=title,
             cycle=cycle,
@@ -1283,8 +1311,10 @@ class _Builder:
 
     def _duplicate_title(self, team: _Team, cycle: _Cycle) -> str | None:
         """An earlier title from an unrelated team in the same cycle: a possible overlap."""
+        if not self._team_titles:
+            return None
         for _ in range(30):
-            other, other_cycle, title = self.rng.choice(self._team_titles or [(team, cycle, "")])
+            other, other_cycle, title = self.rng.choice(self._team_titles)
             if other is not team and other is not team.parent and other_cycle is cycle:
                 return title
         return None
@@ -1335,26 +1365,27 @@ class _Builder:
         accountable = parent.lead if rng.random() < 0.7 else rng.choice(siblings).lead
         names = [team.name for team in siblings]
         objective = self._new_objective(
-            title=self._fill(rng.choice(_TEAM_OBJECTIVES), topic),
+            title=self._objective_title(topic, _TEAM_LEADS),
             cycle=self.q4,
             owner=siblings[0].id,
             team=siblings[0],
             aligns_to=self._alignment(parent, self.q4),
-            description=f"A shared goal of {', '.join(names[:-1])} and {names[-1]}, with one accountable owner.",
+            description=f"A shared goal of {_join(names)}, with one accountable owner.",
             kind="committed" if rng.random() < 0.5 else None,
             umbrella={"owner": accountable, "teams": [team.id for team in siblings]},
         )
         for index in range(rng.randint(3, 4)):
             home = siblings[index % len(siblings)]
             others = [team for team in siblings if team is not home]
-            helpers = [rng.choice(team.members) for team in rng.sample(others, 1)]
+            # Contributors are both teams and individual people from the other teams.
             contributors = [team.id for team in others if rng.random() < 0.7] or [others[0].id]
+            contributors.append(rng.choice(rng.choice(others).members))
             self._key_result(
                 objective,
                 topic,
                 form=rng.choice(("up", "down", "above", "below", "milestones")),
                 owner=self._kr_owner(home),
-                contributors=contributors + helpers,
+                contributors=contributors,
             )
 
     def _individual_objectives(self) -> None:
@@ -1373,10 +1404,10 @@ class _Builder:
     def _individual_objective(self, team: _Team, person: str, target: _Objective) -> None:
         rng = self.rng
         topic = self._topic(team)
-        templates = _INDIVIDUAL_OBJECTIVES if rng.random() < 0.6 else _TEAM_OBJECTIVES
+        leads = _INDIVIDUAL_LEADS if rng.random() < 0.6 else _TEAM_LEADS
         aligns_to = rng.choice(target.key_results) if rng.random() < 0.9 else target.id
         objective = self._new_objective(
-            title=self._fill(rng.choice(templates), topic),
+            title=self._objective_title(topic, leads),
             cycle=target.cycle,
             owner=person,
             team=team,
@@ -1423,8 +1454,7 @@ class _Builder:
             title, metric, value = self._threshold(metrics, form, perf)
         elif form == "boolean":
             title, metric = self._boolean_title(topic), "boolean"
-            flip = rng.uniform(0.25, 0.9) / max(perf, 0.1)
-            value = flip.__le__  # true from the moment the elapsed fraction passes ``flip``
+            value = _switch(rng.uniform(0.25, 0.9) / max(perf, 0.1))
         elif form == "milestones":
             title = self._milestones_title(topic)
             metric = {"milestones": self._milestones(cycle, perf)}
@@ -1612,7 +1642,7 @@ class _Builder:
         ]
         loops = self._dependency_loops(team_objectives)
         sources = [o for o in team_objectives if o.id not in self._reserved]
-        if not sources or len(self.teams) < 3:
+        if not sources:
             self.dependencies = loops
             return
         count = max(len(_FORCED_STATES), round(self.n_people / 10)) - len(loops)
@@ -1625,9 +1655,8 @@ class _Builder:
         for dependency in loops:
             found.insert(rng.randint(0, len(found)), dependency)
         for number, dependency in enumerate(found, start=1):
-            dependency["id"] = f"D-{number}"
-        # Put the id first, as a person would write it.
-        self.dependencies = [{"id": d.pop("id"), **d} for d in found]
+            dependency["id"] = f"D-{number}"  # the key was created first, so it stays first
+        self.dependencies = found
 
     def _dependency_loops(self, candidates: list[_Objective]) -> list[dict[str, Any]]:
         """Pairs of accepted dependencies that deliver each other's key results: a loop."""
@@ -1642,13 +1671,13 @@ class _Builder:
                 continue
             self._reserved.update((first.id, second.id))
             a, b = rng.choice(first.key_results), rng.choice(second.key_results)
-            for source, provider, provider_kr, obj in ((a, second, b, first), (b, first, a, second)):
+            for source, provider, provider_kr in ((a, second, b), (b, first, a)):
                 loops.append(
                     {
                         "id": "",
                         "from": source,
                         "provider": provider.team.id,
-                        "need": self._need(provider.team, obj.team),
+                        "need": self._need(provider.team),
                         "due": self._between(self.as_of, self.q4.end),
                         "state": "accepted",
                         "provider_kr": provider_kr,
@@ -1656,9 +1685,7 @@ class _Builder:
                 )
         return loops
 
-    def _dependency(
-        self, sources: list[_Objective], forced: str | None
-    ) -> dict[str, Any] | None:
+    def _dependency(self, sources: list[_Objective], forced: str | None) -> dict[str, Any] | None:
         rng = self.rng
         for _ in range(20):  # a forced "accepted with provider_kr" may need a few tries
             source = rng.choice(sources)
@@ -1673,7 +1700,7 @@ class _Builder:
                 "id": "",
                 "from": rng.choice(source.key_results) if rng.random() < 0.85 else source.id,
                 "provider": provider.id,
-                "need": self._need(provider, source.team),
+                "need": self._need(provider),
             }
             due = self._due(source.cycle, state)
             if due is not None:
@@ -1744,12 +1771,19 @@ class _Builder:
             return self._between(future_first, cycle.end)
         return self._between(first, cycle.end)
 
-    def _need(self, provider: _Team, requester: _Team) -> str:
+    def _need(self, provider: _Team) -> str:
         topic = self._topic(provider)
         return self._fill(self.rng.choice(_NEEDS), topic)
 
 
-_FORCED_STATES = ("requested", "accepted-kr", "accepted-plain", "declined", "delivered", "cancelled")
+_FORCED_STATES = (
+    "requested",
+    "accepted-kr",
+    "accepted-plain",
+    "declined",
+    "delivered",
+    "cancelled",
+)
 
 
 # --- shape helpers ---------------------------------------------------------------------------
@@ -1807,6 +1841,19 @@ def _team_sizes(rng: random.Random, teams: int, people: int) -> list[int]:
     return sizes
 
 
+def _join(names: Sequence[str]) -> str:
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _switch(moment: float) -> Callable[[float], bool]:
+    """A boolean key result that becomes true once the elapsed fraction reaches ``moment``."""
+
+    def value(elapsed: float) -> bool:
+        return elapsed >= moment
+
+    return value
+
+
 def _area_team_name(domain: str, area: str) -> str:
     title = " ".join(
         word if word in ("and", "of", "for", "to", "the") else _capitalize(word)
@@ -1826,7 +1873,7 @@ def _capitalize(text: str) -> str:
 
 def _round(value: float, decimals: int) -> float:
     if decimals == 0:
-        return int(round(value))
+        return round(value)
     return round(value, decimals)
 
 
@@ -1852,13 +1899,15 @@ _FLOW_VALUES = frozenset({"metric", "score_override"})
 
 # Plain (unquoted) scalars: start with a letter or digit and use only characters that never
 # act as YAML indicators there. Flow context additionally excludes "," and "?".
-_PLAIN_BLOCK = re.compile(r"[^\W_][\w ,.'()/&+%!?;$-]*")
-_PLAIN_FLOW = re.compile(r"[^\W_][\w .'()/&+%!;$-]*")
+_PLAIN_BLOCK = re.compile(r"[^\W_][\w ,.'()/&+%!?;$@-]*")
+_PLAIN_FLOW = re.compile(r"[^\W_][\w .'()/&+%!;$@-]*")
 _ESCAPE = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]')
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 # The resolvers PyYAML's safe loader uses to turn plain scalars into numbers, dates, booleans
 # and null: a string that matches one must be quoted.
-_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = yaml.resolver.Resolver.yaml_implicit_resolvers
+_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = (
+    yaml.resolver.Resolver.yaml_implicit_resolvers
+)
 
 
 def _is_scalar(value: object) -> bool:
@@ -1957,7 +2006,9 @@ class _Emitter:
 
     def _flow_mapping(self, mapping: Mapping[str, Any]) -> str:
         scalar = self._scalar
-        inner = ", ".join(f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in mapping.items())
+        inner = ", ".join(
+            f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in mapping.items()
+        )
         return f"{{{inner}}}"
 
     def _flow_sequence(self, items: Sequence[Any]) -> str:

@@ -73,12 +73,13 @@ def _load(path: Path) -> LoadedFile:
     except OkrFileError as exc:
         console = _err()
         for problem in exc.problems:
-            console.print(str(problem), markup=False, highlight=False)
+            console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
         count = len(exc.problems)
         console.print(
             f"{count} problem{'s' if count != 1 else ''} in {path}; nothing was loaded.",
             style="bold red",
             markup=False,
+            soft_wrap=True,
         )
         raise typer.Exit(2) from None
 
@@ -143,7 +144,9 @@ def lint_command(
     if format is LintFormat.JSON:
         _json({"findings": [f.as_json() for f in findings], **count_by_severity(findings)})
     else:
-        Console(highlight=False).print(render.lint_text(findings, str(file), loaded.lines))
+        Console(highlight=False, soft_wrap=True).print(
+            render.lint_text(findings, str(file), loaded.lines)
+        )
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
 

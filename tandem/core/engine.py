@@ -493,7 +493,12 @@ class _Evaluator:
                     provider_kr = org.dependencies[id_].provider_kr
                     if status is None:
                         provider_health = effective.get(provider_kr or "")
-                        if provider_health is None or ("k", provider_kr) in members:
+                        # On a loop of provider_kr links nothing propagates: state alone.
+                        if (
+                            id_ in looped
+                            or provider_health is None
+                            or ("k", provider_kr) in members
+                        ):
                             status = DependencyStatus.OK
                         else:
                             status = _HEALTH_STATUS[provider_health]

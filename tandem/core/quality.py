@@ -59,13 +59,11 @@ def _finding(name: str, target: str, message: str, related: str | None = None) -
 
 def lint(org: m.Organization, evaluation: Evaluation) -> list[Finding]:
     """Every finding, in the order the organisation is written (then by rule)."""
-    position: dict[str, int] = {}
-    for ids in (org.people, org.teams, org.cycles):
-        position.update((id_, len(position) + i) for i, id_ in enumerate(ids))
+    written: list[str] = [*org.people, *org.teams, *org.cycles]
     for objective in org.objectives.values():
-        position[objective.id] = len(position)
-        position.update((kid, len(position) + i) for i, kid in enumerate(objective.key_results))
-    position.update((dep_id, len(position) + i) for i, dep_id in enumerate(org.dependencies))
+        written += [objective.id, *objective.key_results]
+    written += org.dependencies
+    position = {id_: index for index, id_ in enumerate(written)}
     rule_order = {name: i for i, name in enumerate(RULES)}
     findings = [f for _, check in RULES.values() for f in check(org, evaluation)]
     return sorted(

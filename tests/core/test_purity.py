@@ -6,8 +6,17 @@ import ast
 from pathlib import Path
 
 CORE = Path(__file__).parents[2] / "tandem" / "core"
-FORBIDDEN = ("django", "tandem.okrfile", "tandem.cli", "yaml", "os", "pathlib", "socket",
-             "subprocess", "time")
+FORBIDDEN = (
+    "django",
+    "tandem.okrfile",
+    "tandem.cli",
+    "yaml",
+    "os",
+    "pathlib",
+    "socket",
+    "subprocess",
+    "time",
+)
 
 
 def imported_modules(path: Path) -> set[str]:

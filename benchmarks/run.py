@@ -1,0 +1,138 @@
+"""Benchmarks: load, report and lint time and peak memory for generated organisations.
+
+    python benchmarks/run.py                 # 1k, 10k and 100k people; updates docs/performance.md
+    python benchmarks/run.py --sizes 1000    # a quick run; prints only
+
+Each measurement runs in a fresh process, so peak memory (max RSS) belongs to that measurement
+alone. Generated files are cached in benchmarks/data/ (same seed, same file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+DOC = ROOT / "docs" / "performance.md"
+AS_OF = date(2026, 11, 15)
+SEED = 1
+MARK_BEGIN = "<!-- benchmark results: begin -->"
+MARK_END = "<!-- benchmark results: end -->"
+
+
+def measure(path: str, task: str) -> dict[str, float]:
+    """Runs inside the child process: load the file, then run ``task`` once."""
+    from tandem.core.engine import evaluate
+    from tandem.core.quality import lint
+    from tandem.core.report import build_report, resolve_scope
+    from tandem.okrfile import load_path
+
+    started = time.perf_counter()
+    org = load_path(path).organization
+    loaded = time.perf_counter()
+    rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result: dict[str, float] = {"load_s": loaded - started, "load_rss_mb": rss_after_load}
+    if task == "report":
+        evaluation = evaluate(org, AS_OF)
+        report = build_report(org, evaluation, resolve_scope(org, AS_OF, cycle="all"))
+        json.dumps(report)
+        result["objectives"] = len(report["objectives"])
+        result["key_results"] = len(report["key_results"])
+    elif task == "lint":
+        findings = lint(org, evaluate(org, AS_OF))
+        result["findings"] = len(findings)
+    result["engine_s"] = time.perf_counter() - loaded
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def in_child(path: Path, task: str) -> dict[str, float]:
+    code = (
+        "import json, sys; sys.path.insert(0, 'benchmarks'); from run import measure; "
+        f"print(json.dumps(measure({str(path)!r}, {task!r})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def organisation(people: int) -> Path:
+    from tandem.generator import write_organization
+
+    path = DATA / f"org-{people}-seed{SEED}.yaml"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        write_organization(people=people, seed=SEED, path=path, as_of=AS_OF)
+        print(f"  generated {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
+    return path
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| people | file | objectives | key results | load | report engine | report peak RSS "
+        "| lint engine | findings | lint peak RSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        report, lint = row["report"], row["lint"]
+        assert isinstance(report, dict) and isinstance(lint, dict)
+        lines.append(
+            f"| {row['people']:,} | {row['file_mb']:.1f} MB | {report['objectives']:,.0f} "
+            f"| {report['key_results']:,.0f} | {report['load_s']:.2f} s "
+            f"| {report['engine_s']:.2f} s | {report['peak_rss_mb']:,.0f} MB "
+            f"| {lint['engine_s']:.2f} s | {lint['findings']:,.0f} | {lint['peak_rss_mb']:,.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--no-write", action="store_true", help="do not update the docs")
+    args = parser.parse_args()
+    rows: list[dict[str, object]] = []
+    for people in args.sizes:
+        print(f"{people:,} people", flush=True)
+        path = organisation(people)
+        row: dict[str, object] = {"people": people, "file_mb": path.stat().st_size / 2**20}
+        for task in ("report", "lint"):
+            row[task] = in_child(path, task)
+            print(f"  {task}: {row[task]}", flush=True)
+        rows.append(row)
+    result = (
+        f"Measured {date.today().isoformat()} on {machine()} "  # noqa: DTZ011
+        f"(`make bench`, seed {SEED}, as of {AS_OF}).\n\n{table(rows)}"
+    )
+    print(result)
+    if not args.no_write and args.sizes == [1_000, 10_000, 100_000]:
+        text = DOC.read_text()
+        begin, end = text.index(MARK_BEGIN) + len(MARK_BEGIN), text.index(MARK_END)
+        DOC.write_text(text[:begin] + "\n" + result + "\n" + text[end:])
+        print(f"updated {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

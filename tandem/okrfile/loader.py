@@ -9,7 +9,9 @@ Nothing is written anywhere; a file with any problem raises :class:`OkrFileError
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +80,25 @@ def load_bytes(data: bytes, *, filename: str = "<input>") -> LoadedFile:
     return load_text(text, filename=filename)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reading builds millions of small objects, none of them in reference cycles; Python's
+    cyclic collector would rescan them again and again (it made a 10k-person file 3x slower)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_text(text: str, *, filename: str = "<input>") -> LoadedFile:
+    with _collector_paused():
+        return _load_text(text, filename)
+
+
+def _load_text(text: str, filename: str) -> LoadedFile:
     try:
         raw = read_yaml(text)
     except yaml.MarkedYAMLError as exc:

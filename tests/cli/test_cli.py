@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tandem.cli import app
+from tandem.cli.reference import reference
 from tests.okrs import org_text
 
 EXAMPLE = str(Path(__file__).parents[2] / "examples" / "northwind.yaml")
@@ -205,7 +206,5 @@ def test_generate_writes_a_file_that_loads(tmp_path: Path) -> None:
 
 
 def test_the_cli_reference_in_the_docs_is_up_to_date() -> None:
-    from tandem.cli.reference import reference
-
     path = Path(__file__).parents[2] / "docs" / "cli-reference.md"
     assert path.read_text() == reference(), "run `make docs` to regenerate it"

@@ -122,7 +122,7 @@ def _sales(region: str) -> _Domain:
         " sales enablement; channel deals; expansion deals",
         f"new ARR in {region}|M USD|up|1|80; win rate on qualified deals|%|up|10|45;"
         " sales cycle length|days|down|20|180; pipeline coverage|x|up|1.5|5;"
-        " reps at or above quota|%|up|30|90; discount on closed deals|%|down|5|35|both",
+        " reps at or above quota|%|up|30|90; discount on closed deals|%|down|5|35",
     )
 
 
@@ -655,7 +655,7 @@ _TAILS = (
     "for {audience}", "for {audience} {qual}", "{qual}", "so {audience} {benefit}",
     "so {audience} {benefit} {qual}", "",
 )  # fmt: skip
-_TAIL_WEIGHTS = (30, 25, 15, 15, 5, 10)
+_TAIL_WEIGHTS = (30, 25, 15, 15, 5, 2)
 
 _BENEFITS = (
     "can self-serve", "stay longer", "trust us with more", "grow faster",
@@ -710,6 +710,9 @@ _TASK_TITLES = (
     "Migrate {object} to the new platform",
     "Migrate {audience} to the new {object}",
 )
+
+# About 3% of all key results then read as tasks.
+_TASK_LIKE_SHARE = 0.1
 
 _MILESTONES = (
     "Problem statement agreed with stakeholders", "Design review signed off",
@@ -773,6 +776,34 @@ _OVERRIDE_REASONS = (
     "scope changed mid-quarter", "metric definition changed", "deprioritised by leadership",
     "external dependency slipped", "target set before the reorganisation",
 )  # fmt: skip
+
+# What a team concentrates on within its area ("refunds tooling"). A team's focus is mostly
+# its own, so topic words are shared by a few teams rather than by a whole domain, and the
+# number of overlapping titles grows with the organisation instead of with its square.
+_FACETS = (
+    "tooling", "reporting", "workflows", "APIs", "dashboards", "alerts", "controls",
+    "playbooks", "automation", "documentation", "integrations", "pricing", "onboarding",
+    "data quality", "error handling", "localisation", "permissions", "settings", "templates",
+    "audits", "forecasts", "SLAs", "capacity", "costs", "latency", "accuracy", "adoption",
+    "coverage", "self-service", "migration path", "test suite", "runbooks", "release process",
+    "feedback loop", "usability", "search", "notifications", "analytics", "data model",
+    "security model", "support flow", "handoffs", "roadmap", "experiments", "performance",
+    "configuration", "compliance", "scalability",
+)  # fmt: skip
+
+# The segment an area team serves ("cross-border refunds"). Together with the facets this
+# gives some ten thousand distinct topics, enough for the 13k teams of a 100k-person org.
+_SEGMENTS = (
+    "core", "next-generation", "self-serve", "enterprise", "regional", "global", "internal",
+    "customer-facing", "high-volume", "real-time", "partner", "mobile", "premium",
+    "new-market", "legacy", "shared", "B2B", "consumer", "cross-border", "small-business",
+    "public-sector", "multi-region", "tier-one", "large-account", "early-stage", "wholesale",
+    "subscription", "marketplace", "in-store", "education", "healthcare", "nonprofit",
+)  # fmt: skip
+
+_CONSONANTS = "bdfgklmnprstvz"
+_VOWELS = "aeiou"
+_ENDINGS = ("", "n", "r", "s", "x", "l", "ra", "on", "is", "ia", "ly", "da")
 
 _SQUADS = (
     "Core", "Platform", "Experience", "Insights", "Automation", "Quality", "Tooling", "Growth",
@@ -876,6 +907,9 @@ class _Team:
     theme: _Theme | None = None
     domain: _Domain | None = None
     area: str | None = None
+    # What the team works on, for teams below the departments: "Codename area" for an area
+    # team, "Codename area facet" for its sub-teams.
+    focus: str | None = None
     children: list[_Team] = field(default_factory=list)
     members: list[str] = field(default_factory=list)  # the lead first
     objectives: list[_Objective] = field(default_factory=list)
@@ -955,6 +989,7 @@ class _Builder:
         self.dependencies: list[dict[str, Any]] = []
         self._team_names: set[str] = set()
         self._team_number = 0
+        self._codenames: set[str] = set()
         self._emails: dict[str, int] = {}
         self._dates: dict[int, date] = {}
         self._form_deck = list(_FORCED_FORMS)
@@ -1017,14 +1052,20 @@ class _Builder:
         return self._fill(f"{self.rng.choice(leads)} {tail}", topic)
 
     def _topic(self, team: _Team) -> _Topic:
+        """What one objective of ``team`` is about: mostly the team's own focus."""
         rng = self.rng
-        if team.domain is None:  # the company or a division: any domain of its theme
+        if team.focus is not None and rng.random() < 0.85:
+            if team.level == 3 and rng.random() < 0.6:  # an area team works on several facets
+                return _Topic(team.domain, f"{team.focus} {rng.choice(_FACETS)}")
+            return _Topic(team.domain, team.focus)
+        domain = team.domain
+        if domain is None:  # the company or a division: any domain of its theme
             themes = (team.theme,) if team.theme is not None else _THEMES
             domain = rng.choice(rng.choice(themes).domains)
-            return _Topic(domain, rng.choice(domain.areas))
-        if team.area is not None and rng.random() < 0.5:
-            return _Topic(team.domain, team.area)
-        return _Topic(team.domain, rng.choice(team.domain.areas))
+        area = rng.choice(domain.areas)
+        if rng.random() < 0.3:
+            return _Topic(domain, area)
+        return _Topic(domain, f"{rng.choice(_SEGMENTS)} {area} {rng.choice(_FACETS)}")
 
     def _description(self, topic: _Topic) -> str:
         why = self._fill(self.rng.choice(_WHY), topic)
@@ -1048,6 +1089,7 @@ class _Builder:
             level = next_level
 
     def _child_team(self, parent: _Team, depth: int) -> _Team:
+        """Divisions take a theme, departments a domain, teams an area, sub-teams a squad."""
         rng = self.rng
         if not parent.child_options:
             options: list[Any]
@@ -1067,35 +1109,64 @@ class _Builder:
         pick = parent.child_options.pop(0)
         parent.child_options.append(pick)
         self._team_number += 1
-        number = self._team_number
         if depth == 1:
             theme: _Theme = pick
-            team = _Team("", self._unique_name(theme.name), depth, parent, theme=theme)
-            team.id = f"t-{theme.slug}-{number}"
+            team = _Team(f"t-{theme.slug}-{self._team_number}", theme.name, depth, parent, theme)
         elif depth == 2:
             domain: _Domain = pick
             team = _Team(
-                "", self._unique_name(domain.name), depth, parent, theme=parent.theme, domain=domain
+                f"t-{domain.slug}-{self._team_number}",
+                domain.name,
+                depth,
+                parent,
+                parent.theme,
+                domain,
             )
-            team.id = f"t-{domain.slug}-{number}"
         else:
             assert parent.domain is not None
             area = pick if depth == 3 else parent.area
-            name = (
-                _area_team_name(parent.domain.name, pick) if depth == 3 else f"{parent.name} {pick}"
-            )
+            assert area is not None
+            # Each team names its product or initiative; a sub-team narrows the area to a facet.
+            if depth == 3:
+                name = _area_team_name(parent.domain.name, area)
+                focus = f"{self._codename()} {area}"
+            else:
+                name = f"{parent.name} {pick}"
+                focus = f"{self._codename()} {area} {rng.choice(_FACETS)}"
             team = _Team(
-                "",
-                self._unique_name(name),
+                f"t-{parent.domain.slug}-{self._team_number}",
+                name,
                 depth,
                 parent,
-                theme=parent.theme,
-                domain=parent.domain,
-                area=area,
+                parent.theme,
+                parent.domain,
+                area,
+                focus=focus,
             )
-            team.id = f"t-{parent.domain.slug}-{number}"
+        team.name = self._unique_name(team.name)
         parent.children.append(team)
         return team
+
+    def _codename(self) -> str:
+        """A made-up product name ("Talovi"), unique in the organisation.
+
+        Real teams name their products; the name is a rare word shared only by the team's
+        own titles, which keeps titles of different teams apart for the overlap detector.
+        """
+        rng = self.rng
+        while True:
+            word = "".join(
+                (
+                    rng.choice(_CONSONANTS).upper(),
+                    rng.choice(_VOWELS),
+                    rng.choice(_CONSONANTS),
+                    rng.choice(_VOWELS),
+                    rng.choice(_ENDINGS),
+                )
+            )
+            if word not in self._codenames:
+                self._codenames.add(word)
+                return word
 
     def _unique_name(self, base: str) -> str:
         candidates = [base, *(f"{base} {suffix}" for suffix in _NAME_SUFFIXES)]
@@ -1496,7 +1567,7 @@ class _Builder:
         rng = self.rng
         spec = self._pick_metric(metrics, None if form == "numeric" else form == "up")
         up = spec.up
-        if form == "numeric" and spec.two_sided and rng.random() < 0.25:
+        if form == "numeric" and spec.two_sided and rng.random() < 0.05:
             up = not up  # pulls against the usual direction: a natural conflict
         span = spec.high - spec.low
         if up:
@@ -1569,11 +1640,11 @@ class _Builder:
         return title
 
     def _boolean_title(self, topic: _Topic) -> str:
-        templates = _TASK_TITLES if self.rng.random() < 0.18 else _BOOLEAN_TITLES
+        templates = _TASK_TITLES if self.rng.random() < _TASK_LIKE_SHARE else _BOOLEAN_TITLES
         return self._fill(self.rng.choice(templates), topic)
 
     def _milestones_title(self, topic: _Topic) -> str:
-        templates = _TASK_TITLES if self.rng.random() < 0.18 else _MILESTONE_TITLES
+        templates = _TASK_TITLES if self.rng.random() < _TASK_LIKE_SHARE else _MILESTONE_TITLES
         return self._fill(self.rng.choice(templates), topic)
 
     def _milestones(self, cycle: _Cycle, perf: float) -> list[dict[str, Any]]:
@@ -1605,7 +1676,7 @@ class _Builder:
             return []
         if cycle.end >= self.as_of and rng.random() < 0.1:
             last -= rng.randint(15, 45)  # stale: the owner stopped checking in
-        steps = (7,) if rng.random() < 0.8 else (3, 4)  # weekly, or twice a week
+        steps = (7,) if rng.random() < 0.7 else (3, 4)  # weekly, or twice a week
         total = cycle.days
         # Confidence starts near 6 and drifts towards where the key result will really end.
         final = 2 + 7.5 * min(perf, 1.0)

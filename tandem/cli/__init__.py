@@ -159,13 +159,16 @@ def lint_command(
 
 @app.command()
 def generate(
-    people: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many people.")],
+    people: Annotated[
+        int, typer.Option(min=generator.MIN_PEOPLE, max=1_000_000, help="How many people.")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
     seed: Annotated[int, typer.Option(help="Same seed, same file.")] = 1,
     as_of: AsOf = None,
 ) -> None:
     """Write a synthetic organisation (for demos, tests and benchmarks)."""
     day = _parse_date(as_of) if as_of else generator.DEFAULT_AS_OF
+    output.parent.mkdir(parents=True, exist_ok=True)
     generator.write_organization(people=people, seed=seed, path=output, as_of=day)
     Console(stderr=True).print(f"Wrote {people} people to {output} (seed {seed}, as of {day}).")
 

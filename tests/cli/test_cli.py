@@ -208,3 +208,13 @@ def test_generate_writes_a_file_that_loads(tmp_path: Path) -> None:
 def test_the_cli_reference_in_the_docs_is_up_to_date() -> None:
     path = Path(__file__).parents[2] / "docs" / "cli-reference.md"
     assert path.read_text() == reference(), "run `make docs` to regenerate it"
+
+
+def test_generate_is_reproducible_and_refuses_a_tiny_organisation(tmp_path: Path) -> None:
+    first, second = tmp_path / "a" / "org.yaml", tmp_path / "b.yaml"
+    for path in (first, second):
+        assert tandem("generate", "--people", "30", "--seed", "9", "-o", str(path))[0] == 0
+    assert first.read_bytes() == second.read_bytes()
+    code, _, err = tandem("generate", "--people", "3", "-o", str(tmp_path / "c.yaml"))
+    assert code == 2
+    assert "--people" in err

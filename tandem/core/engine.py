@@ -245,7 +245,7 @@ class _Evaluator:
         objective_progress = self.progress()
         dependency_loops = self.dependency_loops()
         looped = {d for loop in dependency_loops for d in loop}
-        own, effective, objective_health, statuses = self.health(objective_progress, looped)
+        own, effective, objective_health, statuses = self.health(looped)
 
         key_results: dict[str, KeyResultResult] = {}
         for kr in self.org.key_results.values():
@@ -393,7 +393,8 @@ class _Evaluator:
                 ]
             return [("o", oid) for oid in self.aligned.get(id_, ())]
 
-        nodes = [("k", kid) for kid in rollups] + [("o", oid) for oid in org.objectives]
+        # Only roll-ups need a graph pass (and the objectives they reach); the rest follows.
+        nodes = [("k", kid) for kid in rollups]
         result: dict[str, float | None] = {}
         for component in strongly_connected(nodes, needs):
             members = set(component)
@@ -412,6 +413,11 @@ class _Evaluator:
                     result[id_] = self.weighted_mean(
                         objective, lambda kid: self.readings[kid].progress or 0.0
                     )
+        for objective in org.objectives.values():
+            if objective.id not in result:
+                result[objective.id] = self.weighted_mean(
+                    objective, lambda kid: self.readings[kid].progress or 0.0
+                )
         return result
 
     # --- health --------------------------------------------------------------------------------
@@ -447,7 +453,7 @@ class _Evaluator:
         return None
 
     def health(
-        self, objective_progress: dict[str, float | None], looped: set[str]
+        self, looped: set[str]
     ) -> tuple[
         dict[str, Health], dict[str, Health], dict[str, Health | None], dict[str, DependencyStatus]
     ]:
@@ -457,19 +463,30 @@ class _Evaluator:
         objective_health: dict[str, Health | None] = {}
         statuses: dict[str, DependencyStatus] = {}
         decided = {d.id: self.status_from_state(d) for d in org.dependencies.values()}
+        # Most key results need nothing but their own check-ins: settle them first, so that
+        # the graph pass below only walks what can propagate (dependencies and roll-ups).
+        for kr in org.key_results.values():
+            if not isinstance(kr.metric, m.RollupMetric) and not self.deps_affecting(kr):
+                own[kr.id] = effective[kr.id] = self.own_health(kr, [])
+        settled = set(effective)
 
         def needs(node: tuple[str, str]) -> list[tuple[str, str]]:
             kind, id_ = node
             if kind == "d":
                 provider_kr = org.dependencies[id_].provider_kr
-                if decided[id_] is None and id_ not in looped and provider_kr:
+                if (
+                    decided[id_] is None
+                    and id_ not in looped
+                    and provider_kr
+                    and provider_kr not in settled
+                ):
                     return [("k", provider_kr)]
                 return []
             if kind == "o":
                 return [
                     ("k", kid)
                     for kid in org.objectives[id_].key_results
-                    if org.key_results[kid].weight > 0
+                    if org.key_results[kid].weight > 0 and kid not in settled
                 ]
             kr = org.key_results[id_]
             edges = [("d", dep_id) for dep_id in self.deps_affecting(kr)]
@@ -477,11 +494,8 @@ class _Evaluator:
                 edges += [("o", oid) for oid in self.aligned.get(id_, ())]
             return edges
 
-        nodes = (
-            [("k", kid) for kid in org.key_results]
-            + [("o", oid) for oid in org.objectives]
-            + [("d", did) for did in org.dependencies]
-        )
+        nodes = [("k", kid) for kid in org.key_results if kid not in settled]
+        nodes += [("d", did) for did in org.dependencies]
         rank = {"d": 0, "k": 1, "o": 2}
         for component in strongly_connected(nodes, needs):
             members = set(component)
@@ -522,6 +536,13 @@ class _Evaluator:
                         for kid in objective.key_results
                         if org.key_results[kid].weight > 0
                     )
+        for objective in org.objectives.values():
+            if objective.id not in objective_health:
+                objective_health[objective.id] = worst(
+                    effective[kid]
+                    for kid in objective.key_results
+                    if org.key_results[kid].weight > 0
+                )
         return own, effective, objective_health, statuses
 
 

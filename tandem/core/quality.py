@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from tandem.core import model as m
 from tandem.core.engine import Evaluation
-from tandem.core.similarity import similar_pairs, vectorize
+from tandem.core.similarity import similar_rows, vectorize
 
 
 class Severity(StrEnum):
@@ -342,10 +342,26 @@ def _aligns_to_other(org: m.Organization, a: m.Objective, b: m.Objective) -> boo
 def _possible_overlap(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
     objectives = list(org.objectives.values())
     vectors = vectorize([o.title for o in objectives])
-    threshold = org.settings.overlap_threshold
-    for i, j, similarity in similar_pairs(vectors, vectors, threshold, same=True):
-        a, b = objectives[i], objectives[j]
-        if a.owner == b.owner or not org.cycles[a.cycle].overlaps(org.cycles[b.cycle]):
+    by_cycle: dict[str, list[int]] = defaultdict(list)
+    for index, objective in enumerate(objectives):
+        by_cycle[objective.cycle].append(index)
+    cycle_ids = list(by_cycle)
+    candidates = (
+        pair
+        for position, first in enumerate(cycle_ids)
+        for second in cycle_ids[position:]
+        if org.cycles[first].overlaps(org.cycles[second])
+        for pair in similar_rows(
+            vectors,
+            by_cycle[first],
+            by_cycle[second],
+            org.settings.overlap_threshold,
+            same=first == second,
+        )
+    )
+    for i, j, similarity in candidates:
+        a, b = objectives[min(i, j)], objectives[max(i, j)]
+        if a.owner == b.owner:
             continue
         if _aligns_to_other(org, a, b) or _aligns_to_other(org, b, a):
             continue
@@ -370,27 +386,28 @@ def _direction(metric: m.Metric) -> int:
 
 @rule("conflicting-key-results", Severity.WARNING)
 def _conflicting_key_results(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
-    ups: list[m.KeyResult] = []
-    downs: list[m.KeyResult] = []
-    for kr in org.key_results.values():
-        unit = m.metric_unit(kr.metric)
-        direction = _direction(kr.metric)
-        if unit and direction:
-            (ups if direction > 0 else downs).append(kr)
-    if not ups or not downs:
+    directed = [
+        kr for kr in org.key_results.values() if m.metric_unit(kr.metric) and _direction(kr.metric)
+    ]
+    # Only key results of one unit can conflict: compare within each unit, up against down.
+    ups: dict[str, list[int]] = defaultdict(list)
+    downs: dict[str, list[int]] = defaultdict(list)
+    for index, kr in enumerate(directed):
+        unit = (m.metric_unit(kr.metric) or "").lower()
+        (ups if _direction(kr.metric) > 0 else downs)[unit].append(index)
+    if not any(unit in downs for unit in ups):
         return
-    # One vocabulary for both sides, so that the two sets of vectors are comparable.
-    vectors = vectorize([kr.title for kr in ups + downs])
-    if vectors is None:
-        return
+    # One vocabulary for all, so that every subset's vectors are comparable.
+    vectors = vectorize([kr.title for kr in directed])
     threshold = org.settings.overlap_threshold
     order = {kid: i for i, kid in enumerate(org.key_results)}
-    for i, j, similarity in similar_pairs(
-        vectors[: len(ups)], vectors[len(ups) :], threshold, same=False
-    ):
-        up, down = ups[i], downs[j]
-        if (m.metric_unit(up.metric) or "").lower() != (m.metric_unit(down.metric) or "").lower():
-            continue
+    candidates = (
+        pair
+        for unit, up_rows in ups.items()
+        for pair in similar_rows(vectors, up_rows, downs.get(unit, []), threshold, same=False)
+    )
+    for i, j, similarity in candidates:
+        up, down = directed[i], directed[j]
         up_cycle = org.cycles[org.objectives[up.objective].cycle]
         down_cycle = org.cycles[org.objectives[down.objective].cycle]
         if not up_cycle.overlaps(down_cycle):

@@ -58,3 +58,19 @@ def similar_pairs(
         for i, j, value in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
             if not same or i < j:
                 yield i, j, min(value, 1.0)
+
+
+def similar_rows(
+    vectors: Any, left: Sequence[int], right: Sequence[int], threshold: float, *, same: bool
+) -> Iterator[tuple[int, int, float]]:
+    """:func:`similar_pairs` between two subsets of the rows of ``vectors``, by row index.
+
+    Comparing only the subsets that can pair up (objectives of overlapping cycles, key results
+    of one unit) keeps the products small; ``same`` says the two subsets are one.
+    """
+    if vectors is None or not left or not right:
+        return
+    left_rows = vectors[list(left)]
+    right_rows = left_rows if same else vectors[list(right)]
+    for i, j, similarity in similar_pairs(left_rows, right_rows, threshold, same=same):
+        yield left[i], right[j], similarity

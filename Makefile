@@ -19,7 +19,7 @@ demo: $(BIN)/.installed  ## Install, then report on the demo organisation
 	$(BIN)/tandem report examples/northwind.yaml
 
 test: $(BIN)/.installed  ## Install, then run the test suite
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --cov
 
 lint: $(BIN)/.installed  ## Format check and lint (ruff)
 	$(BIN)/ruff format --check tandem tests benchmarks

@@ -16,7 +16,7 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed  ## Install, then report on the demo organisation
-	$(BIN)/tandem report examples/northwind.yaml
+	$(BIN)/tandem report tandem/examples/northwind.yaml
 
 test: $(BIN)/.installed  ## Install, then run the test suite
 	$(BIN)/pytest -n auto --cov
@@ -36,6 +36,7 @@ bench: $(BIN)/.installed  ## Benchmarks; writes docs/performance.md
 docs: $(BIN)/.installed  ## Regenerate docs/cli-reference.md from the commands' --help
 	$(BIN)/python -m tandem.cli.reference > docs/cli-reference.md
 
-lock:  ## Re-pin every dependency (needs uv)
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+lock:  ## Re-pin every dependency (with uv, installed in .venv-lock)
+	test -x .venv-lock/bin/uv || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet uv)
+	.venv-lock/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--output-file requirements.lock

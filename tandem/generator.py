@@ -15,14 +15,13 @@ import math
 import random
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
-import yaml
+from tandem.okrfile.writer import write_yaml
 
 __all__ = [
     "DEFAULT_AS_OF",
@@ -953,17 +952,6 @@ def write_organization(*, people: int, seed: int, path: Path, as_of: date = DEFA
     data = generate_organization(people=people, seed=seed, as_of=as_of)
     with path.open("w", encoding="utf-8", newline="\n") as stream:
         write_yaml(data, stream)
-
-
-def write_yaml(data: Mapping[str, Any], stream: TextIO) -> None:
-    """Write an OKR-file-shaped dict as YAML that ``yaml.safe_load`` reads back equal.
-
-    PyYAML's representer builds a node for every scalar before emitting, which takes minutes
-    and gigabytes for a 100k-person file; this writes the text directly instead. Mappings and
-    sequences are written in block style, except lists of scalars, check-ins, milestones,
-    people and flat metrics, which are written in compact flow style.
-    """
-    _Emitter(stream).document(data)
 
 
 # --- the generator -------------------------------------------------------------------------
@@ -1959,161 +1947,3 @@ def _display(value: float, unit: str) -> str:
     if unit in ("k USD", "M USD"):
         return f"${number}{unit[0]}"
     return f"{number} {unit}"
-
-
-# --- YAML output -----------------------------------------------------------------------------
-
-# Lists whose items are written one per line in flow style, and mapping values written in
-# flow style when they are flat: compact, and still easy to read.
-_FLOW_ITEMS = frozenset({"people", "checkins", "milestones"})
-_FLOW_VALUES = frozenset({"metric", "score_override"})
-
-# Plain (unquoted) scalars: start with a letter or digit and use only characters that never
-# act as YAML indicators there. Flow context additionally excludes "," and "?".
-_PLAIN_BLOCK = re.compile(r"[^\W_][\w ,.'()/&+%!?;$@-]*")
-_PLAIN_FLOW = re.compile(r"[^\W_][\w .'()/&+%!;$@-]*")
-_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]')
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-# The resolvers PyYAML's safe loader uses to turn plain scalars into numbers, dates, booleans
-# and null: a string that matches one must be quoted.
-_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = (
-    yaml.resolver.Resolver.yaml_implicit_resolvers
-)
-
-
-def _is_scalar(value: object) -> bool:
-    return not isinstance(value, Mapping | list | tuple)
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    known = _ESCAPES.get(char)
-    if known is not None:
-        return known
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def _format_float(value: float) -> str:
-    if math.isnan(value):
-        return ".nan"
-    if math.isinf(value):
-        return ".inf" if value > 0 else "-.inf"
-    text = repr(value)
-    if "e" in text or "E" in text:
-        # PyYAML only reads floats written with a dot and no bare exponent.
-        text = format(Decimal(text), "f")
-    return text if "." in text else f"{text}.0"
-
-
-class _Emitter:
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._lines: list[str] = []
-        self._block_cache: dict[str, str] = {}
-        self._flow_cache: dict[str, str] = {}
-        self._date_cache: dict[date, str] = {}
-
-    def document(self, data: Mapping[str, Any]) -> None:
-        self._mapping(data, 0, "")
-        self._flush()
-
-    def _emit(self, line: str) -> None:
-        self._lines.append(line)
-        if len(self._lines) >= 8192:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._lines:
-            self._stream.write("\n".join(self._lines))
-            self._stream.write("\n")
-            self._lines.clear()
-
-    def _mapping(self, mapping: Mapping[str, Any], indent: int, first: str) -> None:
-        """A block mapping; ``first`` prefixes its first line (``"- "`` in a sequence)."""
-        pad = " " * indent
-        prefix = first
-        if not mapping:
-            self._emit(f"{prefix}{{}}")
-            return
-        for key, value in mapping.items():
-            head = f"{prefix}{self._scalar(key, flow=False)}:"
-            prefix = pad
-            if isinstance(value, Mapping):
-                if not value:
-                    self._emit(f"{head} {{}}")
-                elif key in _FLOW_VALUES and all(map(_is_scalar, value.values())):
-                    self._emit(f"{head} {self._flow_mapping(value)}")
-                else:
-                    self._emit(head)
-                    self._mapping(value, indent + 2, " " * (indent + 2))
-            elif isinstance(value, list | tuple):
-                if not value:
-                    self._emit(f"{head} []")
-                elif all(map(_is_scalar, value)):
-                    self._emit(f"{head} {self._flow_sequence(value)}")
-                else:
-                    self._emit(head)
-                    self._sequence(value, indent, flow_items=key in _FLOW_ITEMS)
-            else:
-                self._emit(f"{head} {self._scalar(value, flow=False)}")
-
-    def _sequence(self, items: Sequence[Any], indent: int, *, flow_items: bool) -> None:
-        prefix = " " * indent + "- "
-        for item in items:
-            if isinstance(item, Mapping):
-                if flow_items and all(map(_is_scalar, item.values())):
-                    self._emit(prefix + self._flow_mapping(item))
-                else:
-                    self._mapping(item, indent + 2, prefix)
-            elif isinstance(item, list | tuple):
-                if all(map(_is_scalar, item)):
-                    self._emit(prefix + self._flow_sequence(item))
-                else:
-                    self._emit(prefix.rstrip())
-                    self._sequence(item, indent + 2, flow_items=False)
-            else:
-                self._emit(prefix + self._scalar(item, flow=False))
-
-    def _flow_mapping(self, mapping: Mapping[str, Any]) -> str:
-        scalar = self._scalar
-        inner = ", ".join(
-            f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in mapping.items()
-        )
-        return f"{{{inner}}}"
-
-    def _flow_sequence(self, items: Sequence[Any]) -> str:
-        return "[" + ", ".join(self._scalar(item, flow=True) for item in items) + "]"
-
-    def _scalar(self, value: object, *, flow: bool) -> str:
-        if isinstance(value, str):
-            cache = self._flow_cache if flow else self._block_cache
-            text = cache.get(value)
-            if text is None:
-                text = cache[value] = _string(value, flow=flow)
-            return text
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, float):
-            return _format_float(value)
-        if isinstance(value, date):
-            text = self._date_cache.get(value)
-            if text is None:
-                text = self._date_cache[value] = value.isoformat()
-            return text
-        if value is None:
-            return "null"
-        raise TypeError(f"cannot write {type(value).__name__} as YAML: {value!r}")
-
-
-def _string(value: str, *, flow: bool) -> str:
-    pattern = _PLAIN_FLOW if flow else _PLAIN_BLOCK
-    if (
-        pattern.fullmatch(value)
-        and not value.endswith(" ")
-        and not any(regexp.match(value) for _tag, regexp in _IMPLICIT.get(value[0], ()))
-    ):
-        return value
-    return '"' + _ESCAPE.sub(_escape, value) + '"'

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tandem import DEMO_FILE
 from tandem.cli import app
 from tandem.cli.reference import reference
 from tests.okrs import org_text
 
-EXAMPLE = str(Path(__file__).parents[2] / "examples" / "northwind.yaml")
+EXAMPLE = str(DEMO_FILE)
 AS_OF = "2026-11-21"
 runner = CliRunner()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tandem import DEMO_FILE
 from tandem.core import model as m
 from tandem.core.engine import evaluate
 from tandem.core.quality import lint
@@ -139,7 +139,7 @@ def test_invariants_hold_for_any_organisation(org: m.Organization, as_of: date) 
         assert finding.message
 
 
-DEMO = (Path(__file__).parents[2] / "examples" / "northwind.yaml").read_text()
+DEMO = DEMO_FILE.read_text()
 
 
 @settings(max_examples=200, deadline=None)

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tandem import DEMO_FILE
 from tandem.core import model as m
 from tandem.okrfile import OkrFileError, load_bytes, load_path, load_text
 from tests.okrs import HEADER, org_text
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "northwind.yaml"
+EXAMPLE = DEMO_FILE
 
 GOOD_OBJECTIVE = """
 - id: SR-1

@@ -1,0 +1,1 @@
+"""Check-ins: the append-only record of each key result's value and confidence over time."""

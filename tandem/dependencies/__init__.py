@@ -1,0 +1,1 @@
+"""Dependencies: what a team needs from another, and every change of its state."""

@@ -1,0 +1,1 @@
+"""Cycles and OKRs: the cycle tree, objectives, key results, their metrics and grading."""

@@ -1,0 +1,1 @@
+"""The organisation as a whole: its settings, and moving it in and out (import, export)."""

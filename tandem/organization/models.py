@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class OrganizationSettings(models.Model):
+    """The one row of organisation-wide settings (SPEC section 1, ``settings``)."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    name = models.CharField("organisation name", max_length=200, default="My organisation")
+    on_track_confidence = models.PositiveSmallIntegerField(default=7)
+    at_risk_confidence = models.PositiveSmallIntegerField(default=4)
+    stale_after_days = models.PositiveIntegerField(default=14)
+    max_objectives_per_owner = models.PositiveIntegerField(default=5)
+    max_key_results_per_objective = models.PositiveIntegerField(default=5)
+    individual_share_limit = models.FloatField(default=0.5)
+    overlap_threshold = models.FloatField(default=0.5)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "organisation settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(on_track_confidence__lte=10, at_risk_confidence__lte=10),
+                name="settings_confidence_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(individual_share_limit__gte=0, individual_share_limit__lte=1)
+                & Q(overlap_threshold__gte=0, overlap_threshold__lte=1),
+                name="settings_fractions_0_to_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

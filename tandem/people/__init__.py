@@ -1,0 +1,1 @@
+"""People and teams: who works here, the team tree, leads and memberships, and sign-in."""

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from tandem import generator
 from tandem.cli import render
+from tandem.core import model as m
 from tandem.core.engine import evaluate
 from tandem.core.quality import count_by_severity, lint
 from tandem.core.report import ScopeError, build_report, resolve_scope
@@ -54,9 +55,11 @@ def _parse_date(value: str | None) -> date:
 
 
 FileArg = Annotated[
-    Path,
+    Path | None,
     typer.Argument(
-        metavar="FILE", help="An OKR file (YAML, see docs/okr-file.md).", show_default=False
+        metavar="[FILE]",
+        help="An OKR file (YAML, see docs/okr-file.md); without it, the database.",
+        show_default=False,
     ),
 ]
 AsOf = Annotated[
@@ -90,13 +93,36 @@ def _load(path: Path) -> LoadedFile:
     return loaded
 
 
+def _organization(file: Path | None) -> tuple[m.Organization, LoadedFile | None]:
+    """The organisation of ``file``, or the one in the database when there is no file."""
+    if file is not None:
+        loaded = _load(file)
+        return loaded.organization, loaded
+    from tandem.cli.database import database_label, django_setup  # noqa: PLC0415
+
+    django_setup()
+    from tandem.organization.selectors import organization_load  # noqa: PLC0415
+
+    org = organization_load()
+    if not org.teams:
+        _err().print(
+            f"Error: the database at {database_label()} holds no organisation yet; import one "
+            "with 'tandem import FILE'.",
+            markup=False,
+            style="red",
+        )
+        raise typer.Exit(2)
+    gc.freeze()
+    return org, None
+
+
 def _json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command()
 def report(
-    file: FileArg,
+    file: FileArg = None,
     as_of: AsOf = None,
     cycle: Annotated[
         str | None,
@@ -116,10 +142,9 @@ def report(
         ),
     ] = ReportFormat.TABLE,
 ) -> None:
-    """Progress, health, grades, dependencies at risk and alignment of an OKR file."""
+    """Progress, health, grades, dependencies at risk and alignment (of a file or the database)."""
     day = _parse_date(as_of)
-    loaded = _load(file)
-    org = loaded.organization
+    org, _loaded = _organization(file)
     try:
         scope = resolve_scope(org, day, cycle=cycle, team=team)
     except ScopeError as exc:
@@ -135,23 +160,26 @@ def report(
 
 @app.command(name="lint")
 def lint_command(
-    file: FileArg,
+    file: FileArg = None,
     as_of: AsOf = None,
     format: Annotated[
         LintFormat,
-        typer.Option("--format", "-f", help="text (FILE:LINE: severity rule ID: message) or json."),
+        typer.Option(
+            "--format", "-f", help="text ([FILE:LINE: ]severity rule ID: message) or json."
+        ),
     ] = LintFormat.TEXT,
 ) -> None:
     """Check OKRs against the quality rules; exits 1 when there is an error."""
     day = _parse_date(as_of)
-    loaded = _load(file)
-    org = loaded.organization
+    org, loaded = _organization(file)
     findings = lint(org, evaluate(org, day))
     if format is LintFormat.JSON:
         _json({"findings": [f.as_json() for f in findings], **count_by_severity(findings)})
     else:
         Console(highlight=False, soft_wrap=True).print(
-            render.lint_text(findings, str(file), loaded.lines)
+            render.lint_text(
+                findings, str(file) if loaded else None, loaded.lines if loaded else {}
+            )
         )
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
@@ -171,6 +199,11 @@ def generate(
     output.parent.mkdir(parents=True, exist_ok=True)
     generator.write_organization(people=people, seed=seed, path=output, as_of=day)
     Console(stderr=True).print(f"Wrote {people} people to {output} (seed {seed}, as of {day}).")
+
+
+from tandem.cli import admin as _admin  # noqa: E402 - registers the database commands on app
+
+__all__ = ["_admin", "app", "main"]
 
 
 def main() -> None:

@@ -233,13 +233,14 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def lint_text(findings: list[Finding], filename: str, lines: dict[str, int]) -> Group:
+def lint_text(findings: list[Finding], filename: str | None, lines: dict[str, int]) -> Group:
+    """One line a finding, prefixed ``FILE:LINE:`` when the findings come from a file."""
     rows: list[Text] = []
     for finding in findings:
         line = lines.get(finding.target)
         where = f"{filename}:{line}" if line else filename
         style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[finding.severity]
-        row = Text(f"{where}: ")
+        row = Text(f"{where}: " if where else "")
         row.append(finding.severity.value, style=style)
         row.append(f" {finding.rule} {finding.target}: {finding.message}")
         rows.append(row)

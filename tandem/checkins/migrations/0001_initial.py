@@ -5,31 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('okrs', '0001_initial'),
-        ('people', '0001_initial'),
+        ("okrs", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('value', models.JSONField(blank=True, null=True)),
-                ('confidence', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='checkins', to='people.person')),
-                ('key_result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to='okrs.keyresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("value", models.JSONField(blank=True, null=True)),
+                ("confidence", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="checkins",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkins",
+                        to="okrs.keyresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key_result', 'date', 'id'],
-                'indexes': [models.Index(fields=['key_result', 'date'], name='checkins_ch_key_res_aae9da_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('confidence__isnull', True), ('confidence__lte', 10), _connector='OR'), name='checkin_confidence_0_to_10', violation_error_message='Confidence is a whole number from 0 to 10.')],
+                "ordering": ["key_result", "date", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["key_result", "date"], name="checkins_ch_key_res_aae9da_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("confidence__isnull", True), ("confidence__lte", 10), _connector="OR"
+                        ),
+                        name="checkin_confidence_0_to_10",
+                        violation_error_message="Confidence is a whole number from 0 to 10.",
+                    )
+                ],
             },
         ),
     ]

@@ -6,50 +6,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('okrs', '0001_initial'),
-        ('people', '0001_initial'),
+        ("okrs", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dependency',
+            name="Dependency",
             fields=[
-                ('id', models.CharField(max_length=100, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9._-]+$', "An id is made of letters, digits, '.', '_' and '-'.")], verbose_name='id')),
-                ('need', models.TextField()),
-                ('due', models.DateField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('requested', 'Requested'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], default='requested', max_length=10)),
-                ('position', models.PositiveIntegerField(db_index=True, default=0)),
-                ('from_key_result', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='okrs.keyresult')),
-                ('from_objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='okrs.objective')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='people.team')),
-                ('provider_kr', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='provides', to='okrs.keyresult')),
+                (
+                    "id",
+                    models.CharField(
+                        max_length=100,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9._-]+$",
+                                "An id is made of letters, digits, '.', '_' and '-'.",
+                            )
+                        ],
+                        verbose_name="id",
+                    ),
+                ),
+                ("need", models.TextField()),
+                ("due", models.DateField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("delivered", "Delivered"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(db_index=True, default=0)),
+                (
+                    "from_key_result",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="okrs.keyresult",
+                    ),
+                ),
+                (
+                    "from_objective",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="okrs.objective",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="people.team",
+                    ),
+                ),
+                (
+                    "provider_kr",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="provides",
+                        to="okrs.keyresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'dependencies',
-                'ordering': ['position', 'id'],
+                "verbose_name_plural": "dependencies",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DependencyEvent',
+            name="DependencyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('requested', 'Requested'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], max_length=10, null=True)),
-                ('to_state', models.CharField(choices=[('requested', 'Requested'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], max_length=10)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.TextField(blank=True, default='')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='people.person')),
-                ('dependency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='dependencies.dependency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("requested", "Requested"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("delivered", "Delivered"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                        null=True,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("delivered", "Delivered"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.TextField(blank=True, default="")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "dependency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="dependencies.dependency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dependency', 'at', 'id'],
+                "ordering": ["dependency", "at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='dependency',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('from_key_result__isnull', True), ('from_objective__isnull', False)), models.Q(('from_key_result__isnull', False), ('from_objective__isnull', True)), _connector='OR'), name='dependency_from_kr_or_objective'),
+            model_name="dependency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("from_key_result__isnull", True), ("from_objective__isnull", False)),
+                    models.Q(("from_key_result__isnull", False), ("from_objective__isnull", True)),
+                    _connector="OR",
+                ),
+                name="dependency_from_kr_or_objective",
+            ),
         ),
     ]

@@ -6,158 +6,429 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cycle',
+            name="Cycle",
             fields=[
-                ('id', models.CharField(max_length=100, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9._-]+$', "An id is made of letters, digits, '.', '_' and '-'.")], verbose_name='id')),
-                ('start', models.DateField()),
-                ('end', models.DateField()),
-                ('state', models.CharField(choices=[('planning', 'Planning'), ('active', 'Active'), ('closed', 'Closed')], default='planning', max_length=10)),
-                ('position', models.PositiveIntegerField(db_index=True, default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='okrs.cycle')),
+                (
+                    "id",
+                    models.CharField(
+                        max_length=100,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9._-]+$",
+                                "An id is made of letters, digits, '.', '_' and '-'.",
+                            )
+                        ],
+                        verbose_name="id",
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("end", models.DateField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("active", "Active"),
+                            ("closed", "Closed"),
+                        ],
+                        default="planning",
+                        max_length=10,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(db_index=True, default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="okrs.cycle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='KeyResult',
+            name="KeyResult",
             fields=[
-                ('id', models.CharField(max_length=100, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9._-]+$', "An id is made of letters, digits, '.', '_' and '-'.")], verbose_name='id')),
-                ('title', models.CharField(max_length=500)),
-                ('description', models.TextField(blank=True, null=True)),
-                ('weight', models.FloatField(default=1.0)),
-                ('form', models.CharField(choices=[('numeric', 'Numeric'), ('keep_above', 'Keep Above'), ('keep_below', 'Keep Below'), ('boolean', 'Boolean'), ('milestones', 'Milestones'), ('rollup', 'Rollup')], max_length=10)),
-                ('start', models.JSONField(blank=True, null=True)),
-                ('target', models.JSONField(blank=True, null=True)),
-                ('threshold', models.JSONField(blank=True, null=True)),
-                ('unit', models.CharField(blank=True, max_length=50, null=True)),
-                ('override_score', models.FloatField(blank=True, null=True)),
-                ('override_reason', models.TextField(blank=True, null=True)),
-                ('override_at', models.DateTimeField(blank=True, null=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('override_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='key_results', to='people.person')),
+                (
+                    "id",
+                    models.CharField(
+                        max_length=100,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9._-]+$",
+                                "An id is made of letters, digits, '.', '_' and '-'.",
+                            )
+                        ],
+                        verbose_name="id",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("description", models.TextField(blank=True, null=True)),
+                ("weight", models.FloatField(default=1.0)),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("numeric", "Numeric"),
+                            ("keep_above", "Keep Above"),
+                            ("keep_below", "Keep Below"),
+                            ("boolean", "Boolean"),
+                            ("milestones", "Milestones"),
+                            ("rollup", "Rollup"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("start", models.JSONField(blank=True, null=True)),
+                ("target", models.JSONField(blank=True, null=True)),
+                ("threshold", models.JSONField(blank=True, null=True)),
+                ("unit", models.CharField(blank=True, max_length=50, null=True)),
+                ("override_score", models.FloatField(blank=True, null=True)),
+                ("override_reason", models.TextField(blank=True, null=True)),
+                ("override_at", models.DateTimeField(blank=True, null=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "override_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="key_results",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['objective__position', 'position', 'id'],
+                "ordering": ["objective__position", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Contributor',
+            name="Contributor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='people.person')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='people.team')),
-                ('key_result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='okrs.keyresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="people.team",
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="okrs.keyresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key_result', 'position'],
+                "ordering": ["key_result", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('weight', models.FloatField(default=1.0)),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('key_result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='okrs.keyresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("weight", models.FloatField(default=1.0)),
+                ("done_on", models.DateField(blank=True, null=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="okrs.keyresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key_result', 'position'],
+                "ordering": ["key_result", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.CharField(max_length=100, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9._-]+$', "An id is made of letters, digits, '.', '_' and '-'.")], verbose_name='id')),
-                ('title', models.CharField(max_length=500)),
-                ('description', models.TextField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('aspirational', 'Aspirational'), ('committed', 'Committed')], default='aspirational', max_length=12)),
-                ('visibility', models.CharField(choices=[('public', 'Public'), ('team', 'Team'), ('private', 'Private')], default='public', max_length=7)),
-                ('aligns_to', models.CharField(blank=True, db_index=True, max_length=100, null=True)),
-                ('is_umbrella', models.BooleanField(default=False)),
-                ('position', models.PositiveIntegerField(db_index=True, default=0)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='okrs.cycle')),
-                ('owner_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='people.person')),
-                ('owner_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='people.team')),
-                ('umbrella_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='umbrellas', to='people.person')),
+                (
+                    "id",
+                    models.CharField(
+                        max_length=100,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9._-]+$",
+                                "An id is made of letters, digits, '.', '_' and '-'.",
+                            )
+                        ],
+                        verbose_name="id",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("description", models.TextField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("aspirational", "Aspirational"), ("committed", "Committed")],
+                        default="aspirational",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("public", "Public"), ("team", "Team"), ("private", "Private")],
+                        default="public",
+                        max_length=7,
+                    ),
+                ),
+                (
+                    "aligns_to",
+                    models.CharField(blank=True, db_index=True, max_length=100, null=True),
+                ),
+                ("is_umbrella", models.BooleanField(default=False)),
+                ("position", models.PositiveIntegerField(db_index=True, default=0)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="okrs.cycle",
+                    ),
+                ),
+                (
+                    "owner_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "owner_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="people.team",
+                    ),
+                ),
+                (
+                    "umbrella_owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="umbrellas",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='keyresult',
-            name='objective',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_results', to='okrs.objective'),
+            model_name="keyresult",
+            name="objective",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="key_results",
+                to="okrs.objective",
+            ),
         ),
         migrations.CreateModel(
-            name='UmbrellaTeam',
+            name="UmbrellaTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='okrs.objective')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="okrs.objective",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['objective', 'position'],
+                "ordering": ["objective", "position"],
             },
         ),
         migrations.AddField(
-            model_name='objective',
-            name='umbrella_teams',
-            field=models.ManyToManyField(blank=True, related_name='umbrella_objectives', through='okrs.UmbrellaTeam', to='people.team'),
+            model_name="objective",
+            name="umbrella_teams",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="umbrella_objectives",
+                through="okrs.UmbrellaTeam",
+                to="people.team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cycle',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='cycle_ends_after_start', violation_error_message='A cycle ends on or after its start.'),
+            model_name="cycle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))),
+                name="cycle_ends_after_start",
+                violation_error_message="A cycle ends on or after its start.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contributor',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', True), ('team__isnull', False)), models.Q(('person__isnull', False), ('team__isnull', True)), _connector='OR'), name='contributor_person_or_team'),
+            model_name="contributor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("person__isnull", True), ("team__isnull", False)),
+                    models.Q(("person__isnull", False), ("team__isnull", True)),
+                    _connector="OR",
+                ),
+                name="contributor_person_or_team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 0)), name='milestone_weight_not_negative'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 0)), name="milestone_weight_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 0)), name='kr_weight_not_negative', violation_error_message='A weight is 0 or more.'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 0)),
+                name="kr_weight_not_negative",
+                violation_error_message="A weight is 0 or more.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(('override_score__isnull', True), models.Q(('override_reason__isnull', False), ('override_score__gte', 0), ('override_score__lte', 1)), _connector='OR'), name='kr_override_in_range_with_reason', violation_error_message='A score override is between 0 and 1 and has a reason.'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("override_score__isnull", True),
+                    models.Q(
+                        ("override_reason__isnull", False),
+                        ("override_score__gte", 0),
+                        ("override_score__lte", 1),
+                    ),
+                    _connector="OR",
+                ),
+                name="kr_override_in_range_with_reason",
+                violation_error_message="A score override is between 0 and 1 and has a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('form', 'numeric'), _negated=True), models.Q(('start__isnull', False), ('target__isnull', False)), _connector='OR'), name='kr_numeric_has_start_and_target'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("form", "numeric"), _negated=True),
+                    models.Q(("start__isnull", False), ("target__isnull", False)),
+                    _connector="OR",
+                ),
+                name="kr_numeric_has_start_and_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('form__in', ['keep_above', 'keep_below']), _negated=True), ('threshold__isnull', False), _connector='OR'), name='kr_threshold_has_value'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("form__in", ["keep_above", "keep_below"]), _negated=True),
+                    ("threshold__isnull", False),
+                    _connector="OR",
+                ),
+                name="kr_threshold_has_value",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='umbrellateam',
-            constraint=models.UniqueConstraint(fields=('objective', 'team'), name='umbrella_team_once'),
+            model_name="umbrellateam",
+            constraint=models.UniqueConstraint(
+                fields=("objective", "team"), name="umbrella_team_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner_person__isnull', False), ('owner_team__isnull', True)), models.Q(('owner_person__isnull', True), ('owner_team__isnull', False)), _connector='OR'), name='objective_one_owner', violation_error_message='An objective is owned by a team or by a person.'),
+            model_name="objective",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("owner_person__isnull", False), ("owner_team__isnull", True)),
+                    models.Q(("owner_person__isnull", True), ("owner_team__isnull", False)),
+                    _connector="OR",
+                ),
+                name="objective_one_owner",
+                violation_error_message="An objective is owned by a team or by a person.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.CheckConstraint(condition=models.Q(('is_umbrella', True), ('umbrella_owner__isnull', True), _connector='OR'), name='objective_umbrella_owner_only_on_umbrella'),
+            model_name="objective",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_umbrella", True), ("umbrella_owner__isnull", True), _connector="OR"
+                ),
+                name="objective_umbrella_owner_only_on_umbrella",
+            ),
         ),
     ]

@@ -4,30 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OrganizationSettings',
+            name="OrganizationSettings",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(default='My organisation', max_length=200, verbose_name='organisation name')),
-                ('on_track_confidence', models.PositiveSmallIntegerField(default=7)),
-                ('at_risk_confidence', models.PositiveSmallIntegerField(default=4)),
-                ('stale_after_days', models.PositiveIntegerField(default=14)),
-                ('max_objectives_per_owner', models.PositiveIntegerField(default=5)),
-                ('max_key_results_per_objective', models.PositiveIntegerField(default=5)),
-                ('individual_share_limit', models.FloatField(default=0.5)),
-                ('overlap_threshold', models.FloatField(default=0.5)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        default="My organisation", max_length=200, verbose_name="organisation name"
+                    ),
+                ),
+                ("on_track_confidence", models.PositiveSmallIntegerField(default=7)),
+                ("at_risk_confidence", models.PositiveSmallIntegerField(default=4)),
+                ("stale_after_days", models.PositiveIntegerField(default=14)),
+                ("max_objectives_per_owner", models.PositiveIntegerField(default=5)),
+                ("max_key_results_per_objective", models.PositiveIntegerField(default=5)),
+                ("individual_share_limit", models.FloatField(default=0.5)),
+                ("overlap_threshold", models.FloatField(default=0.5)),
             ],
             options={
-                'verbose_name': 'organisation settings',
-                'verbose_name_plural': 'organisation settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='settings_single_row'), models.CheckConstraint(condition=models.Q(('at_risk_confidence__lte', 10), ('on_track_confidence__lte', 10)), name='settings_confidence_0_to_10'), models.CheckConstraint(condition=models.Q(('individual_share_limit__gte', 0), ('individual_share_limit__lte', 1), ('overlap_threshold__gte', 0), ('overlap_threshold__lte', 1)), name='settings_fractions_0_to_1')],
+                "verbose_name": "organisation settings",
+                "verbose_name_plural": "organisation settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="settings_single_row"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("at_risk_confidence__lte", 10), ("on_track_confidence__lte", 10)
+                        ),
+                        name="settings_confidence_0_to_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("individual_share_limit__gte", 0),
+                            ("individual_share_limit__lte", 1),
+                            ("overlap_threshold__gte", 0),
+                            ("overlap_threshold__lte", 1),
+                        ),
+                        name="settings_fractions_0_to_1",
+                    ),
+                ],
             },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,61 +15,161 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.CharField(max_length=100, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9._-]+$', "An id is made of letters, digits, '.', '_' and '-'.")], verbose_name='id')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254, null=True)),
-                ('position', models.PositiveIntegerField(db_index=True, default=0)),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to='people.person')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.CharField(
+                        max_length=100,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9._-]+$",
+                                "An id is made of letters, digits, '.', '_' and '-'.",
+                            )
+                        ],
+                        verbose_name="id",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, db_index=True, max_length=254, null=True)),
+                ("position", models.PositiveIntegerField(db_index=True, default=0)),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['position', 'id'],
+                "verbose_name_plural": "people",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team', 'position'],
+                "ordering": ["team", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.CharField(max_length=100, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9._-]+$', "An id is made of letters, digits, '.', '_' and '-'.")], verbose_name='id')),
-                ('name', models.CharField(max_length=200)),
-                ('is_root', models.BooleanField(default=False, editable=False)),
-                ('position', models.PositiveIntegerField(db_index=True, default=0)),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='people.person')),
-                ('members', models.ManyToManyField(related_name='teams', through='people.Membership', to='people.person')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='people.team')),
+                (
+                    "id",
+                    models.CharField(
+                        max_length=100,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9._-]+$",
+                                "An id is made of letters, digits, '.', '_' and '-'.",
+                            )
+                        ],
+                        verbose_name="id",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("is_root", models.BooleanField(default=False, editable=False)),
+                ("position", models.PositiveIntegerField(db_index=True, default=0)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="leads",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="teams", through="people.Membership", to="people.person"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='people.team'),
+            model_name="membership",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="people.team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('is_root', True), ('parent__isnull', True)), models.Q(('is_root', False), ('parent__isnull', False)), _connector='OR'), name='team_root_has_no_parent', violation_error_message='The company team has no parent; every other team has one.'),
+            model_name="team",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("is_root", True), ("parent__isnull", True)),
+                    models.Q(("is_root", False), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="team_root_has_no_parent",
+                violation_error_message="The company team has no parent; every other team has one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_root', True)), fields=('is_root',), name='team_one_root', violation_error_message='There is already a company team (a team without a parent); give this team a parent.'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_root", True)),
+                fields=("is_root",),
+                name="team_one_root",
+                violation_error_message="There is already a company team (a team without a parent); give this team a parent.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('team', 'person'), name='membership_once_per_team'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("team", "person"), name="membership_once_per_team"
+            ),
         ),
     ]

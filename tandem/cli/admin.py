@@ -1,0 +1,291 @@
+"""The commands an admin runs on the database: import, export, serve, passwd, createadmin."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import nullcontext
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tandem.cli import _err, _load, _today, app
+from tandem.cli.database import database_label, django_setup
+
+if TYPE_CHECKING:
+    from tandem.organization.imports import ImportPlan
+
+KIND_LABELS = {
+    "people": "people",
+    "teams": "teams",
+    "cycles": "cycles",
+    "objectives": "objectives",
+    "key_results": "key results",
+    "dependencies": "dependencies",
+}
+# Below this many changes a progress bar would only flicker.
+PROGRESS_FROM = 2000
+
+
+class ExportFormat(StrEnum):
+    YAML = "yaml"
+    JSON = "json"
+
+
+def _fail(message: str) -> typer.Exit:
+    _err().print(f"Error: {message}", markup=False, style="red", soft_wrap=True)
+    return typer.Exit(2)
+
+
+@app.command(name="import")
+def import_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The OKR file to bring in.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Also delete what the database has and the file does not."),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask before deleting (with --prune).")
+    ] = False,
+) -> None:
+    """Create or update the database's organisation from FILE, all or nothing."""
+    org = _load(file).organization
+    django_setup(migrate=True)
+    from tandem.organization.imports import ImportRefusedError, organization_import  # noqa: PLC0415
+
+    console = Console(stderr=True)
+    try:
+        plan = organization_import(
+            org=org, source=file.name, today=_today(), prune=prune, dry_run=True
+        )
+    except ImportRefusedError as exc:
+        raise _refused(exc.problems, file) from None
+    console.print(_plan_table(plan, prune=prune))
+    if dry_run:
+        console.print("Dry run: nothing was written.")
+        return
+    if not plan.changes:
+        console.print(f"The database at {database_label()} already matches {file}.")
+        return
+    if plan.deletions and not yes:
+        _confirm_deletions(plan, console)
+    with _progress(console, plan.changes) as update:
+        try:
+            plan = organization_import(
+                org=org, source=file.name, today=_today(), prune=prune, progress=update
+            )
+        except ImportRefusedError as exc:
+            raise _refused(exc.problems, file) from None
+    console.print(f"Imported {file} into {database_label()}: {plan.changes} changes.")
+
+
+def _refused(problems: list[str], file: Path) -> typer.Exit:
+    console = _err()
+    for problem in problems:
+        console.print(problem, markup=False, highlight=False, soft_wrap=True)
+    count = len(problems)
+    console.print(
+        f"{count} problem{'s' if count != 1 else ''} importing {file}; nothing was written.",
+        style="bold red",
+        markup=False,
+    )
+    return typer.Exit(2)
+
+
+def _confirm_deletions(plan: ImportPlan, console: Console) -> None:
+    console.print("--prune will delete:", style="bold")
+    for kind, ids in plan.deletions.items():
+        shown = ", ".join(ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+        console.print(f"  {KIND_LABELS[kind]}: {shown}", markup=False)
+    if plan.checkins_deleted:
+        console.print(f"  check-ins: {plan.checkins_deleted}")
+    if not sys.stdin.isatty():
+        raise _fail("--prune deletes data; add --yes to confirm when not at a terminal")
+    if not typer.confirm("Delete these and import?", default=False):
+        console.print("Nothing was written.")
+        raise typer.Exit(1)
+
+
+def _plan_table(plan: ImportPlan, *, prune: bool) -> Table:
+    table = Table(title="Import plan", title_justify="left")
+    table.add_column("")
+    for heading in ("created", "updated", "unchanged") + (("deleted",) if prune else ()):
+        table.add_column(heading, justify="right")
+    for kind, label in KIND_LABELS.items():
+        kind_plan = plan.kinds[kind]
+        row = [label, str(len(kind_plan.created)), str(len(kind_plan.updated))]
+        row.append(str(kind_plan.unchanged))
+        if prune:
+            row.append(str(len(kind_plan.deleted)))
+        table.add_row(*row)
+    checkins = ["check-ins", str(plan.checkins_added), "—", str(plan.checkins_kept)]
+    table.add_row(*checkins, *((str(plan.checkins_deleted),) if prune else ()))
+    if plan.settings_changed:
+        table.caption = "The organisation's name or settings change too."
+    return table
+
+
+def _progress(console: Console, total: int):  # type: ignore[no-untyped-def]
+    if total < PROGRESS_FROM:
+        return nullcontext(None)
+    return _ProgressBar(console, total)
+
+
+class _ProgressBar:
+    def __init__(self, console: Console, total: int) -> None:
+        self.bar = Progress(
+            TextColumn("Writing {task.description:<14}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.bar.add_task("", total=total)
+
+    def __enter__(self) -> _ProgressBar:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total, description=stage)
+
+
+@app.command()
+def export(
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="yaml (an OKR file) or json.")
+    ] = ExportFormat.YAML,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of to the screen.")
+    ] = None,
+) -> None:
+    """Write the whole organisation in the database as an OKR file."""
+    django_setup()
+    from tandem.organization.exports import organization_export  # noqa: PLC0415
+
+    if output is None:
+        organization_export(stream=sys.stdout, format=format.value)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", encoding="utf-8") as stream:
+        organization_export(stream=stream, format=format.value)
+    partial.replace(output)  # readers never see half a file
+    _err().print(f"Exported the organisation to {output}.")
+
+
+@app.command()
+def serve(
+    demo: Annotated[
+        bool,
+        typer.Option("--demo", help="Load the demo organisation into an empty database."),
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each runs 4 threads).")
+    ] = 2,
+) -> None:
+    """Run Tandem's web server (gunicorn): migrations first, static files included."""
+    if host not in ("0.0.0.0", "::") and "TANDEM_ALLOWED_HOSTS" not in os.environ:  # noqa: S104
+        os.environ["TANDEM_ALLOWED_HOSTS"] = f"localhost,127.0.0.1,[::1],{host}"
+    django_setup(migrate=True)
+    from django.core.management import call_command  # noqa: PLC0415
+    from django.db import connections  # noqa: PLC0415
+
+    from tandem.organization import demo as demo_data  # noqa: PLC0415
+    from tandem.server.gunicorn import serve as run_server  # noqa: PLC0415
+
+    console = Console(stderr=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    display_host = f"[{host}]" if ":" in host else host
+    url = f"http://{display_host}:{port}/"
+    if demo:
+        result = demo_data.demo_load(today=_today())
+        if result.loaded:
+            console.print(
+                f"Loaded the demo organisation {result.organization} with {result.logins} logins."
+            )
+        elif not demo_data.demo_login_available():
+            console.print(
+                f"--demo: the database already holds {result.organization}; "
+                "the demo was not loaded."
+            )
+        if demo_data.demo_login_available():
+            console.print(
+                f"Sign in at {url}admin/ as [bold]{demo_data.DEMO_USER}[/] with the password "
+                f"[bold]{demo_data.DEMO_PASSWORD}[/] (every demo person has a login: their id "
+                "and the same password)."
+            )
+    console.print(f"Tandem is running at {url} (data: {database_label()}). Ctrl-C stops it.")
+    connections.close_all()  # each worker opens its own connections after the fork
+    run_server(bind=f"{display_host}:{port}", workers=workers)
+
+
+@app.command()
+def passwd(
+    person_id: Annotated[str, typer.Argument(metavar="PERSON_ID", help="The person's id.")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="The new password (default: asked for, without echo)."),
+    ] = None,
+) -> None:
+    """Set a person's password; they sign in with their id or e-mail."""
+    django_setup()
+    from tandem.people.services import AccountError, person_password_set  # noqa: PLC0415
+
+    if password is None:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = person_password_set(person_id=person_id, password=password)
+    except AccountError as exc:
+        raise _fail(str(exc)) from None
+    email = f" or {user.email}" if user.email else ""
+    _err().print(f"{person_id} can now sign in as {user.username}{email}.")
+
+
+@app.command()
+def createadmin(
+    username: Annotated[str, typer.Option(help="The admin's sign-in name.")] = "admin",
+    email: Annotated[str, typer.Option(help="The admin's e-mail.")] = "",
+    password: Annotated[
+        str | None, typer.Option(help="The password (default: asked for, without echo).")
+    ] = None,
+    person: Annotated[
+        str | None, typer.Option(metavar="PERSON_ID", help="Link the admin to this person.")
+    ] = None,
+) -> None:
+    """Create an organisation admin (may manage everything, including the admin site)."""
+    django_setup(migrate=True)
+    from tandem.people.services import AccountError, admin_create  # noqa: PLC0415
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        admin_create(username=username, password=password, email=email, person_id=person)
+    except AccountError as exc:
+        raise _fail(str(exc)) from None
+    _err().print(f"Created the admin '{username}'. Sign in at /admin/.")
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (migrate, check --deploy, dbshell, ...)."""
+    django_setup(check_migrations=False)
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+
+    execute_from_command_line(["tandem manage", *ctx.args])

@@ -1,0 +1,85 @@
+"""Writes about people: sign-in accounts and administrators."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tandem.people.models import Person
+
+
+class AccountError(Exception):
+    """A sign-in account cannot be set up as asked; the message says why and what to do."""
+
+
+@transaction.atomic
+def person_password_set(*, person_id: str, password: str, validate: bool = True) -> User:
+    """Give ``person_id`` a login (their id is the username) with this password."""
+    person = Person.objects.select_for_update().filter(id=person_id).first()
+    if person is None:
+        raise AccountError(f"there is no person with id '{person_id}' (ids are case-sensitive)")
+    user = person.user or User(username=person.id)
+    user.email = person.email or ""
+    if validate:
+        _validate(password, user)
+    user.set_password(password)
+    user.save()
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
+    return user
+
+
+@transaction.atomic
+def admin_create(
+    *, username: str, password: str, email: str = "", person_id: str | None = None
+) -> User:
+    """An organisation admin: may do everything, in the admin site and (later) the app."""
+    person = None
+    if person_id is not None:
+        person = Person.objects.filter(id=person_id).first()
+        if person is None:
+            raise AccountError(f"there is no person with id '{person_id}'")
+        if person.user_id is not None:
+            raise AccountError(f"'{person_id}' already has a login; pick another person")
+    if User.objects.filter(username=username).exists():
+        raise AccountError(f"the username '{username}' is taken; choose another with --username")
+    user = User(username=username, email=email, is_staff=True, is_superuser=True)
+    _validate(password, user)
+    user.set_password(password)
+    user.save()
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return user
+
+
+@transaction.atomic
+def logins_create_for_everyone(*, password: str) -> int:
+    """A login with the same password for every person without one (the demo organisation).
+
+    The password is hashed once: hashing is slow on purpose, and they all share it.
+    """
+    template = User()
+    template.set_password(password)
+    people = list(Person.objects.filter(user__isnull=True).order_by("position", "id"))
+    users = User.objects.bulk_create(
+        [
+            User(username=p.id, email=p.email or "", password=template.password, is_active=True)
+            for p in people
+        ]
+    )
+    by_name = {u.username: u for u in User.objects.filter(username__in=[p.id for p in people])}
+    for person in people:
+        person.user = by_name[person.id]
+    Person.objects.bulk_update(people, ["user"])
+    return len(users)
+
+
+def _validate(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError("the password is too weak: " + " ".join(exc.messages)) from None

@@ -110,6 +110,7 @@ def _organization(file: Path | None) -> tuple[m.Organization, LoadedFile | None]
             "with 'tandem import FILE'.",
             markup=False,
             style="red",
+            soft_wrap=True,
         )
         raise typer.Exit(2)
     gc.freeze()

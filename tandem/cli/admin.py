@@ -96,6 +96,7 @@ def _refused(problems: list[str], file: Path) -> typer.Exit:
         f"{count} problem{'s' if count != 1 else ''} importing {file}; nothing was written.",
         style="bold red",
         markup=False,
+        soft_wrap=True,
     )
     return typer.Exit(2)
 

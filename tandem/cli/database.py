@@ -22,7 +22,7 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
     try:
         django.setup()
     except ConfigError as exc:
-        Console(stderr=True).print(f"Error: {exc}", markup=False, style="red")
+        Console(stderr=True).print(f"Error: {exc}", markup=False, style="red", soft_wrap=True)
         raise typer.Exit(2) from None
     if not check_migrations:
         return
@@ -39,6 +39,7 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
             f"Error: cannot reach the database ({exc}). Check TANDEM_DATABASE_URL.",
             markup=False,
             style="red",
+            soft_wrap=True,
         )
         raise typer.Exit(2) from None
     if pending and migrate:
@@ -49,6 +50,7 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
             "organisation with 'tandem import FILE', or start with 'tandem serve --demo'.",
             markup=False,
             style="red",
+            soft_wrap=True,
         )
         raise typer.Exit(2)
 

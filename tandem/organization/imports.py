@@ -60,6 +60,10 @@ class ImportPlan:
     new_checkins: list[tuple[str, m.CheckIn]] = field(default_factory=list, repr=False)
     stale_checkins: list[tuple[str, m.CheckIn]] = field(default_factory=list, repr=False)
     deletion_levels: dict[str, list[list[str]]] = field(default_factory=dict, repr=False)
+    # When the company team changes: (old, new). The new one hangs under the old one until
+    # the old one is deleted or moved, as there is only ever one team without a parent.
+    old_root: str | None = field(default=None, repr=False)
+    new_root: str | None = field(default=None, repr=False)
 
     @property
     def changes(self) -> int:
@@ -89,7 +93,8 @@ def organization_import(
         current = organization_load()
         cycle_states = dict(Cycle.objects.values_list("id", "state"))
         plan = _plan(current, org, prune=prune)
-        problems = _closed_cycle_problems(current, org, plan, cycle_states)
+        problems = _root_problems(current, org, plan)
+        problems += _closed_cycle_problems(current, org, plan, cycle_states)
         if problems:
             raise ImportRefusedError(problems)
         if dry_run or not plan.changes:
@@ -117,6 +122,9 @@ def _comparable(kind: str, value: Any) -> Any:
 def _plan(current: m.Organization, new: m.Organization, *, prune: bool) -> ImportPlan:
     plan = ImportPlan()
     plan.settings_changed = current.settings != new.settings or current.name != new.name
+    old_root, new_root = current.root_team, new.root_team
+    if old_root and new_root and old_root.id != new_root.id:
+        plan.old_root, plan.new_root = old_root.id, new_root.id
     for kind in KINDS:
         old_items: dict[str, Any] = getattr(current, kind)
         new_items: dict[str, Any] = getattr(new, kind)
@@ -236,23 +244,39 @@ def _closed_cycle_problems(
     ):
         for kr_id in ids:
             kr = new.key_results.get(kr_id) or current.key_results[kr_id]
-            cycle_id = cycle_of(kr.objective)
-            if cycle_id not in closed:
+            kr_cycle = cycle_of(kr.objective)
+            if kr_cycle is None or kr_cycle not in closed:
                 continue
             old = current.key_results.get(kr_id)
             if change == "changes" and old is not None and _grading_only(old, kr):
                 continue
-            refuse("a key result", kr_id, cycle_id, change)
+            refuse("a key result", kr_id, kr_cycle, change)
     for label, checkins in (
         ("adds check-ins to", plan.new_checkins),
         ("deletes check-ins of", plan.stale_checkins),
     ):
         for kr_id in dict.fromkeys(kr_id for kr_id, _ in checkins):
             kr = new.key_results.get(kr_id) or current.key_results[kr_id]
-            cycle_id = cycle_of(kr.objective)
-            if cycle_id in closed:
-                refuse("a key result", kr_id, cycle_id, label)
+            checkin_cycle = cycle_of(kr.objective)
+            if checkin_cycle is not None and checkin_cycle in closed:
+                refuse("a key result", kr_id, checkin_cycle, label)
     return problems
+
+
+def _root_problems(current: m.Organization, new: m.Organization, plan: ImportPlan) -> list[str]:
+    old_root, new_root = current.root_team, new.root_team
+    if old_root is None or new_root is None or old_root.id == new_root.id:
+        return []
+    if old_root.id in plan.kinds["teams"].deleted:
+        return []
+    moved = new.teams.get(old_root.id)
+    if moved is not None and moved.parent is not None:
+        return []
+    return [
+        f"{new_root.id}: the file's company team (the team without a parent) is '{new_root.id}' "
+        f"but the database's is '{old_root.id}'; give '{old_root.id}' a parent in the file, or "
+        "import with --prune to remove it"
+    ]
 
 
 def _grading_only(old: m.KeyResult, new: m.KeyResult) -> bool:
@@ -345,6 +369,13 @@ class _Writer:
         self.children("key_results", Milestone, "key_result", self.milestones)
         self.checkins()
         self.dependencies()
+        if self.plan.new_root is not None:
+            if self.plan.old_root in self.plan.kinds["teams"].deleted:
+                # About to go: hang it under the new company team to free the root's place.
+                Team.objects.filter(id=self.plan.old_root).update(
+                    parent=self.plan.new_root, is_root=False
+                )
+            Team.objects.filter(id=self.plan.new_root).update(parent=None, is_root=True)
         self.prune()
 
     # -- generic steps --
@@ -379,8 +410,8 @@ class _Writer:
         """Replace the rows that belong to created or updated parents (members, contributors...)."""
         kind_plan = self.plan.kinds[kind]
         if kind_plan.updated:
-            for batch in _batches(kind_plan.updated):
-                model._default_manager.filter(**{f"{parent_field}__in": batch}).delete()
+            for parents in _batches(kind_plan.updated):
+                model._default_manager.filter(**{f"{parent_field}__in": parents}).delete()
         rows = [row for parent in kind_plan.created + kind_plan.updated for row in build(parent)]
         for batch in _batches(rows):
             model._default_manager.bulk_create(batch)
@@ -403,11 +434,14 @@ class _Writer:
         )
 
     def team(self, team: m.Team, position: int) -> Team:
+        parent = team.parent
+        if team.id == self.plan.new_root:
+            parent = self.plan.old_root  # for now; see ImportPlan.new_root
         return Team(
             id=team.id,
             name=team.name,
-            parent_id=team.parent,
-            is_root=team.parent is None,
+            parent_id=parent,
+            is_root=parent is None,
             lead_id=team.lead,
             position=position,
         )
@@ -619,6 +653,6 @@ class _Writer:
             if ids:
                 # Teams and cycles are trees whose parents are protected: leaves go first.
                 for level in self.plan.deletion_levels.get(kind, [ids]):
-                    for batch in _batches(level):
-                        model._default_manager.filter(id__in=batch).delete()
+                    for id_batch in _batches(level):
+                        model._default_manager.filter(id__in=id_batch).delete()
                 self.step(kind, len(ids))

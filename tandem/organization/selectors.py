@@ -133,7 +133,7 @@ def _okrs() -> dict[str, Any]:
             "description",
             "position",
         ),
-        key=lambda row: (order[row[1]], row[13], row[0]),
+        key=lambda kr_row: (order[kr_row[1]], kr_row[13], kr_row[0]),
     )
     contributors: dict[str, list[str]] = defaultdict(list)
     for kr_id, person_id, team_id in Contributor.objects.order_by(
@@ -153,9 +153,11 @@ def _okrs() -> dict[str, Any]:
 
     key_results: dict[str, m.KeyResult] = {}
     by_objective: dict[str, list[str]] = defaultdict(list)
-    for row in key_result_rows:
-        (kr_id, objective_id, title, form, start, target, threshold, unit, owner, weight) = row[:10]
-        override_score, override_reason, description = row[10:13]
+    for kr_row in key_result_rows:
+        (kr_id, objective_id, title, form, start, target, threshold, unit, owner, weight) = kr_row[
+            :10
+        ]
+        override_score, override_reason, description = kr_row[10:13]
         metric = _metric(
             form,
             start=start,
@@ -191,9 +193,9 @@ def _okrs() -> dict[str, Any]:
             id=oid,
             title=title,
             cycle=cycle,
-            owner=owner_team or owner_person,
-            kind=m.Kind(kind),
-            visibility=m.Visibility(visibility),
+            owner=owner_team or owner_person or "",
+            kind=m.Kind(kind or m.Kind.ASPIRATIONAL),
+            visibility=m.Visibility(visibility or m.Visibility.PUBLIC),
             aligns_to=aligns_to,
             umbrella=(
                 m.Umbrella(umbrella_owner, tuple(umbrella_teams.get(oid, ())))

@@ -1,0 +1,63 @@
+"""Settings come from typed environment variables and fail loudly on bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tandem.server.config import ConfigError, read_config
+
+
+def test_defaults_need_no_environment(monkeypatch) -> None:
+    for name in ("TANDEM_DATABASE_URL", "TANDEM_DEBUG", "TANDEM_HTTPS", "TANDEM_ALLOWED_HOSTS"):
+        monkeypatch.delenv(name, raising=False)
+    config = read_config()
+    assert config.database_url is None
+    assert config.debug is False
+    assert config.allowed_hosts == ["localhost", "127.0.0.1", "[::1]"]
+
+
+def test_values_are_parsed(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TANDEM_ALLOWED_HOSTS", "okr.example.com, www.example.com")
+    monkeypatch.setenv("TANDEM_HTTPS", "true")
+    monkeypatch.setenv("TANDEM_DATABASE_URL", "postgresql://tandem@db:5432/tandem")
+    config = read_config()
+    assert config.data_dir == Path(tmp_path)
+    assert config.allowed_hosts == ["okr.example.com", "www.example.com"]
+    assert config.https is True
+    assert config.database_url == "postgresql://tandem@db:5432/tandem"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TANDEM_DEBUG", "maybe", "TANDEM_DEBUG: Input should be a valid boolean"),
+        ("TANDEM_DATABASE_URL", "mysql://x/y", "TANDEM_DATABASE_URL: Value error, must start with"),
+        ("TANDEM_SQLITE_TIMEOUT", "-1", "TANDEM_SQLITE_TIMEOUT: Input should be greater than 0"),
+        ("TANDEM_SECRET_KEY", "short", "TANDEM_SECRET_KEY: String should have at least 50"),
+    ],
+)
+def test_a_bad_value_names_the_variable_and_the_problem(monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as error:
+        read_config()
+    assert message in str(error.value)
+
+
+def test_the_commands_report_a_bad_setting_without_a_traceback(tmp_path) -> None:
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tandem", "export"],
+        env={"TANDEM_DATA_DIR": str(tmp_path), "TANDEM_DEBUG": "maybe", "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Error: bad environment variable" in result.stderr
+    assert "TANDEM_DEBUG" in result.stderr
+    assert "Traceback" not in result.stderr

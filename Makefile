@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint typecheck check bench docs lock
+.PHONY: help demo test test-postgres lint typecheck migrations-check deploy-check check bench docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,8 +15,12 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-demo: $(BIN)/.installed  ## Install, then report on the demo organisation
-	$(BIN)/tandem report tandem/examples/northwind.yaml
+demo: $(BIN)/.installed  ## Install, then serve the demo organisation at http://127.0.0.1:8000/
+	$(BIN)/tandem serve --demo
+
+test-postgres: $(BIN)/.installed  ## The test suite on PostgreSQL (TANDEM_DATABASE_URL, default: local)
+	TANDEM_DATABASE_URL=$${TANDEM_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/pytest -n auto
 
 test: $(BIN)/.installed  ## Install, then run the test suite
 	$(BIN)/pytest -n auto --cov
@@ -28,7 +32,15 @@ lint: $(BIN)/.installed  ## Format check and lint (ruff)
 typecheck: $(BIN)/.installed  ## Static types (mypy --strict)
 	$(BIN)/mypy
 
-check: lint typecheck test  ## Everything CI runs
+migrations-check: $(BIN)/.installed  ## Fail when a model change has no migration
+	TANDEM_DATA_DIR=$$(mktemp -d) $(BIN)/tandem manage makemigrations --check --dry-run
+
+deploy-check: $(BIN)/.installed  ## Django's deployment checklist with production settings
+	TANDEM_DATA_DIR=$$(mktemp -d) TANDEM_HTTPS=true TANDEM_ALLOWED_HOSTS=okr.example.com \
+		TANDEM_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(BIN)/tandem manage check --deploy --fail-level WARNING
+
+check: lint typecheck migrations-check deploy-check test test-postgres  ## Everything CI runs
 
 bench: $(BIN)/.installed  ## Benchmarks; writes docs/performance.md
 	$(BIN)/python benchmarks/run.py

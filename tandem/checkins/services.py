@@ -1,0 +1,61 @@
+"""Recording check-ins. Check-ins are only ever added: a correction is a new check-in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from tandem.checkins.models import CheckIn
+from tandem.okrs.models import KeyResult
+from tandem.okrs.services import cycle_ensure_open
+
+
+class CheckInError(Exception):
+    """A check-in that cannot be recorded; the message says what to change."""
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    key_result_id: str,
+    day: date,
+    value: float | bool | None = None,
+    confidence: int | None = None,
+    note: str | None = None,
+    author_id: str | None = None,
+) -> CheckIn:
+    key_result = KeyResult.objects.select_related("objective").filter(id=key_result_id).first()
+    if key_result is None:
+        raise CheckInError(f"there is no key result with id '{key_result_id}'")
+    cycle_ensure_open(cycle_id=key_result.objective.cycle_id)
+    if confidence is not None and not (isinstance(confidence, int) and 0 <= confidence <= 10):
+        raise CheckInError(f"confidence must be a whole number from 0 to 10 (got {confidence!r})")
+    _check_value(key_result, value)
+    if value is None and confidence is None and not note:
+        raise CheckInError("a check-in needs a value, a confidence or a note")
+    return CheckIn.objects.create(
+        key_result=key_result,
+        date=day,
+        value=value,
+        confidence=confidence,
+        note=note,
+        author_id=author_id,
+    )
+
+
+def _check_value(key_result: KeyResult, value: float | bool | None) -> None:
+    if value is None:
+        return
+    form = key_result.form
+    if form == KeyResult.Form.BOOLEAN:
+        if not isinstance(value, bool):
+            raise CheckInError(f"{key_result.id} is done or not: its value is true or false")
+    elif form in (KeyResult.Form.MILESTONES, KeyResult.Form.ROLLUP):
+        raise CheckInError(
+            f"{key_result.id} takes no value ({form} progress comes from "
+            f"{'its milestones' if form == KeyResult.Form.MILESTONES else 'aligned objectives'});"
+            " record a confidence or a note"
+        )
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise CheckInError(f"{key_result.id} is measured in numbers: its value is a number")

@@ -226,9 +226,11 @@ def serve(
             )
         if demo_data.demo_login_available():
             console.print(
-                f"Sign in at {url}admin/ as [bold]{demo_data.DEMO_USER}[/] with the password "
+                f"Sign in at {url}login as [bold]{demo_data.DEMO_USER}[/] with the password "
                 f"[bold]{demo_data.DEMO_PASSWORD}[/] (every demo person has a login: their id "
-                "and the same password)."
+                f"and the same password; [bold]{demo_data.DEMO_ADMIN}[/] is an admin and may "
+                f"open {url}admin/).",
+                soft_wrap=True,
             )
     console.print(f"Tandem is running at {url} (data: {database_label()}). Ctrl-C stops it.")
     connections.close_all()  # each worker opens its own connections after the fork

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from tandem import DEMO_FILE
@@ -16,6 +17,8 @@ from tandem.people.services import logins_create_for_everyone
 
 DEMO_PASSWORD = "northwind-demo"  # noqa: S105 - printed on purpose: it is the demo's
 DEMO_USER = "ana"
+# The demo's CEO is also an organisation admin, to show the admin pages.
+DEMO_ADMIN = "zoe"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ def demo_load(*, today: date) -> DemoResult:
     organization = load_path(DEMO_FILE).organization
     organization_import(org=organization, source="the demo", today=today)
     logins = logins_create_for_everyone(password=DEMO_PASSWORD)
+    User.objects.filter(person__id=DEMO_ADMIN).update(is_staff=True, is_superuser=True)
     return DemoResult(loaded=True, organization=organization.name, logins=logins)
 
 

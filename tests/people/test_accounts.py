@@ -67,3 +67,27 @@ def test_the_demo_loads_once_with_a_login_for_everyone(db) -> None:
     assert not again.loaded
     assert again.organization == "Northwind"
     assert User.objects.count() == 15
+
+
+def test_people_sign_in_and_out_on_the_login_page(demo_in_db, client) -> None:
+    tandem("passwd", "ana", "--password", PASSWORD)
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert b"Your id or e-mail" in page.content
+    wrong = client.post("/login", {"username": "ana", "password": "nope-nope-nope"})
+    assert b"do not match" in wrong.content
+    signed_in = client.post("/login", {"username": "ana@northwind.test", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    home = client.get("/")
+    assert b"Signed in as ana." in home.content
+    assert b"Administration" not in home.content  # not an admin
+    client.post("/logout")
+    assert b"Sign in" in client.get("/").content
+
+
+def test_the_demo_ceo_is_an_admin_and_the_others_are_not(db, client) -> None:
+    demo_load(today=TODAY)
+    assert client.login(username="ana", password=DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 302  # to the admin's own sign-in
+    assert client.login(username="zoe", password=DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 200

@@ -61,7 +61,7 @@ def test_serve_demo_starts_loads_the_demo_serves_pages_and_stops_on_ctrl_c(tmp_p
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert "Sign in at" in output
-    assert "as ana with the password northwind-demo" in output
+    assert "/login as ana with the password northwind-demo" in output
     database = sqlite3.connect(tmp_path / "data" / "tandem.sqlite3")
     # Write-ahead logging: readers are not blocked while someone checks in.
     assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)

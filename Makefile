@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-postgres lint typecheck migrations-check deploy-check check bench docs lock
+.PHONY: help demo test test-postgres lint typecheck migrations-check deploy-check check bench bench-db docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,8 +42,12 @@ deploy-check: $(BIN)/.installed  ## Django's deployment checklist with productio
 
 check: lint typecheck migrations-check deploy-check test test-postgres  ## Everything CI runs
 
-bench: $(BIN)/.installed  ## Benchmarks; writes docs/performance.md
+bench: $(BIN)/.installed  ## Benchmarks (files, then the database); writes docs/performance.md
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/database.py
+
+bench-db: $(BIN)/.installed  ## Database benchmarks only: SQLite and PostgreSQL (about 30 min)
+	$(BIN)/python benchmarks/database.py
 
 docs: $(BIN)/.installed  ## Regenerate docs/cli-reference.md from the commands' --help
 	$(BIN)/python -m tandem.cli.reference > docs/cli-reference.md

@@ -160,7 +160,9 @@ class _ProgressBar:
         self.bar.stop()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total, description=stage)
+        self.bar.update(
+            self.task, completed=done, total=total, description=KIND_LABELS.get(stage, stage)
+        )
 
 
 @app.command()

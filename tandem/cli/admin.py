@@ -75,7 +75,7 @@ def import_command(
     if not plan.changes:
         console.print(f"The database at {database_label()} already matches {file}.")
         return
-    if plan.deletions and not yes:
+    if (plan.deletions or plan.checkins_deleted) and not yes:
         _confirm_deletions(plan, console)
     with _progress(console, plan.changes) as update:
         try:
@@ -177,15 +177,32 @@ def export(
     """Write the whole organisation in the database as an OKR file."""
     django_setup()
     from tandem.organization.exports import organization_export  # noqa: PLC0415
+    from tandem.people.models import Team  # noqa: PLC0415
+
+    if not Team.objects.exists():
+        raise _fail(
+            f"the database at {database_label()} holds no organisation yet; there is nothing "
+            "to export"
+        )
 
     if output is None:
         organization_export(stream=sys.stdout, format=format.value)
         return
+    if output.is_dir():
+        raise _fail(f"{output} is a folder; give the path of a file to write")
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".partial")
-    with partial.open("w", encoding="utf-8") as stream:
-        organization_export(stream=stream, format=format.value)
-    partial.replace(output)  # readers never see half a file
+    if (output.exists() and not output.is_file()) or output.is_symlink():
+        # A device, a pipe or a link: write through it, as the user pointed at it.
+        with output.open("w", encoding="utf-8") as stream:
+            organization_export(stream=stream, format=format.value)
+    else:
+        partial = output.with_name(output.name + ".partial")
+        try:
+            with partial.open("w", encoding="utf-8") as stream:
+                organization_export(stream=stream, format=format.value)
+            partial.replace(output)  # readers never see half a file
+        finally:
+            partial.unlink(missing_ok=True)
     _err().print(f"Exported the organisation to {output}.")
 
 
@@ -203,7 +220,8 @@ def serve(
 ) -> None:
     """Run Tandem's web server (gunicorn): migrations first, static files included."""
     if host not in ("0.0.0.0", "::") and "TANDEM_ALLOWED_HOSTS" not in os.environ:  # noqa: S104
-        os.environ["TANDEM_ALLOWED_HOSTS"] = f"localhost,127.0.0.1,[::1],{host}"
+        allowed = f"[{host}]" if ":" in host else host
+        os.environ["TANDEM_ALLOWED_HOSTS"] = f"localhost,127.0.0.1,[::1],{allowed}"
     django_setup(migrate=True)
     from django.core.management import call_command  # noqa: PLC0415
     from django.db import connections  # noqa: PLC0415

@@ -44,6 +44,15 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
         raise typer.Exit(2) from None
     if pending and migrate:
         call_command("migrate", interactive=False, verbosity=0)
+    elif pending and "people_person" in connection.introspection.table_names():
+        Console(stderr=True).print(
+            f"Error: the database at {database_label()} needs an upgrade after installing a "
+            "new Tandem; back it up, then run 'tandem manage migrate'.",
+            markup=False,
+            style="red",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
     elif pending:
         Console(stderr=True).print(
             f"Error: the database at {database_label()} is not set up yet. Import an "

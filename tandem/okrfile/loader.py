@@ -482,7 +482,7 @@ def _to_core(name: str, settings: s.SettingsEntry, entries: dict[str, list[Any]]
                 key=lambda c: c.date,
             )
             override = (
-                m.ScoreOverride(kr.score_override.score, kr.score_override.reason)
+                m.ScoreOverride(float(kr.score_override.score), kr.score_override.reason)
                 if kr.score_override
                 else None
             )

@@ -40,10 +40,16 @@ def _iso_date(value: Any) -> Any:
 
 
 Date = Annotated[date, BeforeValidator(_iso_date)]
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-# Ints stay ints (so a value of 800 is reported as 800, not 800.0); bools are not numbers.
-Number = StrictInt | StrictFloat
+# Limits shared with the database's columns (tandem.identifiers, the apps' models).
+ID_MAX_LENGTH = 100
+TEXT_MAX_LENGTH = 500
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX_LENGTH)
+]
+# Ints stay ints (so a value of 800 is reported as 800, not 800.0); bools are not numbers;
+# .nan and .inf are not measurements.
+Number = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
 Confidence = Annotated[int, Field(ge=0, le=10)]
 NonNegative = Annotated[Number, Field(ge=0)]
 

@@ -27,9 +27,9 @@ class Cycle(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__gte=models.F("start")),
+                condition=Q(end__gt=models.F("start")),
                 name="cycle_ends_after_start",
-                violation_error_message="A cycle ends on or after its start.",
+                violation_error_message="A cycle ends after it starts.",
             )
         ]
 
@@ -135,7 +135,7 @@ class KeyResult(models.Model):
     start = models.JSONField(null=True, blank=True)
     target = models.JSONField(null=True, blank=True)
     threshold = models.JSONField(null=True, blank=True)
-    unit = models.CharField(max_length=50, null=True, blank=True)
+    unit = models.CharField(max_length=500, null=True, blank=True)
     # Grading: the score used instead of the computed one, why, and who decided.
     override_score = models.FloatField(null=True, blank=True)
     override_reason = models.TextField(null=True, blank=True)

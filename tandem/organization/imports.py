@@ -9,17 +9,21 @@ written, in one transaction, in batches.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 
 from tandem.core import model as m
+from tandem.okrfile import OkrFileError, load_text
+from tandem.okrfile.writer import to_document, write_yaml
 from tandem.okrs.models import Cycle
 from tandem.organization.plan import (
     ImportPlan,
     Progress,
     closed_cycle_problems,
+    merged_organization,
     plan_import,
     root_problems,
 )
@@ -57,12 +61,32 @@ def organization_import(
         plan = plan_import(current, org, prune=prune)
         problems = root_problems(current, org, plan)
         problems += closed_cycle_problems(current, org, plan, closed)
+        problems += _merged_problems(merged_organization(current, org, plan, prune=prune))
         if problems:
             raise ImportRefusedError(problems)
         if dry_run or not plan.changes:
             return plan
         try:
-            ImportWriter(org, plan, source=source, today=today, progress=progress).write()
-        except IntegrityError as exc:  # a rule the loader does not know; report, keep nothing
+            with transaction.atomic():  # a savepoint: PostgreSQL needs one to report and go on
+                ImportWriter(org, plan, source=source, today=today, progress=progress).write()
+        except DatabaseError as exc:  # a rule the loader does not know; report, keep nothing
             raise ImportRefusedError([f"the database refused the data: {exc}"]) from exc
     return plan
+
+
+def _merged_problems(merged: m.Organization | None) -> list[str]:
+    """Problems of what the database would hold, when it keeps more than the file has."""
+    if merged is None:
+        return []
+    buffer = io.StringIO()
+    write_yaml(to_document(merged), buffer)
+    try:
+        load_text(buffer.getvalue(), filename="the database after this import")
+    except OkrFileError as exc:
+        return [
+            f"{problem.id or 'the organisation'}: after this import: {problem.message} (the "
+            "database keeps what the file leaves out; add it to the file, or import with "
+            "--prune to remove it)"
+            for problem in exc.problems
+        ]
+    return []

@@ -10,7 +10,7 @@ class OrganizationSettings(models.Model):
     SINGLETON = 1
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
-    name = models.CharField("organisation name", max_length=200, default="My organisation")
+    name = models.CharField("organisation name", max_length=500, default="My organisation")
     on_track_confidence = models.PositiveSmallIntegerField(default=7)
     at_risk_confidence = models.PositiveSmallIntegerField(default=4)
     stale_after_days = models.PositiveIntegerField(default=14)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
@@ -55,6 +56,7 @@ class ImportWriter:
             self.settings()
             self.step("settings", 1)
         self.upsert("people", Person, self.person, ["name", "email", "manager"])
+        self.logins()
         self.upsert("teams", Team, self.team, ["name", "parent", "is_root", "lead"])
         self.children("teams", Membership, "team", self.memberships)
         self.upsert("cycles", Cycle, self.cycle, ["start", "end", "parent"])
@@ -93,15 +95,15 @@ class ImportWriter:
                 "unit",
                 "override_score",
                 "override_reason",
-                "override_by",
-                "override_at",
                 "position",
             ],
         )
+        self.overrides()
         self.children("key_results", Contributor, "key_result", self.contributors)
         self.children("key_results", Milestone, "key_result", self.milestones)
         self.checkins()
         self.dependencies()
+        self.renumber()
         if self.plan.new_root is not None:
             if self.plan.old_root in self.plan.kinds["teams"].deleted:
                 # About to go: hang it under the new company team to free the root's place.
@@ -132,6 +134,60 @@ class ImportWriter:
         for batch in _batches(updated, 500):
             model._default_manager.bulk_update(batch, fields)
             self.step(kind, len(batch))
+
+    def logins(self) -> None:
+        """People sign in with their e-mail: keep their logins' e-mail and name in step."""
+        people = self.org.people
+        for batch in _batches(self.plan.kinds["people"].updated, 500):
+            users = list(User.objects.filter(person__id__in=batch).select_related("person"))
+            for user in users:
+                person = people[user.person.id]
+                user.email = person.email or ""
+                user.first_name = person.name[:150]
+            User.objects.bulk_update(users, ["email", "first_name"])
+
+    def overrides(self) -> None:
+        """Who and when of a score override change only with the override (a file names no
+        author: an override that comes from one has none)."""
+        changed = [
+            KeyResult(pk=kr_id, override_by=None, override_at=self.now if override else None)
+            for kr_id in self.plan.kinds["key_results"].updated
+            if kr_id in self.plan.changed_overrides
+            for override in (self.org.key_results[kr_id].score_override,)
+        ]
+        for batch in _batches(changed, 500):
+            KeyResult.objects.bulk_update(batch, ["override_by", "override_at"])
+
+    def renumber(self) -> None:
+        """Positions in the file's order where the plan found the order changed."""
+        kinds: tuple[tuple[str, type[models.Model]], ...] = (
+            ("people", Person),
+            ("teams", Team),
+            ("cycles", Cycle),
+            ("objectives", Objective),
+            ("dependencies", Dependency),
+        )
+        for kind, model in kinds:
+            if not self.plan.kinds[kind].reordered:
+                continue
+            in_file: dict[str, Any] = getattr(self.org, kind)
+            everything = model._default_manager.order_by("position", "pk")
+            others = [pk for pk in everything.values_list("pk", flat=True) if pk not in in_file]
+            order = [*in_file, *others]
+            rows: list[models.Model] = [
+                model(pk=pk, position=index) for index, pk in enumerate(order)
+            ]
+            for batch in _batches(rows, 500):
+                model._default_manager.bulk_update(batch, ["position"])
+            self.step(kind, 1)
+        key_results = [
+            KeyResult(pk=kr_id, position=index)
+            for objective_id in self.plan.renumbered_objectives
+            for index, kr_id in enumerate(self.org.objectives[objective_id].key_results)
+        ]
+        for kr_batch in _batches(key_results, 500):
+            KeyResult.objects.bulk_update(kr_batch, ["position"])
+        self.step("key results", len(self.plan.renumbered_objectives))
 
     def children(
         self,

@@ -9,8 +9,8 @@ from tandem.identifiers import id_field
 
 class Person(models.Model):
     id = id_field()
-    name = models.CharField(max_length=200)
-    email = models.EmailField(null=True, blank=True, db_index=True)
+    name = models.CharField(max_length=500)
+    email = models.EmailField(max_length=500, null=True, blank=True, db_index=True)
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
@@ -35,7 +35,7 @@ class Person(models.Model):
 
 class Team(models.Model):
     id = id_field()
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=500)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

@@ -20,8 +20,17 @@ def person_password_set(*, person_id: str, password: str, validate: bool = True)
     person = Person.objects.select_for_update().filter(id=person_id).first()
     if person is None:
         raise AccountError(f"there is no person with id '{person_id}' (ids are case-sensitive)")
-    user = person.user or User(username=person.id)
+    user = person.user
+    if user is None:
+        if User.objects.filter(username=person.id).exists():
+            raise AccountError(
+                f"the sign-in name '{person.id}' is already used by another account (an "
+                "admin made with createadmin?); rename or delete that account in the admin"
+            )
+        user = User(username=person.id)
     user.email = person.email or ""
+    # The password checks compare against these: a person's own name is a weak password.
+    user.first_name = person.name[:150]
     if validate:
         _validate(password, user)
     user.set_password(password)
@@ -44,6 +53,14 @@ def admin_create(
             raise AccountError(f"there is no person with id '{person_id}'")
         if person.user_id is not None:
             raise AccountError(f"'{person_id}' already has a login; pick another person")
+    try:
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError:
+        raise AccountError(
+            f"'{username}' cannot be a sign-in name: use letters, digits and @ . + - _ only"
+        ) from None
+    if not username:
+        raise AccountError("the sign-in name is empty; give one with --username")
     if User.objects.filter(username=username).exists():
         raise AccountError(f"the username '{username}' is taken; choose another with --username")
     user = User(username=username, email=email, is_staff=True, is_superuser=True)
@@ -64,10 +81,21 @@ def logins_create_for_everyone(*, password: str) -> int:
     """
     template = User()
     template.set_password(password)
-    people = list(Person.objects.filter(user__isnull=True).order_by("position", "id"))
+    taken = set(User.objects.values_list("username", flat=True))
+    people = [
+        person
+        for person in Person.objects.filter(user__isnull=True).order_by("position", "id")
+        if person.id not in taken  # that name belongs to another account: leave it be
+    ]
     users = User.objects.bulk_create(
         [
-            User(username=p.id, email=p.email or "", password=template.password, is_active=True)
+            User(
+                username=p.id,
+                email=p.email or "",
+                first_name=p.name[:150],
+                password=template.password,
+                is_active=True,
+            )
             for p in people
         ]
     )

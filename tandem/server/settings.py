@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 
-from tandem.server.config import read_config
+from tandem.server.config import ConfigError, read_config
 
 CONFIG = read_config()
-DATA_DIR: Path = CONFIG.data_dir
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -20,11 +20,26 @@ def _secret_key() -> str:
         return CONFIG.secret_key
     # One machine, one key, kept beside the database it protects.
     path = DATA_DIR / "secret_key"
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    try:
+        # Created readable by its owner only, and by one process only if two start at once.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as key_file:
+        key_file.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
+
+
+def _data_dir() -> Path:
+    try:
+        CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
+        (CONFIG.data_dir / "static").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"TANDEM_DATA_DIR: cannot use {CONFIG.data_dir} as the data folder ({exc.strerror}); "
+            "point it at a folder Tandem may write to"
+        ) from None
+    return CONFIG.data_dir
 
 
 def _database() -> dict[str, Any]:
@@ -48,6 +63,7 @@ def _database() -> dict[str, Any]:
     }
 
 
+DATA_DIR: Path = _data_dir()
 SECRET_KEY = _secret_key()
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
@@ -117,7 +133,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # filled by collectstatic when serving
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

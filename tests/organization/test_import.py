@@ -211,7 +211,7 @@ def test_prune_removes_teams_and_cycles_from_the_leaves_up(demo_organization):
         name="Tiny",
         people={"zoe": org.people["zoe"]},
         teams={"co": m.Team("co", "Company", None, "zoe", ("zoe",))},
-        cycles={"C": m.Cycle("C", TODAY, TODAY)},
+        cycles={"C": m.Cycle("C", TODAY, date(2026, 12, 31))},
     )
     plan = organization_import(org=tiny, source="t", today=TODAY, prune=True)
     assert set(plan.kinds["teams"].deleted) == set(org.teams)

@@ -46,7 +46,7 @@ bench: $(BIN)/.installed  ## Benchmarks (files, then the database); writes docs/
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/database.py
 
-bench-db: $(BIN)/.installed  ## Database benchmarks only: SQLite and PostgreSQL (about 30 min)
+bench-db: $(BIN)/.installed  ## Database benchmarks only: SQLite and PostgreSQL (about 20 min)
 	$(BIN)/python benchmarks/database.py
 
 docs: $(BIN)/.installed  ## Regenerate docs/cli-reference.md from the commands' --help

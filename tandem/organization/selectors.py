@@ -9,9 +9,14 @@ the whole organisation is read.
 
 from __future__ import annotations
 
+import gc
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from tandem.checkins.models import CheckIn
 from tandem.core import model as m
@@ -51,6 +56,18 @@ def organization_summary_get() -> OrganizationSummary:
 
 def organization_load() -> m.Organization:
     """The whole organisation, in the order it was given, in a fixed number of queries."""
+    # Millions of small objects and no reference cycles: the cyclic collector would only
+    # rescan them over and over while they are built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _organization_load()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _organization_load() -> m.Organization:
     row = organization_settings_get()
     settings = m.Settings(
         on_track_confidence=row.on_track_confidence,
@@ -146,9 +163,15 @@ def _okrs() -> dict[str, Any]:
     ).values_list("key_result_id", "title", "weight", "done_on"):
         milestones[kr_id].append(m.Milestone(title, weight, done_on))
     checkins: dict[str, list[m.CheckIn]] = defaultdict(list)
-    for kr_id, day, value, confidence, note, by in CheckIn.objects.order_by(
-        "key_result_id", "date", "id"
-    ).values_list("key_result_id", "date", "value", "confidence", "note", "author_id"):
+    rows = list(
+        CheckIn.objects.order_by("key_result_id", "date", "id")
+        .annotate(value_text=Cast("value", output_field=TextField()))
+        .values_list("key_result_id", "date", "value_text", "confidence", "note", "author_id")
+    )
+    # One json.loads for the whole column instead of one per check-in (the JSON field's own
+    # decoding): values are the bulk of what a large organisation holds.
+    values = json.loads("[" + ",".join(row[2] or "null" for row in rows) + "]")
+    for (kr_id, day, _text, confidence, note, by), value in zip(rows, values, strict=True):
         checkins[kr_id].append(m.CheckIn(day, value, confidence, note, by))
 
     key_results: dict[str, m.KeyResult] = {}

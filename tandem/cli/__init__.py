@@ -57,7 +57,7 @@ def _parse_date(value: str | None) -> date:
 FileArg = Annotated[
     Path | None,
     typer.Argument(
-        metavar="[FILE]",
+        metavar="FILE",
         help="An OKR file (YAML, see docs/okr-file.md); without it, the database.",
         show_default=False,
     ),

@@ -1,13 +1,17 @@
-"""Helpers for database tests: a full dump to prove "nothing changed", and the CLI runner."""
+"""Helpers for database tests: a full dump to prove "nothing changed", the CLI, OKR files."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from typer.testing import CliRunner
 
 from tandem.cli import app
+from tandem.core import model as m
+from tandem.okrfile.writer import to_document, write_yaml
 
 runner = CliRunner()
 
@@ -31,3 +35,11 @@ def dump() -> dict[str, list[dict[str, Any]]]:
         }:
             tables[model._meta.label] = list(model._default_manager.order_by("pk").values())
     return tables
+
+
+def write(org: m.Organization, path: Path) -> Path:
+    """``org`` as an OKR file at ``path``."""
+    buffer = io.StringIO()
+    write_yaml(to_document(org), buffer)
+    path.write_text(buffer.getvalue())
+    return path

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -16,22 +14,14 @@ from tandem.checkins.models import CheckIn
 from tandem.core import model as m
 from tandem.dependencies.models import DependencyEvent
 from tandem.okrfile import load_path
-from tandem.okrfile.writer import to_document, write_yaml
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.organization.imports import ImportRefusedError, organization_import
 from tandem.organization.selectors import organization_load
 from tandem.people.models import Person, Team
 from tests.conftest import TODAY
-from tests.dbstate import dump, tandem
+from tests.dbstate import dump, tandem, write
 
 pytestmark = pytest.mark.django_db
-
-
-def write(org: m.Organization, path: Path) -> Path:
-    buffer = io.StringIO()
-    write_yaml(to_document(org), buffer)
-    path.write_text(buffer.getvalue())
-    return path
 
 
 def with_kr(org: m.Organization, kr_id: str, **changes: object) -> m.Organization:

@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from tandem.core import model as m
 from tandem.okrfile import load_text
-from tandem.okrfile.writer import to_document, write_yaml
 from tandem.okrs.models import KeyResult
 from tandem.okrs.services import ScoreOverrideError, key_result_score_override
 from tandem.organization.imports import ImportRefusedError, organization_import
 from tandem.organization.selectors import organization_load
 from tests.conftest import TODAY
-from tests.dbstate import dump, tandem
+from tests.dbstate import dump, tandem, write
 
 pytestmark = pytest.mark.django_db
-
-
-def write(org: m.Organization, path: Path) -> Path:
-    buffer = io.StringIO()
-    write_yaml(to_document(org), buffer)
-    path.write_text(buffer.getvalue())
-    return path
 
 
 def reversed_section(org: m.Organization, section: str) -> m.Organization:

@@ -54,6 +54,9 @@ def test_serve_demo_starts_loads_the_demo_serves_pages_and_stops_on_ctrl_c(tmp_p
         status, css = get(f"http://127.0.0.1:{port}/static/admin/css/base.css")
         assert status == 200
         assert "body" in css
+        status, style = get(f"http://127.0.0.1:{port}/static/server/tandem.css")
+        assert status == 200
+        assert "font" in style
         status, login = get(f"http://127.0.0.1:{port}/admin/login/")
         assert "Tandem" in login
     finally:

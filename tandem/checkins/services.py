@@ -7,12 +7,18 @@ from datetime import date
 from django.db import transaction
 
 from tandem.checkins.models import CheckIn
+from tandem.errors import ConflictError, InvalidError, NotFoundError
 from tandem.okrs.models import KeyResult
 from tandem.okrs.services import cycle_ensure_open
 
 
-class CheckInError(Exception):
+class CheckInError(InvalidError):
     """A check-in that cannot be recorded; the message says what to change."""
+
+
+class UnknownKeyResultError(NotFoundError, CheckInError):
+    """No key result has the id: a NotFoundError (404), and a CheckInError for the callers
+    that catch every refused check-in."""
 
 
 @transaction.atomic
@@ -27,13 +33,20 @@ def checkin_record(
 ) -> CheckIn:
     key_result = KeyResult.objects.select_related("objective").filter(id=key_result_id).first()
     if key_result is None:
-        raise CheckInError(f"there is no key result with id '{key_result_id}'")
+        raise UnknownKeyResultError(f"there is no key result with id '{key_result_id}'")
     cycle_ensure_open(cycle_id=key_result.objective.cycle_id)
+    if key_result.archived_at is not None or key_result.objective.archived_at is not None:
+        raise ConflictError(
+            f"{key_result.id} is archived: restore it (or its objective) to check in on it"
+        )
     if confidence is not None and not (isinstance(confidence, int) and 0 <= confidence <= 10):
-        raise CheckInError(f"confidence must be a whole number from 0 to 10 (got {confidence!r})")
+        raise CheckInError(
+            f"confidence must be a whole number from 0 to 10 (got {confidence!r})",
+            field="confidence",
+        )
     _check_value(key_result, value)
     if value is None and confidence is None and not note:
-        raise CheckInError("a check-in needs a value, a confidence or a note")
+        raise CheckInError("a check-in needs a value, a confidence or a note", field="value")
     return CheckIn.objects.create(
         key_result=key_result,
         date=day,
@@ -50,12 +63,17 @@ def _check_value(key_result: KeyResult, value: float | bool | None) -> None:
     form = key_result.form
     if form == KeyResult.Form.BOOLEAN:
         if not isinstance(value, bool):
-            raise CheckInError(f"{key_result.id} is done or not: its value is true or false")
+            raise CheckInError(
+                f"{key_result.id} is done or not: its value is true or false", field="value"
+            )
     elif form in (KeyResult.Form.MILESTONES, KeyResult.Form.ROLLUP):
         raise CheckInError(
             f"{key_result.id} takes no value ({form} progress comes from "
             f"{'its milestones' if form == KeyResult.Form.MILESTONES else 'aligned objectives'});"
-            " record a confidence or a note"
+            " record a confidence or a note",
+            field="value",
         )
     elif isinstance(value, bool) or not isinstance(value, int | float):
-        raise CheckInError(f"{key_result.id} is measured in numbers: its value is a number")
+        raise CheckInError(
+            f"{key_result.id} is measured in numbers: its value is a number", field="value"
+        )

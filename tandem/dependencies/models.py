@@ -33,6 +33,8 @@ class Dependency(models.Model):
         KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="provides"
     )
     position = models.PositiveIntegerField(default=0, db_index=True)
+    # Bumped by every change (transitions and imports): the API's ETag / If-Match.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position", "id"]

@@ -73,6 +73,11 @@ class Objective(models.Model):
         Team, through="UmbrellaTeam", related_name="umbrella_objectives", blank=True
     )
     position = models.PositiveIntegerField(default=0, db_index=True)
+    # Bumped by every change (services and imports): the API's ETag / If-Match.
+    version = models.PositiveIntegerField(default=1)
+    # Archived objectives are kept (ids stay taken, history stays) but out of plans and
+    # reports; their key results go with them.
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -144,6 +149,9 @@ class KeyResult(models.Model):
     )
     override_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # As on Objective: the version for If-Match, and archiving (see there).
+    version = models.PositiveIntegerField(default=1)
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["objective__position", "position", "id"]

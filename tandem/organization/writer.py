@@ -75,6 +75,8 @@ class ImportWriter:
                 "aligns_to",
                 "is_umbrella",
                 "umbrella_owner",
+                "archived_at",
+                "version",
             ],
         )
         self.children("objectives", UmbrellaTeam, "objective", self.umbrella_teams)
@@ -96,6 +98,8 @@ class ImportWriter:
                 "override_score",
                 "override_reason",
                 "position",
+                "archived_at",
+                "version",
             ],
         )
         self.overrides()
@@ -131,6 +135,12 @@ class ImportWriter:
             model._default_manager.bulk_create(batch)
             self.step(kind, len(batch))
         updated = [build(items[i], base + positions[i]) for i in kind_plan.updated]
+        if "version" in fields:
+            # Every change bumps the version the API hands out as ETag, in the same UPDATE.
+            for row in updated:
+                row.version = models.F("version") + 1  # type: ignore[attr-defined]
+        # (An objective or key result the file updates leaves the archive: the builders
+        # leave ``archived_at`` empty.)
         for batch in _batches(updated, 500):
             model._default_manager.bulk_update(batch, fields)
             self.step(kind, len(batch))
@@ -373,6 +383,7 @@ class ImportWriter:
                 "due",
                 "state",
                 "provider_kr",
+                "version",
             ],
         )
         reason = f"imported from {self.source}"

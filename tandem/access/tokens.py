@@ -1,0 +1,194 @@
+"""Personal API tokens: created once, stored hashed, checked on every API call, revoked.
+
+A token reads ``tdm_<8 characters>_<43 characters>``: the first 12 characters are its public
+prefix, shown in lists to tell tokens apart; the rest is 256 random bits. Only the SHA-256 of
+the whole token is kept. A slow password hasher would add nothing against guessing 256 random
+bits, and the API checks a token on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.access.models import ApiToken
+from tandem.errors import InvalidError, NotFoundError
+from tandem.people.models import Person
+
+TOKEN_START = "tdm_"  # noqa: S105 - the mark every token starts with, not a secret
+PREFIX_LENGTH = len(TOKEN_START) + 8
+TOKEN_PATTERN = re.compile(r"tdm_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}")
+DEFAULT_NAME = "API token"
+NAME_MAX_LENGTH = 100
+MAX_EXPIRES_DAYS = 3650
+# Recording each use would cost a write on every API call; once a minute says enough.
+LAST_USE_PRECISION = timedelta(seconds=60)
+LIST_COMMAND = "`tandem token list` shows the tokens"
+
+
+@transaction.atomic
+def token_create(
+    *,
+    person_id: str,
+    scope: str = "read",
+    name: str | None = None,
+    expires_days: int | None = None,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for ``person_id``, and the token itself: it is never available again."""
+    person = Person.objects.filter(id=person_id).first()
+    if person is None:
+        raise _unknown_person(person_id)
+    now = now or timezone.now()
+    prefix, raw = _new_token()
+    token = ApiToken.objects.create(
+        person=person,
+        name=_clean_name(name),
+        scope=_clean_scope(scope),
+        prefix=prefix,
+        token_hash=_digest(raw),
+        created_at=now,
+        expires_at=_expiry(expires_days, now),
+    )
+    return token, raw
+
+
+def token_list(*, person_id: str | None = None) -> list[ApiToken]:
+    """Every token (of ``person_id`` when given), oldest first, with its person."""
+    tokens = ApiToken.objects.select_related("person").order_by("created_at", "id")
+    if person_id is None:
+        return list(tokens)
+    found = list(tokens.filter(person_id=person_id))
+    if not found and not Person.objects.filter(id=person_id).exists():
+        raise _unknown_person(person_id)
+    return found
+
+
+@transaction.atomic
+def token_revoke(*, token_id_or_prefix: str, now: datetime | None = None) -> ApiToken:
+    """Revoke a token, named by its id, its prefix (with or without ``tdm_``) or itself.
+
+    Revoking a revoked token changes nothing: its ``revoked_at`` stays the first revocation.
+    """
+    token = _token_find(token_id_or_prefix)
+    if token.revoked_at is None:
+        token.revoked_at = now or timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken | None:
+    """The live token ``raw`` is (not revoked, not expired) with its person, or None.
+
+    Records the use in ``last_used_at``, to the minute: the column is written only when it is
+    empty or older than ``LAST_USE_PRECISION`` (60 seconds), so a client calling many times a
+    second costs one write a minute, not one per call. The UPDATE repeats that condition, so
+    concurrent requests write at most once between them and never move the time backwards.
+    """
+    if not TOKEN_PATTERN.fullmatch(raw):
+        return None  # not a Tandem token: no need to ask the database
+    now = now or timezone.now()
+    token = (
+        ApiToken.objects.select_related("person", "person__user")
+        .filter(token_hash=_digest(raw), revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .first()
+    )
+    if token is None:
+        return None
+    stale_before = now - LAST_USE_PRECISION
+    if token.last_used_at is None or token.last_used_at < stale_before:
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before)
+        ).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def _new_token() -> tuple[str, str]:
+    """A fresh (prefix, token) whose prefix no other token has."""
+    while True:
+        prefix = TOKEN_START + secrets.token_urlsafe(6)  # 8 characters, 48 bits
+        if not ApiToken.objects.filter(prefix=prefix).exists():
+            return prefix, f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _token_find(token_id_or_prefix: str) -> ApiToken:
+    value = token_id_or_prefix.strip()
+    tokens = ApiToken.objects.select_for_update(of=("self",)).select_related("person")
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        token = tokens.filter(pk=int(value)).first()
+        if token is not None:
+            return token
+    if TOKEN_PATTERN.fullmatch(value):
+        prefix = value[:PREFIX_LENGTH]  # the whole token, pasted
+    elif value.startswith(TOKEN_START):
+        prefix = value
+    else:
+        prefix = TOKEN_START + value
+    token = tokens.filter(prefix=prefix).first()
+    if token is None:
+        raise NotFoundError(
+            f"there is no API token '{value}' (give its id or its prefix, like 'tdm_AbC123xy'); "
+            f"{LIST_COMMAND}",
+            field="token",
+        )
+    return token
+
+
+def _unknown_person(person_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"there is no person with id '{person_id}' (ids are case-sensitive; the People page "
+        "of the admin site and `tandem export` list them)",
+        field="person_id",
+    )
+
+
+def _clean_scope(scope: str) -> ApiToken.Scope:
+    try:
+        return ApiToken.Scope(scope)
+    except ValueError:
+        raise InvalidError(
+            f"a token's scope is 'read' (may only read) or 'write' (may also change); "
+            f"got '{scope}'",
+            field="scope",
+        ) from None
+
+
+def _clean_name(name: str | None) -> str:
+    if name is None:
+        return DEFAULT_NAME
+    name = name.strip()
+    if not name:
+        raise InvalidError(
+            "a token's name is empty; give one that says what uses the token, like 'CI'",
+            field="name",
+        )
+    if len(name) > NAME_MAX_LENGTH:
+        raise InvalidError(
+            f"a token's name is at most {NAME_MAX_LENGTH} characters (got {len(name)})",
+            field="name",
+        )
+    return name
+
+
+def _expiry(expires_days: int | None, now: datetime) -> datetime | None:
+    if expires_days is None:
+        return None
+    if not 1 <= expires_days <= MAX_EXPIRES_DAYS:
+        raise InvalidError(
+            f"a token expires after 1 to {MAX_EXPIRES_DAYS} days (got {expires_days}); "
+            "leave the expiry out for a token that does not expire",
+            field="expires_days",
+        )
+    return now + timedelta(days=expires_days)

@@ -16,6 +16,14 @@ from tandem.okrfile import load_path
 TODAY = date(2026, 11, 21)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_organization_cache() -> None:
+    """Each test's database starts again, revision numbers too: forget what was cached."""
+    from tandem.organization.reporting import cache_clear  # noqa: PLC0415
+
+    cache_clear()
+
+
 @pytest.fixture(scope="session")
 def demo_organization() -> m.Organization:
     return load_path(DEMO_FILE).organization

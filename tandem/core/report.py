@@ -134,6 +134,53 @@ def alignment_summary(org: m.Organization, evaluation: Evaluation, scope: Scope)
     }
 
 
+def objective_row(objective: m.Objective, evaluation: Evaluation) -> dict[str, Any]:
+    """One objective as the report gives it."""
+    result = evaluation.objectives[objective.id]
+    return {
+        "id": objective.id,
+        "title": objective.title,
+        "cycle": objective.cycle,
+        "owner": objective.owner,
+        "level": result.level.value,
+        "kind": objective.kind.value,
+        "aligns_to": objective.aligns_to,
+        "progress": _fraction(result.progress),
+        "expected_progress": _fraction(result.expected_progress),
+        "health": _name(result.health),
+        "score": _fraction(result.score),
+        "met_expectation": result.met_expectation,
+    }
+
+
+def key_result_row(key_result_id: str, objective_id: str, evaluation: Evaluation) -> dict[str, Any]:
+    """One key result as the report gives it."""
+    kr = evaluation.key_results[key_result_id]
+    return {
+        "id": key_result_id,
+        "objective": objective_id,
+        "progress": _fraction(kr.progress),
+        "current": kr.current,
+        "confidence": kr.confidence,
+        "own_health": kr.own_health.value,
+        "health": kr.health.value,
+        "at_risk_from": list(kr.at_risk_from),
+        "stale": kr.stale,
+        "score": _fraction(kr.score),
+    }
+
+
+def dependency_row(dep: m.Dependency, evaluation: Evaluation) -> dict[str, Any]:
+    """One dependency as the report gives it."""
+    return {
+        "id": dep.id,
+        "from": dep.from_id,
+        "provider": dep.provider,
+        "state": dep.state.value,
+        "status": evaluation.dependencies[dep.id].status.value,
+    }
+
+
 def build_report(org: m.Organization, evaluation: Evaluation, scope: Scope) -> dict[str, Any]:
     """The report of SPEC section 4, as plain JSON-ready data."""
     objectives = [org.objectives[oid] for oid in scope.objectives]
@@ -151,49 +198,10 @@ def build_report(org: m.Organization, evaluation: Evaluation, scope: Scope) -> d
     objective_rows = []
     key_result_rows = []
     for objective in objectives:
-        result = evaluation.objectives[objective.id]
-        objective_rows.append(
-            {
-                "id": objective.id,
-                "title": objective.title,
-                "cycle": objective.cycle,
-                "owner": objective.owner,
-                "level": result.level.value,
-                "kind": objective.kind.value,
-                "aligns_to": objective.aligns_to,
-                "progress": _fraction(result.progress),
-                "expected_progress": _fraction(result.expected_progress),
-                "health": _name(result.health),
-                "score": _fraction(result.score),
-                "met_expectation": result.met_expectation,
-            }
-        )
+        objective_rows.append(objective_row(objective, evaluation))
         for kid in objective.key_results:
-            kr = evaluation.key_results[kid]
-            key_result_rows.append(
-                {
-                    "id": kid,
-                    "objective": objective.id,
-                    "progress": _fraction(kr.progress),
-                    "current": kr.current,
-                    "confidence": kr.confidence,
-                    "own_health": kr.own_health.value,
-                    "health": kr.health.value,
-                    "at_risk_from": list(kr.at_risk_from),
-                    "stale": kr.stale,
-                    "score": _fraction(kr.score),
-                }
-            )
-    dependency_rows = [
-        {
-            "id": dep.id,
-            "from": dep.from_id,
-            "provider": dep.provider,
-            "state": dep.state.value,
-            "status": evaluation.dependencies[dep.id].status.value,
-        }
-        for dep in in_scope_dependencies(org, scope)
-    ]
+            key_result_rows.append(key_result_row(kid, objective.id, evaluation))
+    dependency_rows = [dependency_row(dep, evaluation) for dep in in_scope_dependencies(org, scope)]
     return {
         "as_of": evaluation.as_of.isoformat(),
         "cycles": cycle_rows,

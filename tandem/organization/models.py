@@ -36,3 +36,22 @@ class OrganizationSettings(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Revision(models.Model):
+    """A counter bumped by every change to the organisation's data, in the same transaction.
+
+    App servers keep the organisation they last read in memory and reuse it while the
+    counter has not moved: one small query instead of reading everything.
+    """
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="revision_single_row")]
+
+    def __str__(self) -> str:
+        return f"revision {self.value}"

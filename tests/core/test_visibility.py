@@ -1,0 +1,158 @@
+"""Who sees which objective, and the organisation as one person sees it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tandem.core import model as m
+from tandem.core.engine import evaluate
+from tandem.core.report import build_report, resolve_scope
+from tandem.core.visibility import audience_of, restrict, visible_objectives
+from tests.core.builders import AS_OF, dependency, kr, objective, org
+
+PUBLIC, TEAM, PRIVATE = m.Visibility.PUBLIC, m.Visibility.TEAM, m.Visibility.PRIVATE
+
+
+def with_visibility(draft, visibility):  # type: ignore[no-untyped-def]
+    return replace(draft, objective=replace(draft.objective, visibility=visibility))
+
+
+def sees(organization: m.Organization, person: str | None, *, admin: bool = False) -> set[str]:
+    return set(visible_objectives(organization, audience_of(organization, person, admin=admin)))
+
+
+# Northwind: nw (zoe) > search (ana, ben), payments (cai, dan), infra (eve);
+# managers: ana, cai and eve report to zoe, ben to ana, dan to cai.
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        ("ana", True),  # lead and member of search
+        ("ben", True),  # member
+        ("zoe", True),  # leads the company team, an ancestor of search
+        ("cai", False),  # another team's lead
+        ("dan", False),  # another team's member
+        ("eve", False),
+        (None, False),  # someone who is no person of the organisation
+    ],
+)
+def test_team_objectives_are_seen_by_the_team_and_the_leads_above_it(
+    viewer: str | None, expected: bool
+) -> None:
+    organization = org(with_visibility(objective("SR-1", kr("SR-1.1")), TEAM))
+    assert ("SR-1" in sees(organization, viewer)) is expected
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        ("ben", True),  # the owner
+        ("ana", True),  # ben's manager
+        ("zoe", True),  # ana's manager: the manager chain, not just the manager
+        ("cai", False),
+        ("dan", False),
+    ],
+)
+def test_private_objectives_are_seen_by_the_owner_and_their_manager_chain(
+    viewer: str, expected: bool
+) -> None:
+    organization = org(with_visibility(objective("BEN-1", kr("BEN-1.1"), owner="ben"), PRIVATE))
+    assert ("BEN-1" in sees(organization, viewer)) is expected
+
+
+def test_a_teams_private_objective_is_seen_by_its_members_and_its_leads_managers() -> None:
+    organization = org(with_visibility(objective("PA-1", kr("PA-1.1"), owner="payments"), PRIVATE))
+    assert {p for p in ("zoe", "ana", "ben", "cai", "dan", "eve") if sees(organization, p)} == {
+        "cai",  # lead
+        "dan",  # member
+        "zoe",  # cai's manager
+    }
+
+
+def test_an_individual_team_objective_is_seen_by_the_owners_teams() -> None:
+    organization = org(with_visibility(objective("BEN-1", kr("BEN-1.1"), owner="ben"), TEAM))
+    assert {p for p in ("zoe", "ana", "ben", "cai", "dan", "eve") if sees(organization, p)} == {
+        "ben",
+        "ana",  # search's lead and member
+        "zoe",  # leads the company, above search
+    }
+
+
+def test_people_who_work_on_an_objective_see_it_whatever_its_visibility() -> None:
+    organization = org(
+        with_visibility(
+            objective(
+                "BEN-1",
+                kr("BEN-1.1", owner="eve"),
+                kr("BEN-1.2", contributors=["payments"]),
+                owner="ben",
+            ),
+            PRIVATE,
+        )
+    )
+    assert sees(organization, "eve") == {"BEN-1"}  # owns a key result
+    assert sees(organization, "dan") == {"BEN-1"}  # member of a contributing team
+
+
+def test_umbrella_objectives_are_seen_by_their_owner_and_their_teams() -> None:
+    umbrella = m.Umbrella(owner="eve", teams=("payments",))
+    organization = org(
+        with_visibility(objective("UM-1", kr("UM-1.1"), owner="nw", umbrella=umbrella), TEAM)
+    )
+    assert sees(organization, "eve") == {"UM-1"}
+    assert sees(organization, "dan") == {"UM-1"}
+    assert sees(organization, "ben") == set()
+
+
+def test_admins_and_public_objectives() -> None:
+    organization = org(
+        objective("SR-1", kr("SR-1.1")),
+        with_visibility(objective("BEN-1", kr("BEN-1.1"), owner="ben"), PRIVATE),
+    )
+    assert sees(organization, "eve") == {"SR-1"}
+    assert sees(organization, None) == {"SR-1"}
+    assert sees(organization, "eve", admin=True) == {"SR-1", "BEN-1"}
+
+
+def hidden_parts() -> m.Organization:
+    return org(
+        objective("SR-1", kr("SR-1.1", checkins=[])),
+        with_visibility(
+            objective("BEN-1", kr("BEN-1.1", metric=m.RollupMetric()), owner="ben"), PRIVATE
+        ),
+        objective("SR-2", kr("SR-2.1"), aligns_to="BEN-1.1"),
+        objective("SR-3", kr("SR-3.1"), aligns_to="NOPE-1"),
+        dependency("DEP-1", "BEN-1.1", "infra"),
+        dependency("DEP-2", "SR-1.1", "infra", provider_kr="BEN-1.1"),
+    )
+
+
+def test_restrict_removes_what_is_hidden_and_every_pointer_to_it() -> None:
+    organization = hidden_parts()
+    seen = restrict(
+        organization, visible_objectives(organization, audience_of(organization, "eve"))
+    )
+    assert list(seen.objectives) == ["SR-1", "SR-2", "SR-3"]
+    assert "BEN-1.1" not in seen.key_results
+    assert seen.objectives["SR-2"].aligns_to is None
+    # A broken alignment is the objective's own mistake, not a hidden object: it stays.
+    assert seen.objectives["SR-3"].aligns_to == "NOPE-1"
+    assert list(seen.dependencies) == ["DEP-2"]
+    assert seen.dependencies["DEP-2"].provider_kr is None
+
+
+def test_a_report_on_the_restricted_organisation_names_nothing_hidden() -> None:
+    organization = hidden_parts()
+    seen = restrict(
+        organization, visible_objectives(organization, audience_of(organization, "eve"))
+    )
+    report = build_report(seen, evaluate(seen, AS_OF), resolve_scope(seen, AS_OF, cycle="all"))
+    assert "BEN-1" not in repr(report)
+
+
+def test_restrict_with_everything_visible_is_the_organisation_itself() -> None:
+    organization = hidden_parts()
+    assert restrict(organization, frozenset(organization.objectives)) is organization

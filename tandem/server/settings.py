@@ -76,11 +76,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",
     "tandem.people",
     "tandem.okrs",
     "tandem.checkins",
     "tandem.dependencies",
     "tandem.organization",
+    "tandem.access",
     "tandem.server",
 ]
 
@@ -93,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tandem.api.problems.ProblemMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.server.urls"

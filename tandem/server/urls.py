@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from tandem.api.api import api
 from tandem.server import views
 
 admin.site.site_header = "Tandem administration"
@@ -18,4 +19,5 @@ urlpatterns = [
     ),
     path("logout", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""The REST API at /api/v1 (django-ninja): thin handlers over services and selectors."""

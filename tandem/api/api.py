@@ -1,0 +1,66 @@
+"""The API object: authentication, problem responses and the routers, at /api/v1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from tandem.api import (
+    checkins,
+    dependencies,
+    editing,  # noqa: F401 (adds the writes to the objectives router)
+    objectives,
+    organization,
+    reports,
+)
+from tandem.api.auth import SessionCallerAuth, TokenAuth
+from tandem.api.problems import (
+    PROBLEM_JSON,
+    on_authentication_error,
+    on_http_error,
+    on_not_found,
+    on_tandem_error,
+    on_validation_error,
+)
+from tandem.errors import TandemError
+
+
+class TandemAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        # Errors are problem details: say so, so that clients and schema checkers agree.
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_JSON] = content.pop("application/json")
+        return schema
+
+
+api = TandemAPI(
+    title="Tandem API",
+    version="1",
+    description=(
+        "OKRs, check-ins and cross-team dependencies. Authenticate with a personal API token "
+        "(`Authorization: Bearer <token>`, made with `tandem token create`) or a signed-in "
+        "session. Errors are problem details (RFC 9457). See docs/api.md."
+    ),
+    auth=[TokenAuth(), SessionCallerAuth()],
+    urls_namespace="api",
+)
+
+api.add_exception_handler(ValidationError, on_validation_error)
+api.add_exception_handler(TandemError, on_tandem_error)
+api.add_exception_handler(AuthenticationError, on_authentication_error)
+api.add_exception_handler(HttpError, on_http_error)
+api.add_exception_handler(Http404, on_not_found)
+
+api.add_router("", organization.router)
+api.add_router("", objectives.router)  # with the writes of editing
+api.add_router("", checkins.router)
+api.add_router("", dependencies.router)
+api.add_router("", reports.router)

@@ -1,0 +1,76 @@
+"""Recording check-ins through the API."""
+
+from __future__ import annotations
+
+from tandem.checkins.models import CheckIn
+from tests.api.conftest import ApiClient
+
+
+def test_the_owner_records_a_check_in_and_the_report_moves(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("member")
+    before = client.get("/key-results/BEN-1.1", as_of="2026-11-21").json()
+    response = client.post(
+        "/key-results/BEN-1.1/check-ins",
+        {"value": 70, "confidence": 9, "note": "warm-up job", "date": "2026-11-21"},
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["value"] == 70
+    assert body["author"] == "ben"
+    assert body["confidence"] == 9
+    after = client.get("/key-results/BEN-1.1", as_of="2026-11-21").json()
+    assert after["current"] == 70
+    assert after["progress"] == 1.0 != before["progress"]
+    history = client.get("/key-results/BEN-1.1/check-ins").json()
+    assert history[-1]["id"] == body["id"]
+    assert len(history) == 5
+
+
+def test_check_ins_are_refused_with_the_reason(as_persona) -> None:  # type: ignore[no-untyped-def]
+    count = CheckIn.objects.count()
+    # tom may see SR-1.1 but does not work on it.
+    response = as_persona("outsider").post("/key-results/SR-1.1/check-ins", {"confidence": 5})
+    assert response.status_code == 403
+    assert "record its check-ins" in response.json()["detail"]
+    # tom may not see BEN-1.1 at all.
+    assert (
+        as_persona("outsider").post("/key-results/BEN-1.1/check-ins", {"confidence": 5}).status_code
+        == 404
+    )
+    # A read-only token never writes.
+    response = as_persona("read_only").post("/key-results/BEN-1.1/check-ins", {"confidence": 5})
+    assert response.status_code == 403
+    assert "read" in response.json()["detail"]
+    assert (
+        as_persona("anonymous")
+        .post("/key-results/BEN-1.1/check-ins", {"confidence": 5})
+        .status_code
+        == 401
+    )
+    # Confidence out of range: the field and the rule.
+    response = as_persona("member").post("/key-results/BEN-1.1/check-ins", {"confidence": 11})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "confidence"
+    # A closed cycle is read-only.
+    response = as_persona("admin").post("/key-results/SR-Q3-1.1/check-ins", {"confidence": 5})
+    assert response.status_code == 409
+    assert "closed" in response.json()["detail"]
+    # A boolean key result takes true or false.
+    response = as_persona("member").post("/key-results/BEN-1.1/check-ins", {"value": True})
+    assert response.status_code == 422
+    assert CheckIn.objects.count() == count
+
+
+def test_contributors_record_check_ins(as_persona) -> None:  # type: ignore[no-untyped-def]
+    # Infrastructure contributes to SR-1.1, and dan is in it.
+    response = as_persona("other_team").post("/key-results/SR-1.1/check-ins", {"confidence": 5})
+    assert response.status_code == 201
+
+
+def test_a_check_in_keeps_the_number_as_entered(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("member")
+    client.post("/key-results/BEN-1.1/check-ins", {"value": 60, "date": "2026-11-21"})
+    client.post("/key-results/BEN-1.1/check-ins", {"value": 60.5, "date": "2026-11-21"})
+    values = [row.value for row in CheckIn.objects.filter(key_result_id="BEN-1.1").order_by("id")]
+    assert values[-2:] == [60, 60.5]
+    assert isinstance(values[-2], int)

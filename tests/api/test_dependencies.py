@@ -1,0 +1,87 @@
+"""Asking other teams for help, and their answers, through the API."""
+
+from __future__ import annotations
+
+from tests.api.conftest import ApiClient
+
+
+def test_a_request_is_made_answered_and_recorded(as_persona) -> None:  # type: ignore[no-untyped-def]
+    ben: ApiClient = as_persona("member")  # Search
+    dan: ApiClient = as_persona("other_team")  # Infrastructure
+    response = ben.post(
+        "/dependencies",
+        {
+            "from": "SR-1.2",
+            "provider": "infra",
+            "need": "A bigger index cluster",
+            "due": "2026-12-10",
+        },
+    )
+    assert response.status_code == 201, response.content
+    dep = response.json()
+    assert dep["id"] == "DEP-8" and dep["state"] == "requested" and dep["from"] == "SR-1.2"
+    assert [e["to_state"] for e in dep["history"]] == ["requested"]
+    incoming = dan.get("/teams/infra/dependencies/incoming", state="requested").json()
+    assert "DEP-8" in [d["id"] for d in incoming]
+    assert "DEP-8" in [d["id"] for d in ben.get("/teams/search/dependencies/outgoing").json()]
+    # The requester cannot answer their own request; the provider can.
+    assert ben.post("/dependencies/DEP-8/accept", {}).status_code == 403
+    response = dan.post(
+        "/dependencies/DEP-8/accept", {"provider_kr": "IN-1.1", "reason": "planned"}
+    )
+    assert response.status_code == 200, response.content
+    accepted = response.json()
+    assert accepted["state"] == "accepted" and accepted["provider_kr"] == "IN-1.1"
+    assert accepted["history"][-1]["by"] == "dan" and accepted["history"][-1]["reason"] == "planned"
+    # IN-1.1 is off track (through DEP-2), so the request now is, and so is SR-1.2.
+    assert accepted["status"] == "off_track"
+    kr = ben.get("/key-results/SR-1.2").json()
+    assert "DEP-8" in kr["at_risk_from"]
+    # Only the requester cancels.
+    assert dan.post("/dependencies/DEP-8/cancel", {}).status_code == 403
+    response = ben.post("/dependencies/DEP-8/cancel", {"reason": "found another way"})
+    assert response.json()["state"] == "cancelled"
+
+
+def test_declining_needs_a_reason(as_persona) -> None:  # type: ignore[no-untyped-def]
+    search_lead: ApiClient = as_persona("lead")  # DEP-3 asks Search
+    response = search_lead.post("/dependencies/DEP-3/decline", {"reason": ""})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "reason"
+    response = search_lead.post(
+        "/dependencies/DEP-3/decline", {"reason": "no capacity this quarter"}
+    )
+    assert response.status_code == 200
+    assert response.json()["state"] == "declined"
+
+
+def test_transitions_that_make_no_sense_are_refused(as_persona) -> None:  # type: ignore[no-untyped-def]
+    # DEP-5 is delivered: it cannot be declined.
+    response = as_persona("admin").post(
+        "/dependencies/DEP-5/decline", {"reason": "changed my mind"}
+    )
+    assert response.status_code == 409
+    assert "delivered" in response.json()["detail"]
+
+
+def test_accepting_with_a_new_provider_key_result(as_persona) -> None:  # type: ignore[no-untyped-def]
+    ana: ApiClient = as_persona("lead")
+    response = ana.post(
+        "/dependencies/DEP-3/accept",
+        {
+            "objective": "SR-2",
+            "new_key_result": {"title": "Ship a weekly zero-results export", "form": "boolean"},
+        },
+    )
+    assert response.status_code == 200, response.content
+    provider_kr = response.json()["provider_kr"]
+    assert provider_kr.startswith("SR-2.")
+    assert ana.get(f"/key-results/{provider_kr}").json()["form"] == "boolean"
+
+
+def test_requests_from_hidden_objectives_do_not_exist_for_others(as_persona) -> None:  # type: ignore[no-untyped-def]
+    # DEP-4 comes from MO-1.1, which only the Mobile team sees.
+    assert as_persona("other_team").get("/dependencies/DEP-4").status_code == 404
+    incoming = as_persona("other_team").get("/teams/infra/dependencies/incoming").json()
+    assert "DEP-4" not in [d["id"] for d in incoming]
+    assert as_persona("admin").get("/dependencies/DEP-4").status_code == 200

@@ -1,0 +1,205 @@
+"""Changing OKRs through the API: permissions, versions (ETag / If-Match) and clear errors."""
+
+from __future__ import annotations
+
+from tandem.okrs.models import KeyResult, Objective
+from tests.api.conftest import ApiClient
+
+
+def test_a_member_creates_an_objective_with_key_results_for_their_team(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("member")
+    response = client.post(
+        "/objectives",
+        {
+            "cycle": "2026-Q4",
+            "title": "Make search feel instant",
+            "owner": "search",
+            "aligns_to": "NW-1.1",
+        },
+    )
+    assert response.status_code == 201, response.content
+    objective = response.json()
+    assert objective["id"] == "SEARCH-1"
+    assert response["Location"] == "/api/v1/objectives/SEARCH-1"
+    assert objective["level"] == "team"
+    assert objective["progress"] is None  # no key results yet
+    response = client.post(
+        "/objectives/SEARCH-1/key-results",
+        {
+            "title": "Cut p95 latency from 800 to 300 ms",
+            "form": "numeric",
+            "start": 800,
+            "target": 300,
+            "unit": "ms",
+            "owner": "ben",
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["id"] == "SEARCH-1.1"
+    assert response.json()["progress"] == 0.0
+    assert client.get("/objectives/SEARCH-1").json()["key_results"] == ["SEARCH-1.1"]
+
+
+def test_creating_for_another_team_is_forbidden(as_persona) -> None:  # type: ignore[no-untyped-def]
+    response = as_persona("member").post(
+        "/objectives", {"cycle": "2026-Q4", "title": "Take over payments", "owner": "payments"}
+    )
+    assert response.status_code == 403
+    assert "payments" in response.json()["detail"]
+    assert not Objective.objects.filter(title="Take over payments").exists()
+
+
+def test_updates_need_the_version_they_were_based_on(as_persona) -> None:  # type: ignore[no-untyped-def]
+    ana: ApiClient = as_persona("lead")
+    ben: ApiClient = as_persona("member")
+    read = ana.get("/objectives/SR-1")
+    tag = read["ETag"]
+    # Without If-Match: 428, and nothing changes.
+    response = ana.patch("/objectives/SR-1", {"title": "Ana's title"})
+    assert response.status_code == 428
+    assert "If-Match" in response.json()["detail"]
+    # Ben changes it first...
+    response = ben.patch("/objectives/SR-1", {"title": "Ben's title"}, headers={"If-Match": tag})
+    assert response.status_code == 200
+    assert response["ETag"] != tag
+    # ...so Ana's change, based on the old version, is refused with the current state.
+    response = ana.patch("/objectives/SR-1", {"title": "Ana's title"}, headers={"If-Match": tag})
+    assert response.status_code == 412
+    assert response.json()["current"]["title"] == "Ben's title"
+    assert Objective.objects.get(id="SR-1").title == "Ben's title"
+    # With the new version it lands.
+    response = ana.patch(
+        "/objectives/SR-1",
+        {"title": "Ana's title"},
+        headers={"If-Match": response.json()["current"] and ben.get("/objectives/SR-1")["ETag"]},
+    )
+    assert response.status_code == 200
+    assert response.json()["title"] == "Ana's title"
+
+
+def test_an_outsider_may_read_but_not_change(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("outsider")
+    tag = client.get("/objectives/SR-1")["ETag"]
+    response = client.patch("/objectives/SR-1", {"title": "Mine now"}, headers={"If-Match": tag})
+    assert response.status_code == 403
+    # A read-only token of someone who may change it is refused too.
+    response = as_persona("read_only").patch(
+        "/objectives/SR-1", {"title": "x"}, headers={"If-Match": tag}
+    )
+    assert response.status_code == 403
+
+
+def test_validation_errors_name_the_field(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("member")
+    response = client.post("/objectives/SR-1/key-results", {"title": "Ship it", "form": "numeric"})
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields and fields[0] in {"start", "target"}
+    response = client.post("/objectives/SR-1/key-results", {"title": "x", "form": "sideways"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "form"
+    response = client.post(
+        "/objectives/SR-1/key-results", {"title": "x", "form": "boolean", "weight": -1}
+    )
+    assert response.json()["errors"][0]["field"] == "weight"
+
+
+def test_alignment_loops_are_refused(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("admin")
+    response = client.send("PUT", "/objectives/SR-2/alignment", {"target": "SR-1.1"})
+    assert response.status_code == 200
+    assert response.json()["aligns_to"] == "SR-1.1"
+    # SR-1 below SR-2 would close a loop: SR-1 → SR-2 → SR-1.1 → SR-1.
+    response = client.send("PUT", "/objectives/SR-1/alignment", {"target": "SR-2"})
+    assert response.status_code == 409
+    assert "loop" in response.json()["detail"]
+    # A year's objective cannot hang below a quarter's.
+    response = client.send("PUT", "/objectives/NW-1/alignment", {"target": "SR-1"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "target"
+    response = client.send("DELETE", "/objectives/SR-2/alignment")
+    assert response.status_code == 200
+    assert response.json()["aligns_to"] is None
+
+
+def test_archive_and_restore(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("member")
+    assert client.post("/objectives/SR-2/archive").status_code == 204
+    assert Objective.objects.get(id="SR-2").archived_at is not None
+    response = client.post("/objectives/SR-2/restore")
+    assert response.status_code == 200
+    assert response.json()["id"] == "SR-2"
+    assert client.post("/key-results/SR-1.2/archive").status_code == 204
+    assert KeyResult.objects.get(id="SR-1.2").archived_at is not None
+    assert client.post("/key-results/SR-1.2/restore").status_code == 200
+
+
+def test_closed_cycles_are_read_only(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("admin")
+    tag = client.get("/objectives/SR-Q3-1")["ETag"]
+    response = client.patch(
+        "/objectives/SR-Q3-1", {"title": "Rewrite history"}, headers={"If-Match": tag}
+    )
+    assert response.status_code == 409
+    assert "closed" in response.json()["detail"]
+
+
+def test_hidden_and_missing_targets_are_refused_alike(as_persona) -> None:  # type: ignore[no-untyped-def]
+    dan: ApiClient = as_persona("other_team")  # may not see BEN-1.1
+    hidden = dan.send("PUT", "/objectives/IN-2/alignment", {"target": "BEN-1.1"})
+    missing = dan.send("PUT", "/objectives/IN-2/alignment", {"target": "NOPE-1.1"})
+    assert hidden.status_code == missing.status_code == 422
+    assert hidden.json()["detail"].replace("BEN-1.1", "X") == missing.json()["detail"].replace(
+        "NOPE-1.1", "X"
+    )
+    created = dan.post(
+        "/objectives",
+        {"cycle": "2026-Q4", "title": "Learn Go", "owner": "dan", "aligns_to": "BEN-1.1"},
+    )
+    assert created.status_code == 422
+    assert created.json()["errors"][0]["field"] == "aligns_to"
+    hidden = dan.post("/dependencies", {"from": "BEN-1.1", "provider": "sre", "need": "x"})
+    missing = dan.post("/dependencies", {"from": "NOPE-1.1", "provider": "sre", "need": "x"})
+    assert hidden.json()["detail"].replace("BEN-1.1", "X") == missing.json()["detail"].replace(
+        "NOPE-1.1", "X"
+    )
+
+
+def test_mistakes_in_the_request_are_named(as_persona) -> None:  # type: ignore[no-untyped-def]
+    ana: ApiClient = as_persona("lead")
+    response = ana.post("/objectives", {"cycle": "2026-Q4", "title": "x", "owner": "serch"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "owner"
+    response = ana.post("/key-results/SR-1.1/check-ins", {"valeu": 100})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "valeu"
+    response = ana.post("/key-results/SR-1.1/check-ins", {"value": "12"})
+    assert response.status_code == 422
+    tag = ana.get("/objectives/SR-1")["ETag"]
+    response = ana.patch("/objectives/SR-1", {"kind": None}, headers={"If-Match": tag})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "kind"
+    # An empty change is no change: the version stays.
+    response = ana.patch("/objectives/SR-1", {}, headers={"If-Match": tag})
+    assert response.status_code == 200
+    assert response["ETag"] == tag
+    response = ana.post("/dependencies/DEP-3/decline", {"reason": "   "})
+    assert response.status_code == 422
+
+
+def test_every_api_error_is_a_problem(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("member")
+    response = client.send("DELETE", "/objectives/SR-1")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    response = client.get("/no/such/thing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    response = client.client.post(
+        "/api/v1/objectives",
+        "{not json",
+        content_type="application/json",
+        headers=client._headers(),
+    )
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"] == "application/problem+json"

@@ -8,13 +8,16 @@ For every size and backend the organisation goes into fresh storage (a new SQLit
 temporary TANDEM_DATA_DIR, or a new PostgreSQL database), then two fresh processes measure:
 
 - import: load the OKR file, then ``organization_import`` (one transaction, bulk writes);
-- report: ``organization_load`` + ``evaluate`` + ``build_report`` + ``json.dumps`` (all cycles),
+- report: ``organization_load(as_of=...)`` (the report's read: of the check-ins, only those the
+  engine reads that day) + ``evaluate`` + ``build_report`` + ``json.dumps`` (all cycles),
   beside the floor, one SQL query that reads every row the report needs, timed in the same
-  process on the same connection. Ratio = Tandem / floor.
+  process on the same connection. Ratio = Tandem / floor. Then the full read
+  (``organization_load()``, every check-in ever made), as the import and the export do.
 
 Then ``tandem report --cycle all --format json`` runs end to end as the user would. PostgreSQL
 is reached as ``--postgres`` (default postgresql://postgres@127.0.0.1:5432/postgres; skipped
-when out of reach); the benchmark creates and drops the database ``tandem_bench`` there.
+when out of reach); the benchmark creates and drops the database ``tandem_bench`` there (never
+the test suite's ``test`` or ``test_*``).
 ``--timeout SECONDS`` stops a measurement that runs longer and records it as stopped.
 """
 
@@ -157,13 +160,15 @@ def tandem_report() -> dict[str, Any]:
     """What ``tandem report --format json`` does after Django is set up."""
     from tandem.organization.selectors import organization_load  # noqa: PLC0415
 
+    gc.disable()  # as the CLI does while it makes a report
     started = time.perf_counter()
-    org = organization_load()
+    org = organization_load(as_of=AS_OF)
     gc.freeze()  # as the CLI does after reading the organisation
     read = time.perf_counter()
     report = build_report(org, evaluate(org, AS_OF), resolve_scope(org, AS_OF, cycle="all"))
     json.dumps(report)
     done = time.perf_counter()
+    gc.enable()
     counts = {kind: len(report[kind]) for kind in ("objectives", "key_results", "dependencies")}
     del org, report
     gc.unfreeze()
@@ -171,8 +176,20 @@ def tandem_report() -> dict[str, Any]:
     return {"read_s": read - started, "engine_s": done - read, "report_s": done - started} | counts
 
 
+def full_read() -> float:
+    """``organization_load()`` with every check-in, as the import's plan and the export read."""
+    from tandem.organization.selectors import organization_load  # noqa: PLC0415
+
+    started = time.perf_counter()
+    org = organization_load()
+    seconds = time.perf_counter() - started
+    del org
+    gc.collect()
+    return seconds
+
+
 def measure_report(repeat: int) -> dict[str, Any]:
-    """The floor and Tandem's report in turn, ``repeat`` times, then the floor once more.
+    """The floor and Tandem's report in turn, ``repeat`` times, then the full read.
 
     The first floor also warms the caches. Each figure is the best of its runs (the machine
     may be busy with something else); peak memory is that of the first report.
@@ -196,6 +213,7 @@ def measure_report(repeat: int) -> dict[str, Any]:
     result["report_runs"] = [round(run["report_s"], 3) for run in runs]
     result["floor_s"] = min(seconds for seconds, _ in floors)
     result["ratio"] = result["report_s"] / result["floor_s"]
+    result["full_read_s"] = min(full_read() for _ in range(repeat))
     return result
 
 
@@ -266,6 +284,7 @@ class Postgres:
         return str(row[0]).split()[0] if row else "?"
 
     def fresh(self) -> str:
+        assert not BENCH_DB.startswith("test"), "the test suite's databases are not ours"
         with self.admin() as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {BENCH_DB}")
@@ -327,9 +346,10 @@ def tables(rows: list[dict[str, object]]) -> str:
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     reports = [
-        "| people | backend | read (organization_load) | engine + JSON | report from DB "
-        "| floor (1 query) | ratio | report peak RSS | floor peak RSS | `tandem report` CLI |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| people | backend | read as of the day | engine + JSON | report from DB "
+        "| floor (1 query) | ratio | report peak RSS | floor peak RSS | `tandem report` CLI "
+        "| full read |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     stopped = "—"
     for row in rows:
@@ -349,14 +369,14 @@ def tables(rows: list[dict[str, object]]) -> str:
                 f"| {imp['peak_rss_mb']:,.0f} MB | {row['db_mb']:,.0f} MB |"
             )
         if rep is None:
-            reports.append(head + f"| {stopped} " * 8 + "|")
+            reports.append(head + f"| {stopped} " * 9 + "|")
         else:
             cli_s = f"{cli['cli_s']:.2f} s" if cli else stopped
             reports.append(
                 head + f"| {rep['read_s']:.2f} s | {rep['engine_s']:.2f} s "
                 f"| {rep['report_s']:.2f} s | {rep['floor_s']:.3f} s | {rep['ratio']:.1f}× "
                 f"| {rep['peak_rss_mb']:,.0f} MB | {rep['floor_rss_mb']:,.0f} MB "
-                f"| {cli_s} |"
+                f"| {cli_s} | {rep['full_read_s']:.2f} s |"
             )
     notes = [
         f"- {row['people']:,} on {row['backend']}: {row['stopped']}"
@@ -372,6 +392,7 @@ def tables(rows: list[dict[str, object]]) -> str:
 
 
 def commit() -> str:
+    """The commit measured, and whether the working tree had changes on top of it."""
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
@@ -380,9 +401,19 @@ def commit() -> str:
             capture_output=True,
             text=True,
         )
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
     except OSError:
         return ""
-    return f"commit {out.stdout.strip()}, " if out.returncode == 0 else ""
+    if out.returncode != 0:
+        return ""
+    dirty = " with uncommitted changes" if changed.stdout.strip() else ""
+    return f"commit {out.stdout.strip()}{dirty}, "
 
 
 def ram_gb() -> float:

@@ -1,10 +1,17 @@
 """Reading the organisation out of the database as the core's plain data.
 
 :func:`organization_load` reads every table once (twelve queries, whatever the size of the
-organisation) with ``values_list``, so no model instance is built, and assembles the
+organisation) in plain SQL, so no model instance is built, and assembles the
 :class:`tandem.core.model.Organization` the engine and the exporter work on. A report on one
 cycle needs the cycles it aligns to and the key results it depends on, in whatever cycle, so
 the whole organisation is read.
+
+Of the check-in history, a report or lint as of a day reads only two check-ins per key result
+(the engine's ``_read``): the latest one on or before that day, for its date and confidence,
+and the latest one with a value. ``organization_load(as_of=day)`` reads just those, found
+through the (key result, date) index, instead of the whole history (nine check-ins per key
+result in a generated organisation, and growing every week); the import's planner and the
+export read everything.
 """
 
 from __future__ import annotations
@@ -12,18 +19,19 @@ from __future__ import annotations
 import gc
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from itertools import starmap
+from typing import Any, cast
 
-from django.db.models import TextField
-from django.db.models.functions import Cast
+from django.db import connection
 
-from tandem.checkins.models import CheckIn
 from tandem.core import model as m
 from tandem.dependencies.models import Dependency
-from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
+from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.organization.models import OrganizationSettings
-from tandem.people.models import Membership, Person, Team
+from tandem.people.models import Person, Team
 
 
 @dataclass(frozen=True)
@@ -54,20 +62,27 @@ def organization_summary_get() -> OrganizationSummary:
     )
 
 
-def organization_load() -> m.Organization:
-    """The whole organisation, in the order it was given, in a fixed number of queries."""
+def organization_load(*, as_of: date | None = None) -> m.Organization:
+    """The whole organisation, in the order it was given, in a fixed number of queries.
+
+    With ``as_of``, each key result holds only the check-ins the engine reads on that day:
+    the latest one on or before it and, when that one carries no value, the latest one with
+    a value before it; none when there is no check-in by then. ``evaluate`` (and so every
+    report and every lint finding) as of that day gives exactly what it gives on the whole
+    history. For any other day, for the import's plan or for an export, read everything.
+    """
     # Millions of small objects and no reference cycles: the cyclic collector would only
     # rescan them over and over while they are built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _organization_load()
+        return _organization_load(as_of)
     finally:
         if collecting:
             gc.enable()
 
 
-def _organization_load() -> m.Organization:
+def _organization_load(as_of: date | None) -> m.Organization:
     row = organization_settings_get()
     settings = m.Settings(
         on_track_confidence=row.on_track_confidence,
@@ -79,26 +94,26 @@ def _organization_load() -> m.Organization:
         overlap_threshold=row.overlap_threshold,
     )
     people = {
-        pid: m.Person(pid, name, email, manager)
-        for pid, name, email, manager in Person.objects.order_by("position", "id").values_list(
-            "id", "name", "email", "manager_id"
+        person.id: person
+        for person in starmap(
+            m.Person,
+            _rows("SELECT id, name, email, manager_id FROM people_person ORDER BY position, id"),
         )
     }
-    members: dict[str, list[str]] = defaultdict(list)
-    for team_id, person_id in Membership.objects.order_by("team_id", "position", "id").values_list(
-        "team_id", "person_id"
-    ):
-        members[team_id].append(person_id)
+    members = _grouped(
+        "SELECT team_id, person_id FROM people_membership ORDER BY team_id, position, id"
+    )
     teams = {
-        tid: m.Team(tid, name, parent, lead, tuple(members.get(tid, ())))
-        for tid, name, parent, lead in Team.objects.order_by("position", "id").values_list(
-            "id", "name", "parent_id", "lead_id"
+        tid: m.Team(tid, name, parent, lead, members.get(tid, ()))
+        for tid, name, parent, lead in _rows(
+            "SELECT id, name, parent_id, lead_id FROM people_team ORDER BY position, id"
         )
     }
     cycles = {
-        cid: m.Cycle(cid, start, end, parent)
-        for cid, start, end, parent in Cycle.objects.order_by("position", "id").values_list(
-            "id", "start", "end", "parent_id"
+        cycle.id: cycle
+        for cycle in starmap(
+            m.Cycle,
+            _rows('SELECT id, start, "end", parent_id FROM okrs_cycle ORDER BY position, id'),
         )
     }
     return m.Organization(
@@ -107,123 +122,95 @@ def _organization_load() -> m.Organization:
         people=people,
         teams=teams,
         cycles=cycles,
-        **_okrs(),
+        **_okrs(as_of),
     )
 
 
-def _okrs() -> dict[str, Any]:
-    umbrella_teams: dict[str, list[str]] = defaultdict(list)
-    for objective_id, team_id in UmbrellaTeam.objects.order_by(
-        "objective_id", "position", "id"
-    ).values_list("objective_id", "team_id"):
-        umbrella_teams[objective_id].append(team_id)
-    objective_rows = list(
-        Objective.objects.order_by("position", "id").values_list(
-            "id",
-            "title",
-            "cycle_id",
-            "owner_team_id",
-            "owner_person_id",
-            "kind",
-            "visibility",
-            "aligns_to",
-            "is_umbrella",
-            "umbrella_owner_id",
-            "description",
-        )
+Form = KeyResult.Form
+# Frozen and without fields: one instance serves every key result of that form.
+_BOOLEAN, _ROLLUP = m.BooleanMetric(), m.RollupMetric()
+_KINDS = {kind.value: kind for kind in m.Kind}
+_VISIBILITIES = {visibility.value: visibility for visibility in m.Visibility}
+_STATES = {state.value: state for state in m.DependencyState}
+
+
+def _okrs(as_of: date | None) -> dict[str, Any]:
+    objective_rows = _rows(
+        "SELECT id, title, cycle_id, owner_team_id, owner_person_id, kind, visibility, aligns_to,"
+        " is_umbrella, umbrella_owner_id, description FROM okrs_objective ORDER BY position, id"
     )
     order = {row[0]: index for index, row in enumerate(objective_rows)}
     key_result_rows = sorted(
-        KeyResult.objects.values_list(
-            "id",
-            "objective_id",
-            "title",
-            "form",
-            "start",
-            "target",
-            "threshold",
-            "unit",
-            "owner_id",
-            "weight",
-            "override_score",
-            "override_reason",
-            "description",
-            "position",
+        _rows(
+            "SELECT id, objective_id, title, form, unit, owner_id, weight, override_score,"
+            " override_reason, description, position, CAST(start AS TEXT),"
+            " CAST(target AS TEXT), CAST(threshold AS TEXT) FROM okrs_keyresult"
         ),
-        key=lambda kr_row: (order[kr_row[1]], kr_row[13], kr_row[0]),
+        key=lambda kr_row: (order[kr_row[1]], kr_row[10], kr_row[0]),
     )
-    contributors: dict[str, list[str]] = defaultdict(list)
-    for kr_id, person_id, team_id in Contributor.objects.order_by(
-        "key_result_id", "position", "id"
-    ).values_list("key_result_id", "person_id", "team_id"):
-        contributors[kr_id].append(person_id or team_id)
+    # The numbers of the metrics (JSON, kept as entered), three per key result, decoded at once.
+    numbers = _json_column(text for kr_row in key_result_rows for text in kr_row[11:])
+    contributors = _grouped(
+        "SELECT key_result_id, COALESCE(person_id, team_id) FROM okrs_contributor"
+        " ORDER BY key_result_id, position, id"
+    )
     milestones: dict[str, list[m.Milestone]] = defaultdict(list)
-    for kr_id, title, weight, done_on in Milestone.objects.order_by(
-        "key_result_id", "position", "id"
-    ).values_list("key_result_id", "title", "weight", "done_on"):
+    for kr_id, title, weight, done_on in _rows(
+        "SELECT key_result_id, title, weight, done_on FROM okrs_milestone"
+        " ORDER BY key_result_id, position, id"
+    ):
         milestones[kr_id].append(m.Milestone(title, weight, done_on))
-    checkins: dict[str, list[m.CheckIn]] = defaultdict(list)
-    rows = list(
-        CheckIn.objects.order_by("key_result_id", "date", "id")
-        .annotate(value_text=Cast("value", output_field=TextField()))
-        .values_list("key_result_id", "date", "value_text", "confidence", "note", "author_id")
-    )
-    # One json.loads for the whole column instead of one per check-in (the JSON field's own
-    # decoding): values are the bulk of what a large organisation holds.
-    values = json.loads("[" + ",".join(row[2] or "null" for row in rows) + "]")
-    for (kr_id, day, _text, confidence, note, by), value in zip(rows, values, strict=True):
-        checkins[kr_id].append(m.CheckIn(day, value, confidence, note, by))
+    checkins = _all_checkins() if as_of is None else _checkins_as_of(as_of)
 
     key_results: dict[str, m.KeyResult] = {}
     by_objective: dict[str, list[str]] = defaultdict(list)
-    for kr_row in key_result_rows:
-        (kr_id, objective_id, title, form, start, target, threshold, unit, owner, weight) = kr_row[
-            :10
-        ]
-        override_score, override_reason, description = kr_row[10:13]
-        metric = _metric(
-            form,
-            start=start,
-            target=target,
-            threshold=threshold,
-            unit=unit,
-            milestones=milestones.get(kr_id, ()),
-        )
-        override = (
-            m.ScoreOverride(override_score, override_reason or "")
-            if override_score is not None
-            else None
-        )
+    for index, kr_row in enumerate(key_result_rows):
+        kr_id, objective_id, title, form, unit, owner, weight, override_score = kr_row[:8]
+        start, target, threshold = numbers[3 * index : 3 * index + 3]
+        metric: m.Metric
+        if form == Form.NUMERIC:
+            metric = m.NumericMetric(start, target, unit)
+        elif form in (Form.KEEP_ABOVE, Form.KEEP_BELOW):
+            metric = m.ThresholdMetric(threshold, form == Form.KEEP_ABOVE, unit)
+        elif form == Form.MILESTONES:
+            metric = m.MilestonesMetric(tuple(milestones.get(kr_id, ())))
+        elif form == Form.BOOLEAN:
+            metric = _BOOLEAN
+        else:
+            metric = _ROLLUP
         key_results[kr_id] = m.KeyResult(
             id=kr_id,
             objective=objective_id,
             title=title,
             metric=metric,
             owner=owner,
-            contributors=tuple(contributors.get(kr_id, ())),
+            contributors=contributors.get(kr_id, ()),
             weight=weight,
-            checkins=tuple(checkins.get(kr_id, ())),
-            score_override=override,
-            description=description,
+            checkins=checkins.get(kr_id, ()),
+            score_override=(
+                None if override_score is None else m.ScoreOverride(override_score, kr_row[8] or "")
+            ),
+            description=kr_row[9],
         )
         by_objective[objective_id].append(kr_id)
 
+    umbrella_teams = _grouped(
+        "SELECT objective_id, team_id FROM okrs_umbrellateam ORDER BY objective_id, position, id"
+    )
     objectives = {}
     for row in objective_rows:
-        (oid, title, cycle, owner_team, owner_person, kind, visibility, aligns_to) = row[:8]
+        oid, title, cycle, owner_team, owner_person, kind, visibility, aligns_to = row[:8]
         is_umbrella, umbrella_owner, description = row[8:]
         objectives[oid] = m.Objective(
             id=oid,
             title=title,
             cycle=cycle,
             owner=owner_team or owner_person or "",
-            kind=m.Kind(kind or m.Kind.ASPIRATIONAL),
-            visibility=m.Visibility(visibility or m.Visibility.PUBLIC),
+            kind=_KINDS[kind] if kind else m.Kind.ASPIRATIONAL,
+            visibility=_VISIBILITIES[visibility] if visibility else m.Visibility.PUBLIC,
             aligns_to=aligns_to,
             umbrella=(
-                m.Umbrella(umbrella_owner, tuple(umbrella_teams.get(oid, ())))
-                if is_umbrella
-                else None
+                m.Umbrella(umbrella_owner, umbrella_teams.get(oid, ())) if is_umbrella else None
             ),
             description=description,
             key_results=tuple(by_objective.get(oid, ())),
@@ -235,41 +222,109 @@ def _okrs() -> dict[str, Any]:
             from_id=from_kr or from_objective,
             provider=provider,
             need=need,
-            state=m.DependencyState(state),
+            state=_STATES[state],
             due=due,
             provider_kr=provider_kr,
         )
-        for did, from_kr, from_objective, provider, need, state, due, provider_kr in (
-            Dependency.objects.order_by("position", "id").values_list(
-                "id",
-                "from_key_result_id",
-                "from_objective_id",
-                "provider_id",
-                "need",
-                "state",
-                "due",
-                "provider_kr_id",
-            )
+        for did, from_kr, from_objective, provider, need, state, due, provider_kr in _rows(
+            "SELECT id, from_key_result_id, from_objective_id, provider_id, need, state, due,"
+            " provider_kr_id FROM dependencies_dependency ORDER BY position, id"
         )
     }
     return {"objectives": objectives, "key_results": key_results, "dependencies": dependencies}
 
 
-def _metric(
-    form: str,
-    *,
-    start: Any,
-    target: Any,
-    threshold: Any,
-    unit: str | None,
-    milestones: list[m.Milestone] | tuple[()],
-) -> m.Metric:
-    if form == KeyResult.Form.NUMERIC:
-        return m.NumericMetric(start, target, unit)
-    if form in (KeyResult.Form.KEEP_ABOVE, KeyResult.Form.KEEP_BELOW):
-        return m.ThresholdMetric(threshold, form == KeyResult.Form.KEEP_ABOVE, unit)
-    if form == KeyResult.Form.MILESTONES:
-        return m.MilestonesMetric(tuple(milestones))
-    if form == KeyResult.Form.BOOLEAN:
-        return m.BooleanMetric()
-    return m.RollupMetric()
+def _all_checkins() -> dict[str, tuple[m.CheckIn, ...]]:
+    """Every check-in, by key result, by date and then in the order they were recorded."""
+    checkins: dict[str, list[m.CheckIn]] = defaultdict(list)
+    rows = _rows(
+        "SELECT key_result_id, date, CAST(value AS TEXT), confidence, note, author_id"
+        " FROM checkins_checkin ORDER BY key_result_id, date, id"
+    )
+    values = _json_column(row[2] for row in rows)
+    for (kr_id, day, _text, confidence, note, by), value in zip(rows, values, strict=True):
+        checkins[kr_id].append(m.CheckIn(day, value, confidence, note, by))
+    return {kr_id: tuple(found) for kr_id, found in checkins.items()}
+
+
+# For each key result with a check-in on or before the day: the latest such check-in (c) and,
+# only when c carries no value, the latest one with a value (v), each one descent of the
+# (key result, date) index; same-day check-ins keep the order they were recorded in (id).
+# A value is a JSON value other than null: SQL NULL, which the ORM writes for None, or a JSON
+# null, as the full read decodes both. ``value`` is v's when there is a v, otherwise c's.
+# SQLite evaluates the CASE lazily; PostgreSQL gets LATERAL joins, which it runs faster than
+# the correlated subqueries (about 0.07 s against 0.17 s for 12,164 key results).
+_LATEST_CHECKINS = {
+    "sqlite": """
+SELECT kr.id, c.date, c.confidence, c.note, c.author_id,
+       v.date, v.confidence, v.note, v.author_id, COALESCE(v.value, c.value)
+FROM okrs_keyresult kr
+JOIN checkins_checkin c ON c.id = (
+    SELECT x.id FROM checkins_checkin x
+    WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s
+    ORDER BY x.date DESC, x.id DESC LIMIT 1)
+LEFT JOIN checkins_checkin v ON v.id = CASE WHEN c.value IS NULL OR c.value = 'null' THEN (
+    SELECT x.id FROM checkins_checkin x
+    WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s AND x.value <> 'null'
+    ORDER BY x.date DESC, x.id DESC LIMIT 1) END
+""",
+    "postgresql": """
+SELECT kr.id, c.date, c.confidence, c.note, c.author_id,
+       v.date, v.confidence, v.note, v.author_id, CAST(COALESCE(v.value, c.value) AS TEXT)
+FROM okrs_keyresult kr
+JOIN LATERAL (
+    SELECT x.date, x.value, x.confidence, x.note, x.author_id FROM checkins_checkin x
+    WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s
+    ORDER BY x.date DESC, x.id DESC LIMIT 1) c ON true
+LEFT JOIN LATERAL (
+    SELECT x.date, x.value, x.confidence, x.note, x.author_id FROM checkins_checkin x
+    WHERE (c.value IS NULL OR c.value = 'null'::jsonb)
+      AND x.key_result_id = kr.id AND x.date <= %(as_of)s AND x.value <> 'null'::jsonb
+    ORDER BY x.date DESC, x.id DESC LIMIT 1) v ON true
+""",
+}
+
+
+def _checkins_as_of(as_of: date) -> dict[str, tuple[m.CheckIn, ...]]:
+    """By key result, the check-ins the engine reads as of ``as_of`` (see organization_load)."""
+    rows = _rows(
+        _LATEST_CHECKINS.get(connection.vendor, _LATEST_CHECKINS["sqlite"]), {"as_of": as_of}
+    )
+    values = _json_column(row[9] for row in rows)
+    checkins: dict[str, tuple[m.CheckIn, ...]] = {}
+    for row, value in zip(rows, values, strict=True):
+        kr_id, day, confidence, note, by, value_day = row[:6]
+        if value_day is None:
+            checkins[kr_id] = (m.CheckIn(day, value, confidence, note, by),)
+        else:
+            checkins[kr_id] = (
+                m.CheckIn(value_day, value, row[6], row[7], row[8]),
+                m.CheckIn(day, None, confidence, note, by),
+            )
+    return checkins
+
+
+def _rows(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """All the rows of a query, as the database driver gives them.
+
+    Plain SQL rather than ``values_list``: Django's iterator fetches a hundred rows at a time
+    and runs its converters on every value in Python, which took longer than the fetching
+    itself for the larger tables. The drivers give dates, numbers and booleans as they are;
+    JSON columns are read as text and decoded by :func:`_json_column`.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cast(list[tuple[Any, ...]], cursor.fetchall())
+
+
+def _grouped(sql: str) -> dict[str, tuple[str, ...]]:
+    """The second column of each row by the first, in the order of the rows."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key, value in _rows(sql):
+        groups[key].append(value)
+    return {key: tuple(values) for key, values in groups.items()}
+
+
+def _json_column(texts: Iterable[str | None]) -> list[Any]:
+    """JSON texts (None for SQL NULL) decoded by one ``json.loads`` instead of one per value."""
+    return cast(list[Any], json.loads("[" + ",".join(text or "null" for text in texts) + "]"))

@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-postgres lint typecheck migrations-check deploy-check check bench bench-db docs lock
+.PHONY: help demo test test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ bench: $(BIN)/.installed  ## Benchmarks (files, then the database); writes docs/
 
 bench-db: $(BIN)/.installed  ## Database benchmarks only: SQLite and PostgreSQL (about 20 min)
 	$(BIN)/python benchmarks/database.py
+
+bench-api: $(BIN)/.installed  ## API latency and check-in throughput on tandem serve (about 10 min)
+	$(BIN)/python benchmarks/api.py
 
 docs: $(BIN)/.installed  ## Regenerate docs/cli-reference.md from the commands' --help
 	$(BIN)/python -m tandem.cli.reference > docs/cli-reference.md

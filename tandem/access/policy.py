@@ -141,11 +141,14 @@ def objective_get_visible(audience: Audience, objective_id: str) -> Objective:
 def key_result_get_visible(audience: Audience, key_result_id: str) -> KeyResult:
     found = (
         KeyResult.objects.filter(pk=key_result_id)
-        .filter(objective__in=Objective.objects.filter(objectives_visible_q(audience)))
         .select_related("objective", "objective__cycle")
         .first()
     )
-    if found is None:
+    # Visibility is checked on its one objective, not on all of them.
+    if found is None or not (
+        audience.admin
+        or Objective.objects.filter(objectives_visible_q(audience), pk=found.objective_id).exists()
+    ):
         raise NotFoundError(f"there is no key result '{key_result_id}'")
     return found
 
@@ -153,11 +156,17 @@ def key_result_get_visible(audience: Audience, key_result_id: str) -> KeyResult:
 def target_ensure_visible(audience: Audience, target_id: str, *, field: str) -> str:
     """An objective or key result id the caller may see, else the same refusal whether it is
     hidden or missing (so the answer tells nothing about what is hidden). Returns its kind."""
-    visible = Objective.objects.filter(objectives_visible_q(audience))
-    if visible.filter(pk=target_id).exists():
-        return "objective"
-    if KeyResult.objects.filter(pk=target_id, objective__in=visible).exists():
-        return "key_result"
+    objective_id = target_id
+    kind = "objective"
+    if not Objective.objects.filter(pk=target_id).exists():
+        kind = "key_result"
+        objective_id = (
+            KeyResult.objects.filter(pk=target_id).values_list("objective_id", flat=True).first()
+            or ""
+        )
+    visible = Objective.objects.filter(objectives_visible_q(audience), pk=objective_id)
+    if objective_id and visible.exists():
+        return kind
     raise InvalidError(f"there is no objective or key result '{target_id}'", field=field)
 
 

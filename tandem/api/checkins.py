@@ -10,7 +10,7 @@ from pydantic import StrictBool, StrictFloat, StrictInt
 
 from tandem.access.policy import key_result_get_visible, may_check_in, require
 from tandem.api.auth import caller_of
-from tandem.api.inputs import Input
+from tandem.api.inputs import Input, IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.reports import today
 from tandem.checkins.models import CheckIn
@@ -25,7 +25,7 @@ class CheckInIn(Input):
     )
     confidence: int | None = Field(None, ge=0, le=10, description="0 (no chance) to 10 (sure)")
     note: str | None = Field(None, max_length=5000)
-    date: dt.date | None = Field(None, description="default: today")
+    date: IsoDate | None = Field(None, description="default: today")
 
 
 class CheckInOut(Schema):

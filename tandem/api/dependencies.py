@@ -27,7 +27,7 @@ from tandem.access.policy import (
 )
 from tandem.api.auth import caller_of
 from tandem.api.editing import KeyResultIn
-from tandem.api.inputs import Input
+from tandem.api.inputs import Input, IsoDate
 from tandem.api.objectives import view_of
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, if_match
@@ -46,7 +46,7 @@ class DependencyIn(Input):
     from_: str = Field(alias="from", description="the key result or objective that needs help")
     provider: str = Field(description="the team asked")
     need: str = Field(max_length=5000)
-    due: dt.date | None = None
+    due: IsoDate | None = None
     id: str | None = Field(None, description="default: DEP-<n>")
 
 
@@ -94,7 +94,7 @@ class DeclineIn(Input):
 
 class DependencyFilters(Schema):
     state: State | None = None
-    as_of: dt.date | None = None
+    as_of: IsoDate | None = None
 
 
 def _out(view: View, dependency_id: str, response: HttpResponse | None = None) -> DependencyOut:

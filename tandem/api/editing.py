@@ -5,7 +5,6 @@ archive and restore, align and unalign. Every handler checks the policy, then ca
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any, Literal, TypeVar
 
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from tandem.access.policy import (
     target_ensure_visible,
 )
 from tandem.api.auth import caller_of
-from tandem.api.inputs import Input
+from tandem.api.inputs import Input, IsoDate
 from tandem.api.objectives import (
     KeyResultOut,
     ObjectiveOut,
@@ -75,7 +74,7 @@ class AlignmentIn(Input):
 class MilestoneIn(Input):
     title: str = Field(max_length=500)
     weight: float = Field(1.0, ge=0)
-    done_on: date | None = None
+    done_on: IsoDate | None = None
 
 
 class KeyResultIn(Input):

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from typing import Annotated
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
 
 class Input(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+def _iso_date(value: object) -> object:
+    """Only ``YYYY-MM-DD``: a number would otherwise be read as a Unix timestamp."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD, such as 2026-11-21")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]

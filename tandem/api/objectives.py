@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from tandem.api.auth import caller_of
+from tandem.api.inputs import IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.reports import today
 from tandem.api.versions import etag
@@ -85,7 +86,7 @@ class KeyResultOut(Schema):
 
 
 class ObjectiveFilters(Schema):
-    as_of: date | None = None
+    as_of: IsoDate | None = None
     cycle: str | None = Field(None, description="a cycle id or `all`; default: under way")
     team: str | None = Field(None, description="the team, its sub-teams and their members")
     owner: str | None = Field(None, description="a team or person id")
@@ -193,7 +194,7 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters]) -> O
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, ERROR_STATUSES: Problem})
 def objective_get(
-    request: HttpRequest, response: HttpResponse, objective_id: str, as_of: date | None = None
+    request: HttpRequest, response: HttpResponse, objective_id: str, as_of: IsoDate | None = None
 ) -> ObjectiveOut:
     """One objective; the `ETag` header is its version, to send back as `If-Match` on updates."""
     view = view_of(request, as_of)
@@ -210,7 +211,7 @@ def objective_get(
     response={200: list[KeyResultOut], ERROR_STATUSES: Problem},
 )
 def objective_key_results(
-    request: HttpRequest, objective_id: str, as_of: date | None = None
+    request: HttpRequest, objective_id: str, as_of: IsoDate | None = None
 ) -> list[KeyResultOut]:
     view = view_of(request, as_of)
     objective = view.org.objectives.get(objective_id)
@@ -227,7 +228,7 @@ def objective_key_results(
 
 @router.get("/key-results/{key_result_id}", response={200: KeyResultOut, ERROR_STATUSES: Problem})
 def key_result_get(
-    request: HttpRequest, response: HttpResponse, key_result_id: str, as_of: date | None = None
+    request: HttpRequest, response: HttpResponse, key_result_id: str, as_of: IsoDate | None = None
 ) -> KeyResultOut:
     """One key result; the `ETag` header is its version."""
     view = view_of(request, as_of)

@@ -4,9 +4,11 @@ status, a detail saying what to do, and for invalid input an ``errors`` list, fi
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 
@@ -140,6 +142,10 @@ class ProblemMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            refused = _null_characters(request)
+            if refused is not None:
+                return refused
         response: HttpResponse = self.get_response(request)
         if (
             request.path.startswith("/api/")
@@ -160,3 +166,41 @@ class ProblemMiddleware:
                 f"there is nothing at {request.path}; /api/v1/docs lists the API's addresses",
             )
         return response
+
+
+NUL = "\x00"
+NUL_MESSAGE = "contains a NUL character (\\u0000), which no text in Tandem may contain"
+
+
+def _null_characters(request: HttpRequest) -> HttpResponse | None:
+    """A 422 problem when the path, a query parameter or a JSON body field carries U+0000.
+
+    PostgreSQL cannot store it in text, nor compare text with it: it would fail the request
+    with a 500 wherever the value reaches a query (SQLite would quietly store it), so the API
+    refuses it, the same on both, before any handler runs.
+    """
+    fields = ["path"] if NUL in request.path else []
+    fields += [key for key, values in request.GET.lists() if NUL in key + "".join(values)]
+    # A body that is not JSON (or too deep, too big) is the handler's to refuse.
+    with contextlib.suppress(ValueError, RecursionError, RequestDataTooBig):
+        fields += _null_fields(json.loads(request.body), "") if request.body else []
+    if not fields:
+        return None
+    errors = [{"field": field, "message": NUL_MESSAGE} for field in fields]
+    detail = "; ".join(f"{field}: {NUL_MESSAGE}" for field in fields)
+    return problem(422, "Invalid input", detail, errors=errors)
+
+
+def _null_fields(value: Any, where: str) -> list[str]:
+    """Where in a JSON value a string (or a key) holds U+0000, as dotted fields."""
+    if isinstance(value, str):
+        return [where or "body"] if NUL in value else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            field = f"{where}.{key}" if where else str(key)
+            found += [field] if NUL in key else _null_fields(item, field)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _null_fields(item, f"{where}.{index}" if where else str(index))
+    return found

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from tandem.api.auth import caller_of
+from tandem.api.inputs import IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.core.quality import count_by_severity
 from tandem.organization.reporting import alignment_tree_get, lint_get, report_get
@@ -56,7 +57,7 @@ class AlignmentOut(Schema):
 @router.get("/report", response={200: Report, ERROR_STATUSES: Problem})
 def report(
     request: HttpRequest,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     cycle: str | None = None,
     team: str | None = None,
 ) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def report(
 @router.get("/lint", response={200: LintOut, ERROR_STATUSES: Problem})
 def lint(
     request: HttpRequest,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     cycle: str | None = None,
     team: str | None = None,
 ) -> dict[str, Any]:
@@ -84,7 +85,7 @@ def lint(
 
 @router.get("/alignment", response={200: AlignmentOut, ERROR_STATUSES: Problem})
 def alignment(
-    request: HttpRequest, as_of: date | None = None, cycle: str | None = None
+    request: HttpRequest, as_of: IsoDate | None = None, cycle: str | None = None
 ) -> dict[str, Any]:
     """The alignment tree from the company down, with progress and health on every node."""
     audience = caller_of(request).audience

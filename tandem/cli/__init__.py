@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -93,17 +95,23 @@ def _load(path: Path) -> LoadedFile:
     return loaded
 
 
-def _organization(file: Path | None) -> tuple[m.Organization, LoadedFile | None]:
-    """The organisation of ``file``, or the one in the database when there is no file."""
+def _organization(file: Path | None, as_of: date) -> tuple[m.Organization, LoadedFile | None]:
+    """The organisation of ``file``, or the one in the database when there is no file.
+
+    From the database each key result holds only the check-ins the engine reads as of ``as_of``
+    (``organization_load(as_of=...)``), so evaluate it as of that day only. What was archived
+    is left out.
+    """
     if file is not None:
         loaded = _load(file)
         return loaded.organization, loaded
     from tandem.cli.database import database_label, django_setup  # noqa: PLC0415
 
     django_setup()
-    from tandem.organization.selectors import organization_load  # noqa: PLC0415
+    from tandem.organization.archive import organization_current  # noqa: PLC0415
 
-    org = organization_load()
+    # Archived objectives and key results are out of the plan, and so of reports and lint.
+    org = organization_current(as_of=as_of)
     if not org.teams:
         _err().print(
             f"Error: the database at {database_label()} holds no organisation yet; import one "
@@ -115,6 +123,23 @@ def _organization(file: Path | None) -> tuple[m.Organization, LoadedFile | None]
         raise typer.Exit(2)
     gc.freeze()
     return org, None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a report or lint run is made.
+
+    The engine, the report and lint build hundreds of thousands of objects that live until
+    the command is done and form next to no reference cycles: the collector would only rescan
+    them (0.6 s of a report from the database and 0.7 s of lint at 100,000 people).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _json(data: object) -> None:
@@ -145,18 +170,19 @@ def report(
 ) -> None:
     """Progress, health, grades, dependencies at risk and alignment (of a file or the database)."""
     day = _parse_date(as_of)
-    org, _loaded = _organization(file)
-    try:
-        scope = resolve_scope(org, day, cycle=cycle, team=team)
-    except ScopeError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    data = build_report(org, evaluate(org, day), scope)
-    if format is ReportFormat.JSON:
-        _json(data)
-    elif format is ReportFormat.MARKDOWN:
-        sys.stdout.write(render.report_markdown(org, data))
-    else:
-        render.report_table(org, data, Console())
+    with _collector_paused():
+        org, _loaded = _organization(file, day)
+        try:
+            scope = resolve_scope(org, day, cycle=cycle, team=team)
+        except ScopeError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        data = build_report(org, evaluate(org, day), scope)
+        if format is ReportFormat.JSON:
+            _json(data)
+        elif format is ReportFormat.MARKDOWN:
+            sys.stdout.write(render.report_markdown(org, data))
+        else:
+            render.report_table(org, data, Console())
 
 
 @app.command(name="lint")
@@ -172,16 +198,17 @@ def lint_command(
 ) -> None:
     """Check OKRs against the quality rules; exits 1 when there is an error."""
     day = _parse_date(as_of)
-    org, loaded = _organization(file)
-    findings = lint(org, evaluate(org, day))
-    if format is LintFormat.JSON:
-        _json({"findings": [f.as_json() for f in findings], **count_by_severity(findings)})
-    else:
-        Console(highlight=False, soft_wrap=True).print(
-            render.lint_text(
-                findings, str(file) if loaded else None, loaded.lines if loaded else {}
+    with _collector_paused():
+        org, loaded = _organization(file, day)
+        findings = lint(org, evaluate(org, day))
+        if format is LintFormat.JSON:
+            _json({"findings": [f.as_json() for f in findings], **count_by_severity(findings)})
+        else:
+            Console(highlight=False, soft_wrap=True).print(
+                render.lint_text(
+                    findings, str(file) if loaded else None, loaded.lines if loaded else {}
+                )
             )
-        )
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
 
@@ -203,8 +230,9 @@ def generate(
 
 
 from tandem.cli import admin as _admin  # noqa: E402 - registers the database commands on app
+from tandem.cli import tokens as _tokens  # noqa: E402 - registers `tandem token` on app
 
-__all__ = ["_admin", "app", "main"]
+__all__ = ["_admin", "_tokens", "app", "main"]
 
 
 def main() -> None:

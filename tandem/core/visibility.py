@@ -146,11 +146,24 @@ def visible_objectives(org: m.Organization, audience: Audience) -> frozenset[str
     return frozenset(oid for oid, facts in objective_facts(org).items() if may_see(audience, facts))
 
 
-def restrict(org: m.Organization, visible: frozenset[str]) -> m.Organization:
-    """The organisation without the objectives outside ``visible`` (the same object if none)."""
-    if len(visible) == len(org.objectives) and visible.issuperset(org.objectives):
+def restrict(
+    org: m.Organization,
+    visible: frozenset[str],
+    hidden_key_results: frozenset[str] = frozenset(),
+) -> m.Organization:
+    """The organisation without the objectives outside ``visible`` and the key results in
+    ``hidden_key_results`` (the same object when nothing goes)."""
+    if (
+        not hidden_key_results
+        and len(visible) == len(org.objectives)
+        and visible.issuperset(org.objectives)
+    ):
         return org
-    key_results = {kid: kr for kid, kr in org.key_results.items() if kr.objective in visible}
+    key_results = {
+        kid: kr
+        for kid, kr in org.key_results.items()
+        if kr.objective in visible and kid not in hidden_key_results
+    }
 
     def hidden(target: str | None) -> bool:
         known = target in org.objectives or target in org.key_results
@@ -159,8 +172,12 @@ def restrict(org: m.Organization, visible: frozenset[str]) -> m.Organization:
     objectives = {}
     for oid, objective in org.objectives.items():
         if oid in visible:
-            aligned = objective.aligns_to
-            objectives[oid] = replace(objective, aligns_to=None) if hidden(aligned) else objective
+            if hidden(objective.aligns_to):
+                objective = replace(objective, aligns_to=None)  # noqa: PLW2901
+            if hidden_key_results.intersection(objective.key_results):
+                kept = tuple(k for k in objective.key_results if k in key_results)
+                objective = replace(objective, key_results=kept)  # noqa: PLW2901
+            objectives[oid] = objective
     dependencies = {}
     for did, dependency in org.dependencies.items():
         if hidden(dependency.from_id):
@@ -170,3 +187,13 @@ def restrict(org: m.Organization, visible: frozenset[str]) -> m.Organization:
             replace(dependency, provider_kr=None) if hidden(provided) else dependency
         )
     return replace(org, objectives=objectives, key_results=key_results, dependencies=dependencies)
+
+
+def without_archived(
+    org: m.Organization, objectives: frozenset[str], key_results: frozenset[str]
+) -> m.Organization:
+    """The organisation's current plan: archived objectives and key results are out of it,
+    and what pointed at them points at nothing."""
+    if not objectives and not key_results:
+        return org
+    return restrict(org, frozenset(org.objectives) - objectives, key_results)

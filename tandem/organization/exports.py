@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any, TextIO
 
 from tandem.okrfile.writer import to_document, write_yaml
-from tandem.organization.selectors import organization_load
+from tandem.organization.archive import organization_current
 
 
 def organization_document_get() -> dict[str, Any]:
-    return to_document(organization_load())
+    return to_document(organization_current())
 
 
 def organization_export(*, stream: TextIO, format: str) -> None:

@@ -72,9 +72,9 @@ def organization_import(
         if dry_run or not plan.changes:
             return plan
         try:
-            with transaction.atomic():  # a savepoint: PostgreSQL needs one to report and go on
-                with revision_bumped_once():
-                    ImportWriter(org, plan, source=source, today=today, progress=progress).write()
+            # A savepoint (PostgreSQL needs one to report and go on), one revision for it all.
+            with transaction.atomic(), revision_bumped_once():
+                ImportWriter(org, plan, source=source, today=today, progress=progress).write()
         except DatabaseError as exc:  # a rule the loader does not know; report, keep nothing
             raise ImportRefusedError([f"the database refused the data: {exc}"]) from exc
     return plan

@@ -49,6 +49,9 @@ class Revision(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
     value = models.BigIntegerField(default=0)
+    # Moved by every change but a new check-in: while it stays, a cache may add the new
+    # check-ins to what it holds instead of reading everything again.
+    structure = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="revision_single_row")]

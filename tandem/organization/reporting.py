@@ -1,27 +1,30 @@
 """Reports, lint findings and the alignment tree as one person may see them.
 
-Each reads the organisation (:func:`organization_load`, cached while the revision stays),
-removes what the viewer may not see (:func:`tandem.core.visibility.restrict`) and hands the
-rest to the engine, so every figure is computed on what they may see, and an admin gets
-exactly what ``tandem report`` prints.
+Each reads the organisation's current plan (:func:`organization_current`, cached while the
+revision stays), removes what the viewer may not see (:func:`tandem.core.visibility.restrict`)
+and hands the rest to the engine, so every figure is computed on what they may see, and an
+admin gets exactly what ``tandem report`` prints.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from django.db.models import Max
+
+from tandem.checkins.models import CheckIn
 from tandem.core import model as m
 from tandem.core.engine import Evaluation, evaluate
 from tandem.core.quality import Finding, lint
 from tandem.core.report import Scope, ScopeError, build_report, resolve_scope
 from tandem.core.visibility import Audience, ObjectiveFacts, may_see, objective_facts, restrict
 from tandem.errors import InvalidError
-from tandem.organization.revision import revision_get
-from tandem.organization.selectors import organization_load
+from tandem.organization.archive import organization_current
+from tandem.organization.revision import RevisionState, revision_get
 
 
 @dataclass(frozen=True)
@@ -33,32 +36,85 @@ class View:
     as_of: date
 
 
+def checkins_since(last_id: int) -> list[tuple[int, str, m.CheckIn]]:
+    """The check-ins recorded after ``last_id``, oldest first, with their id and key result."""
+    rows = CheckIn.objects.filter(id__gt=last_id).order_by("id")
+    return [
+        (row_id, key_result_id, m.CheckIn(day, value, confidence, note, author))
+        for row_id, key_result_id, day, value, confidence, note, author in rows.values_list(
+            "id", "key_result_id", "date", "value", "confidence", "note", "author_id"
+        )
+    ]
+
+
 class _Cache:
     """The last organisation read, and the last few evaluations of it, in this process.
 
-    Valid while the revision has not moved (one small query per request). Evaluations are
-    keyed by day and by what the viewer may see, so people who see the same objectives share
-    one. Threads of one worker share the cache; a lock keeps them from loading twice.
+    Valid while the revision has not moved (one small query per request). When only new
+    check-ins moved it, they are read and added to what is held, instead of reading
+    everything again. Evaluations are keyed by day and by what the viewer may see, so people
+    who see the same objectives share one. Threads of one worker share the cache; a lock
+    keeps them from loading twice.
     """
 
     EVALUATIONS = 8
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.revision: int | None = None
+        self.revision: RevisionState | None = None
+        self.last_checkin = 0
         self.org: m.Organization | None = None
         self.facts: dict[str, ObjectiveFacts] = {}
         self.views: OrderedDict[tuple[date, frozenset[str] | None], View] = OrderedDict()
 
-    def organization(self) -> tuple[m.Organization, dict[str, ObjectiveFacts], int]:
+    def organization(self) -> tuple[m.Organization, dict[str, ObjectiveFacts], RevisionState]:
         revision = revision_get()
         with self.lock:
-            if self.org is None or self.revision != revision:
-                self.org = organization_load()
-                self.facts = objective_facts(self.org)
+            if self.org is None or self.revision is None or self.revision != revision:
+                if (
+                    self.org is not None
+                    and self.revision is not None
+                    and (self.revision.structure == revision.structure)
+                ):
+                    self.org = self._add_new_checkins(self.org)
+                else:
+                    self.org, revision = self._read_all()
+                    self.facts = objective_facts(self.org)
                 self.revision = revision
                 self.views.clear()
-            return self.org, self.facts, revision
+            return self.org, self.facts, self.revision
+
+    def _read_all(self) -> tuple[m.Organization, RevisionState]:
+        # The newest check-in id must belong to the organisation read: retry if a change
+        # landed in between (check-in ids grow in commit order; see revision.py).
+        for _attempt in range(3):
+            before = revision_get()
+            last = CheckIn.objects.aggregate(last=Max("id"))["last"] or 0
+            org = organization_current()
+            if revision_get() == before:
+                self.last_checkin = last
+                return org, before
+        self.last_checkin = -1  # unknown: the next change reads everything again
+        return org, RevisionState(-1, -1)
+
+    def _add_new_checkins(self, org: m.Organization) -> m.Organization:
+        if self.last_checkin < 0:
+            return self._read_all()[0]
+        rows = checkins_since(self.last_checkin)
+        if not rows:
+            return org
+        self.last_checkin = rows[-1][0]
+        added: dict[str, list[m.CheckIn]] = defaultdict(list)
+        for _id, key_result_id, checkin in rows:
+            added[key_result_id].append(checkin)
+        key_results = dict(org.key_results)
+        for key_result_id, checkins in added.items():
+            key_result = key_results.get(key_result_id)
+            if key_result is not None:  # not archived
+                # Sorted by date; on the same date, in the order recorded (a stable sort).
+                merged = sorted((*key_result.checkins, *checkins), key=lambda c: c.date)
+                key_results[key_result_id] = replace(key_result, checkins=tuple(merged))
+        return replace(org, key_results=key_results)
 
     def view(self, audience: Audience, as_of: date) -> View:
         org, facts, revision = self.organization()

@@ -19,7 +19,9 @@ def test_a_request_is_made_answered_and_recorded(as_persona) -> None:  # type: i
     )
     assert response.status_code == 201, response.content
     dep = response.json()
-    assert dep["id"] == "DEP-8" and dep["state"] == "requested" and dep["from"] == "SR-1.2"
+    assert dep["id"] == "DEP-8"
+    assert dep["state"] == "requested"
+    assert dep["from"] == "SR-1.2"
     assert [e["to_state"] for e in dep["history"]] == ["requested"]
     incoming = dan.get("/teams/infra/dependencies/incoming", state="requested").json()
     assert "DEP-8" in [d["id"] for d in incoming]
@@ -31,8 +33,10 @@ def test_a_request_is_made_answered_and_recorded(as_persona) -> None:  # type: i
     )
     assert response.status_code == 200, response.content
     accepted = response.json()
-    assert accepted["state"] == "accepted" and accepted["provider_kr"] == "IN-1.1"
-    assert accepted["history"][-1]["by"] == "dan" and accepted["history"][-1]["reason"] == "planned"
+    assert accepted["state"] == "accepted"
+    assert accepted["provider_kr"] == "IN-1.1"
+    assert accepted["history"][-1]["by"] == "dan"
+    assert accepted["history"][-1]["reason"] == "planned"
     # IN-1.1 is off track (through DEP-2), so the request now is, and so is SR-1.2.
     assert accepted["status"] == "off_track"
     kr = ben.get("/key-results/SR-1.2").json()

@@ -22,12 +22,14 @@ def counts(people: int, generated_file) -> dict[str, int]:  # type: ignore[no-un
     organization_import(org=organization, source="f", today=date(2026, 9, 1), prune=True)
     root = Team.objects.get(is_root=True)
     team = Team.objects.filter(parent=root).order_by("position").first()
-    assert team is not None and root.lead_id is not None
+    assert team is not None
+    assert root.lead_id is not None
     _token, raw = token_create(person_id=root.lead_id, scope="read")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     objective = Objective.objects.order_by("position").first()
     key_result = KeyResult.objects.order_by("position").first()
-    assert objective is not None and key_result is not None
+    assert objective is not None
+    assert key_result is not None
     paths = {
         "objectives": "/api/v1/objectives?cycle=all",
         "objectives of a team": f"/api/v1/objectives?team={team.id}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tandem.okrs.models import KeyResult, Objective
 from tests.api.conftest import ApiClient
 
@@ -94,7 +96,8 @@ def test_validation_errors_name_the_field(as_persona) -> None:  # type: ignore[n
     response = client.post("/objectives/SR-1/key-results", {"title": "Ship it", "form": "numeric"})
     assert response.status_code == 422
     fields = [e["field"] for e in response.json()["errors"]]
-    assert fields and fields[0] in {"start", "target"}
+    assert fields
+    assert fields[0] in {"start", "target"}
     response = client.post("/objectives/SR-1/key-results", {"title": "x", "form": "sideways"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "form"
@@ -203,3 +206,25 @@ def test_every_api_error_is_a_problem(as_persona) -> None:  # type: ignore[no-un
     )
     assert response.status_code in (400, 422)
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_archived_objectives_leave_lists_reports_and_exports(as_persona) -> None:  # type: ignore[no-untyped-def]
+    from tests.dbstate import tandem  # noqa: PLC0415
+
+    client: ApiClient = as_persona("admin")
+    assert client.post("/objectives/SR-2/archive").status_code == 204
+    assert client.post("/key-results/SR-1.2/archive").status_code == 204
+    assert client.get("/objectives/SR-2").status_code == 404
+    assert "SR-2" not in [o["id"] for o in client.get("/objectives", cycle="all").json()["items"]]
+    assert "SR-1.2" not in client.get("/objectives/SR-1").json()["key_results"]
+    report = client.get("/report", cycle="all", as_of="2026-11-21").json()
+    assert "SR-2" not in [o["id"] for o in report["objectives"]]
+    assert "SR-1.2" not in [k["id"] for k in report["key_results"]]
+    code, out, _err = tandem("report", "--format", "json", "--cycle=all", "--as-of=2026-11-21")
+    assert code == 0
+    assert json.loads(out) == report
+    code, out, _err = tandem("export", "--format", "json")
+    assert "SR-2" not in [o["id"] for o in json.loads(out)["objectives"]]
+    # Restored, it is back everywhere.
+    assert client.post("/objectives/SR-2/restore").status_code == 200
+    assert "SR-2" in [o["id"] for o in client.get("/objectives", cycle="all").json()["items"]]

@@ -9,7 +9,7 @@ import pytest
 from tandem.core import model as m
 from tandem.core.engine import evaluate
 from tandem.core.report import build_report, resolve_scope
-from tandem.core.visibility import audience_of, restrict, visible_objectives
+from tandem.core.visibility import audience_of, restrict, visible_objectives, without_archived
 from tests.core.builders import AS_OF, dependency, kr, objective, org
 
 PUBLIC, TEAM, PRIVATE = m.Visibility.PUBLIC, m.Visibility.TEAM, m.Visibility.PRIVATE
@@ -156,3 +156,13 @@ def test_a_report_on_the_restricted_organisation_names_nothing_hidden() -> None:
 def test_restrict_with_everything_visible_is_the_organisation_itself() -> None:
     organization = hidden_parts()
     assert restrict(organization, frozenset(organization.objectives)) is organization
+
+
+def test_archived_objectives_and_key_results_leave_the_plan() -> None:
+    organization = hidden_parts()
+    current = without_archived(organization, frozenset({"SR-3"}), frozenset({"SR-1.1"}))
+    assert list(current.objectives) == ["SR-1", "BEN-1", "SR-2"]
+    assert current.objectives["SR-1"].key_results == ()
+    # DEP-2 came from the archived SR-1.1: it goes with it.
+    assert list(current.dependencies) == ["DEP-1"]
+    assert without_archived(organization, frozenset(), frozenset()) is organization

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from django.db import transaction
@@ -65,3 +66,24 @@ def test_an_import_moves_it_when_it_changes_something(demo_in_db: m.Organization
     objectives["SR-1"] = replace(objectives["SR-1"], title="Renamed in the file")
     organization_import(org=replace(demo_in_db, objectives=objectives), source="v2", today=TODAY)
     assert revision_get() > before
+
+
+def test_new_check_ins_are_added_to_the_cache_as_a_full_read_would_have_them(
+    demo_in_db: m.Organization,
+) -> None:
+    from tandem.organization.archive import organization_current  # noqa: PLC0415
+    from tandem.organization.reporting import _cache  # noqa: PLC0415
+
+    view_get(audience=ADMIN, as_of=TODAY)
+    structure, facts = revision_get().structure, _cache.facts
+    # Today's, a backdated one, two on one day (recorded order counts), one without value.
+    checkin_record(key_result_id="SR-1.1", day=TODAY, value=700, confidence=5)
+    checkin_record(key_result_id="SR-1.1", day=date(2026, 10, 2), value=1, confidence=9)
+    checkin_record(key_result_id="IN-1.1", day=TODAY, value=10)
+    checkin_record(key_result_id="IN-1.1", day=TODAY, value=12)
+    checkin_record(key_result_id="IN-1.1", day=TODAY, confidence=2, note="worse")
+    assert revision_get().structure == structure  # check-ins only: no full read needed
+    cached = view_get(audience=ADMIN, as_of=TODAY).org
+    assert cached.key_results == organization_current().key_results
+    assert _cache.revision == revision_get()
+    assert _cache.facts is facts  # added to, not read again

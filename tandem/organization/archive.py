@@ -1,0 +1,26 @@
+"""The organisation's current plan: what :func:`organization_load` reads, without what was
+archived. Reports, lint, the API, the web pages and exports work on it; the import works on
+everything, so that a file naming an archived id restores it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tandem.core import model as m
+from tandem.core.visibility import without_archived
+from tandem.okrs.models import KeyResult, Objective
+from tandem.organization.selectors import organization_load
+
+
+def archived_ids() -> tuple[frozenset[str], frozenset[str]]:
+    """The archived objectives and key results (two small indexed queries)."""
+    objectives = Objective.objects.filter(archived_at__isnull=False).values_list("id", flat=True)
+    key_results = KeyResult.objects.filter(archived_at__isnull=False).values_list("id", flat=True)
+    return frozenset(objectives), frozenset(key_results)
+
+
+def organization_current(*, as_of: date | None = None) -> m.Organization:
+    """The organisation without what was archived (``as_of`` as for organization_load)."""
+    org = organization_load(as_of=as_of) if as_of is not None else organization_load()
+    return without_archived(org, *archived_ids())

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tandem.access.models import ApiToken
 from tandem.access.tokens import (
+    PREFIX_LENGTH,
     TOKEN_PATTERN,
     token_authenticate,
     token_create,
@@ -72,8 +73,8 @@ def test_a_new_token_authenticates_as_its_person(people: None) -> None:
 
 
 def secret_of(raw: str) -> str:
-    """The part after ``tdm_XXXXXXXX_`` (the secret itself may hold underscores)."""
-    return raw[len("tdm_XXXXXXXX_") :]
+    """The part after the public prefix and its underscore (the secret may hold underscores)."""
+    return raw[PREFIX_LENGTH + 1 :]
 
 
 def test_only_a_hash_of_the_token_is_stored(people: None) -> None:

@@ -98,32 +98,13 @@ class DependencyFilters(Schema):
 
 
 def _out(view: View, dependency_id: str, response: HttpResponse | None = None) -> DependencyOut:
-    row = Dependency.objects.filter(id=dependency_id).values("need", "due", "version").first()
     found = view.org.dependencies.get(dependency_id)
-    if row is None or found is None:
+    answered = _list(view, [found]) if found is not None else []
+    if not answered:
         raise NotFoundError(f"there is no dependency '{dependency_id}'")
-    events = DependencyEvent.objects.filter(dependency_id=dependency_id).order_by("at", "id")
     if response is not None:
-        response["ETag"] = etag(row["version"])
-    return DependencyOut.model_validate(
-        {
-            **dependency_row(found, view.evaluation),
-            "need": row["need"],
-            "due": row["due"],
-            "provider_kr": found.provider_kr,
-            "version": row["version"],
-            "history": [
-                EventOut(
-                    from_state=e.from_state,
-                    to_state=e.to_state,
-                    by=e.by_id,
-                    at=e.at,
-                    reason=e.reason,
-                )
-                for e in events
-            ],
-        }
-    )
+        response["ETag"] = etag(answered[0].version)
+    return answered[0]
 
 
 def _list(view: View, dependencies: list[Any]) -> list[DependencyOut]:

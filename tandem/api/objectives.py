@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
@@ -114,40 +114,21 @@ def objective_out(view: View, objective: m.Objective, version: int) -> Objective
 def key_result_out(view: View, key_result: m.KeyResult, version: int) -> KeyResultOut:
     row = key_result_row(key_result.id, key_result.objective, view.evaluation)
     metric = key_result.metric
-    fields: dict[str, Any] = {"start": None, "target": None, "threshold": None, "unit": None}
-    milestones: list[Milestone] = []
-    if isinstance(metric, m.NumericMetric):
-        fields.update(start=metric.start, target=metric.target, unit=metric.unit)
-    elif isinstance(metric, m.ThresholdMetric):
-        fields.update(threshold=metric.threshold, unit=metric.unit)
-    elif isinstance(metric, m.MilestonesMetric):
-        milestones = [
-            Milestone(title=s.title, weight=s.weight, done_on=s.done_on) for s in metric.milestones
-        ]
+    milestones = [
+        Milestone(title=s.title, weight=s.weight, done_on=s.done_on)
+        for s in (metric.milestones if isinstance(metric, m.MilestonesMetric) else ())
+    ]
     return KeyResultOut(
         **row,
-        **fields,
+        **m.metric_fields(metric),
         title=key_result.title,
         description=key_result.description,
-        form=_form(metric),
         weight=key_result.weight,
         owner=key_result.owner,
         contributors=list(key_result.contributors),
         milestones=milestones,
         version=version,
     )
-
-
-def _form(metric: m.Metric) -> str:
-    if isinstance(metric, m.NumericMetric):
-        return "numeric"
-    if isinstance(metric, m.ThresholdMetric):
-        return "keep_above" if metric.above else "keep_below"
-    if isinstance(metric, m.MilestonesMetric):
-        return "milestones"
-    if isinstance(metric, m.BooleanMetric):
-        return "boolean"
-    return "rollup"
 
 
 def _matches(view: View, objective: m.Objective, filters: ObjectiveFilters) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -129,6 +130,27 @@ def metric_unit(metric: Metric) -> str | None:
     if isinstance(metric, NumericMetric | ThresholdMetric):
         return metric.unit
     return None
+
+
+def metric_fields(metric: Metric) -> dict[str, Any]:
+    """The metric as the database and the API hold it: its form and the numbers it has (None
+    for those its form has not)."""
+    fields: dict[str, Any] = {"start": None, "target": None, "threshold": None, "unit": None}
+    if isinstance(metric, NumericMetric):
+        return fields | {
+            "form": "numeric",
+            "start": metric.start,
+            "target": metric.target,
+            "unit": metric.unit,
+        }
+    if isinstance(metric, ThresholdMetric):
+        form = "keep_above" if metric.above else "keep_below"
+        return fields | {"form": form, "threshold": metric.threshold, "unit": metric.unit}
+    if isinstance(metric, MilestonesMetric):
+        return fields | {"form": "milestones"}
+    if isinstance(metric, BooleanMetric):
+        return fields | {"form": "boolean"}
+    return fields | {"form": "rollup"}
 
 
 # --- OKRs ----------------------------------------------------------------------------------

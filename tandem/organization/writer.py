@@ -294,20 +294,7 @@ class ImportWriter:
         ]
 
     def key_result(self, kr: m.KeyResult, _position: int) -> KeyResult:
-        metric = kr.metric
-        fields: dict[str, Any] = {}
-        if isinstance(metric, m.NumericMetric):
-            fields = {"form": "numeric", "start": metric.start, "target": metric.target}
-            fields["unit"] = metric.unit
-        elif isinstance(metric, m.ThresholdMetric):
-            fields = {"form": "keep_above" if metric.above else "keep_below"}
-            fields |= {"threshold": metric.threshold, "unit": metric.unit}
-        elif isinstance(metric, m.MilestonesMetric):
-            fields = {"form": "milestones"}
-        elif isinstance(metric, m.BooleanMetric):
-            fields = {"form": "boolean"}
-        else:
-            fields = {"form": "rollup"}
+        fields = m.metric_fields(kr.metric)
         override = kr.score_override
         return KeyResult(
             id=kr.id,

@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api docs lock
+.PHONY: help demo chromium screenshots bench-pages test test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,10 +20,18 @@ demo: $(BIN)/.installed  ## Install, then serve the demo organisation at http://
 
 test-postgres: $(BIN)/.installed  ## The test suite on PostgreSQL (TANDEM_DATABASE_URL, default: local)
 	TANDEM_DATABASE_URL=$${TANDEM_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-		$(BIN)/pytest -n auto
+		$(BIN)/pytest -n auto -m "not browser"
 
-test: $(BIN)/.installed  ## Install, then run the test suite
-	$(BIN)/pytest -n auto --cov
+test: $(BIN)/.installed chromium  ## Install, then run the test suite (browser tests included)
+	$(BIN)/pytest -n auto --dist loadgroup --cov
+
+chromium:  ## Debian's chromium for the browser tests (installed with apt-get when root)
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+			 (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+			  apt-get install -y -q --no-install-recommends chromium >/dev/null)); \
+		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
 
 lint: $(BIN)/.installed  ## Format check and lint (ruff)
 	$(BIN)/ruff format --check tandem tests benchmarks
@@ -51,6 +59,12 @@ bench-db: $(BIN)/.installed  ## Database benchmarks only: SQLite and PostgreSQL 
 
 bench-api: $(BIN)/.installed  ## API latency and check-in throughput on tandem serve (about 10 min)
 	$(BIN)/python benchmarks/api.py
+
+bench-pages: $(BIN)/.installed  ## Server time of every web page, demo and 10k people (about 5 min)
+	$(BIN)/python benchmarks/pages.py
+
+screenshots: $(BIN)/.installed chromium  ## Retake docs/screenshots/ of the main pages (demo data)
+	$(BIN)/python -m tests.browser.screenshots
 
 docs: $(BIN)/.installed  ## Regenerate docs/cli-reference.md from the commands' --help
 	$(BIN)/python -m tandem.cli.reference > docs/cli-reference.md

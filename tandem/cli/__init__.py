@@ -44,7 +44,15 @@ class LintFormat(StrEnum):
 
 
 def _today() -> date:
-    return date.today()  # noqa: DTZ011 - the as-of date is a calendar day in local time
+    """Today, or the date TANDEM_TODAY pretends it is (for demos and tests)."""
+    from tandem.server.config import ConfigError, read_config  # noqa: PLC0415
+
+    try:
+        pretend = read_config().today
+    except ConfigError as exc:
+        _err().print(str(exc), markup=False, style="bold red")
+        raise typer.Exit(2) from None
+    return pretend or date.today()  # noqa: DTZ011 - the as-of date is a calendar day in local time
 
 
 def _parse_date(value: str | None) -> date:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tandem.identifiers import ID_MAX_LENGTH, id_field
 from tandem.people.models import Person, Team
@@ -224,3 +225,55 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Activity(models.Model):
+    """One change to an objective or one of its key results: who, when, what. Only ever added.
+
+    Check-ins, dependency state changes and score overrides keep their own who-and-when; this
+    records the rest (created, edited, aligned, archived, restored), so an objective's page can
+    show its whole history.
+    """
+
+    class Verb(models.TextChoices):
+        CREATED = "created"
+        UPDATED = "updated"
+        ALIGNED = "aligned"
+        UNALIGNED = "unaligned"
+        ARCHIVED = "archived"
+        RESTORED = "restored"
+
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Ids, not foreign keys: the history outlives what it describes.
+    objective_id = models.CharField(max_length=ID_MAX_LENGTH)
+    subject_id = models.CharField(max_length=ID_MAX_LENGTH)
+    verb = models.CharField(max_length=10, choices=Verb.choices)
+    # What changed, in words ("title, weight").
+    detail = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "activity"
+        indexes = [models.Index(fields=["objective_id", "at"], name="activity_objective_at")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.verb} by {self.by_id or 'someone'}"
+
+
+class Reflection(models.Model):
+    """An owner's short look back at an objective at the end of its cycle (the review)."""
+
+    objective = models.OneToOneField(
+        Objective, on_delete=models.CASCADE, primary_key=True, related_name="reflection"
+    )
+    text = models.TextField()
+    by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"reflection on {self.objective_id}"

@@ -5,6 +5,11 @@ The services check the rules of the data, the same ones an OKR file's loader che
 who may do what is the caller's business (the API's policy). A closed cycle is read-only
 except for grading. Updates take the ``version`` the caller read (the API's ``If-Match``) and
 bump it; ``None`` skips the check.
+
+Every change to an objective or a key result is recorded as an :class:`Activity` in the same
+transaction: who (``by_id``, a person, or None when no one signed in made it), when, which
+verb, and for an update which fields changed, in words ("title, weight"). An update that
+changes nothing records nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from tandem.identifiers import (
 )
 from tandem.okrfile.schema import TEXT_MAX_LENGTH
 from tandem.okrs.models import (
+    Activity,
     Contributor,
     Cycle,
     KeyResult,
@@ -176,6 +182,80 @@ def _next_position(queryset: Any) -> int:
     return 0 if top is None else top + 1
 
 
+# --- the activity record ---------------------------------------------------------------------
+
+
+def _activity_record(
+    *,
+    verb: Activity.Verb,
+    objective_id: str,
+    subject_id: str,
+    by_id: str | None,
+    detail: str = "",
+) -> None:
+    Activity.objects.create(
+        verb=verb, objective_id=objective_id, subject_id=subject_id, by_id=by_id, detail=detail
+    )
+
+
+def _changed_fields(before: Mapping[str, object], after: Mapping[str, object]) -> str:
+    """The names whose values differ, in the order given: "title, weight"."""
+    return ", ".join(name for name, value in after.items() if before.get(name) != value)
+
+
+def _objective_facts(objective: Objective) -> dict[str, object]:
+    """What an update may change, named as the activity record says it."""
+    return {
+        "title": objective.title,
+        "description": objective.description,
+        "kind": objective.kind,
+        "visibility": objective.visibility,
+        "owner": objective.owner_team_id or objective.owner_person_id,
+        "umbrella": objective.is_umbrella,
+        "umbrella owner": objective.umbrella_owner_id,
+    }
+
+
+def _umbrella_team_ids(objective: Objective) -> list[str]:
+    return list(
+        UmbrellaTeam.objects.filter(objective=objective)
+        .order_by("position")
+        .values_list("team_id", flat=True)
+    )
+
+
+def _key_result_facts(key_result: KeyResult) -> dict[str, object]:
+    # Numbers compared as entered (800 and 800.0 are the same value): JSON keeps both.
+    return {
+        "title": key_result.title,
+        "description": key_result.description,
+        "form": key_result.form,
+        "start": key_result.start,
+        "target": key_result.target,
+        "threshold": key_result.threshold,
+        "unit": key_result.unit,
+        "weight": key_result.weight,
+        "owner": key_result.owner_id,
+    }
+
+
+def _milestone_rows(key_result: KeyResult) -> list[tuple[str, float, date | None]]:
+    return list(
+        Milestone.objects.filter(key_result=key_result)
+        .order_by("position")
+        .values_list("title", "weight", "done_on")
+    )
+
+
+def _contributor_ids(key_result: KeyResult) -> list[str | None]:
+    return [
+        person or team
+        for person, team in Contributor.objects.filter(key_result=key_result)
+        .order_by("position")
+        .values_list("person_id", "team_id")
+    ]
+
+
 # --- objectives ------------------------------------------------------------------------------
 
 
@@ -312,6 +392,7 @@ def objective_create(
     umbrella_owner_id: str | None = None,
     umbrella_team_ids: Sequence[str] = (),
     id: str | None = None,
+    by_id: str | None = None,
 ) -> Objective:
     """A new objective, after the others; its id is ``<OWNER>-<n>`` unless ``id`` is given."""
     id_ensure_names(Cycle, cycle_id, what="a cycle", field="cycle_id")
@@ -346,6 +427,13 @@ def objective_create(
     )
     id_insert(objective)
     _save_umbrella_teams(objective, umbrella_teams)
+    _activity_record(
+        verb=Activity.Verb.CREATED,
+        objective_id=objective.id,
+        subject_id=objective.id,
+        by_id=by_id,
+        detail=f"aligned to {aligns_to}" if aligns_to is not None else "",
+    )
     return objective
 
 
@@ -363,6 +451,7 @@ def objective_update(
     is_umbrella: bool | Unset = UNSET,
     umbrella_owner_id: str | Unset | None = UNSET,
     umbrella_team_ids: Sequence[str] | Unset = UNSET,
+    by_id: str | None = None,
 ) -> Objective:
     """Change what is given. A new owner replaces the old one (give the team or the person);
     ``is_umbrella=False`` drops the umbrella's owner and teams."""
@@ -370,6 +459,8 @@ def objective_update(
     ensure_version(object_id=objective.id, stored=objective.version, given=version)
     cycle_ensure_open(cycle_id=objective.cycle_id)
     _ensure_not_archived(objective)
+    before = _objective_facts(objective)
+    teams_before = None if isinstance(umbrella_team_ids, Unset) else _umbrella_team_ids(objective)
     if not isinstance(title, Unset):
         objective.title = clean_text(title, field="title", what="a title")
     if not isinstance(description, Unset):
@@ -393,6 +484,19 @@ def objective_update(
         )
     objective.version += 1
     objective.save()
+    after = _objective_facts(objective)
+    if teams_before is not None and objective.is_umbrella:
+        before["umbrella teams"] = teams_before
+        after["umbrella teams"] = _umbrella_team_ids(objective)
+    changed = _changed_fields(before, after)
+    if changed:
+        _activity_record(
+            verb=Activity.Verb.UPDATED,
+            objective_id=objective.id,
+            subject_id=objective.id,
+            by_id=by_id,
+            detail=changed,
+        )
     return objective
 
 
@@ -432,7 +536,9 @@ def _save_umbrella_teams(objective: Objective, team_ids: Sequence[str]) -> None:
 
 
 @transaction.atomic
-def objective_archive(*, objective_id: str, version: int | None = None) -> Objective:
+def objective_archive(
+    *, objective_id: str, version: int | None = None, by_id: str | None = None
+) -> Objective:
     """Put an objective (and so its key results) away: out of plans and reports, id kept."""
     objective = _objective_locked(objective_id)
     ensure_version(object_id=objective.id, stored=objective.version, given=version)
@@ -442,11 +548,16 @@ def objective_archive(*, objective_id: str, version: int | None = None) -> Objec
     objective.archived_at = timezone.now()
     objective.version += 1
     objective.save(update_fields=["archived_at", "version"])
+    _activity_record(
+        verb=Activity.Verb.ARCHIVED, objective_id=objective.id, subject_id=objective.id, by_id=by_id
+    )
     return objective
 
 
 @transaction.atomic
-def objective_restore(*, objective_id: str, version: int | None = None) -> Objective:
+def objective_restore(
+    *, objective_id: str, version: int | None = None, by_id: str | None = None
+) -> Objective:
     objective = _objective_locked(objective_id)
     ensure_version(object_id=objective.id, stored=objective.version, given=version)
     cycle_ensure_open(cycle_id=objective.cycle_id)
@@ -457,12 +568,19 @@ def objective_restore(*, objective_id: str, version: int | None = None) -> Objec
     objective.archived_at = None
     objective.version += 1
     objective.save(update_fields=["archived_at", "version"])
+    _activity_record(
+        verb=Activity.Verb.RESTORED, objective_id=objective.id, subject_id=objective.id, by_id=by_id
+    )
     return objective
 
 
 @transaction.atomic
 def objective_align(
-    *, objective_id: str, target_id: str | None, version: int | None = None
+    *,
+    objective_id: str,
+    target_id: str | None,
+    version: int | None = None,
+    by_id: str | None = None,
 ) -> Objective:
     """Align an objective to a higher objective or key result (``None``: unalign it)."""
     objective = _objective_locked(objective_id)
@@ -473,9 +591,18 @@ def objective_align(
         _check_alignment(
             objective_id=objective.id, cycle=objective.cycle, target_id=target_id, field="target_id"
         )
+    previous = objective.aligns_to
     objective.aligns_to = target_id
     objective.version += 1
     objective.save(update_fields=["aligns_to", "version"])
+    if previous != target_id:
+        _activity_record(
+            verb=Activity.Verb.ALIGNED if target_id is not None else Activity.Verb.UNALIGNED,
+            objective_id=objective.id,
+            subject_id=objective.id,
+            by_id=by_id,
+            detail=f"to {target_id}" if target_id is not None else f"from {previous}",
+        )
     return objective
 
 
@@ -711,6 +838,7 @@ def key_result_create(
     milestones: Sequence[Mapping[str, Any]] = (),
     description: str | None = None,
     id: str | None = None,
+    by_id: str | None = None,
 ) -> KeyResult:
     """A new key result, after the objective's others; its id is ``<objective>.<n>`` unless
     ``id`` is given. ``milestones`` are ``{title, weight=1, done_on=None}``."""
@@ -744,6 +872,12 @@ def key_result_create(
     id_insert(key_result)
     _save_contributors(key_result, contributors)
     _save_milestones(key_result, metric.milestones or [])
+    _activity_record(
+        verb=Activity.Verb.CREATED,
+        objective_id=objective.id,
+        subject_id=key_result.id,
+        by_id=by_id,
+    )
     return key_result
 
 
@@ -763,12 +897,19 @@ def key_result_update(
     owner_id: str | Unset | None = UNSET,
     contributor_ids: Sequence[str] | Unset = UNSET,
     milestones: Sequence[Mapping[str, Any]] | Unset = UNSET,
+    by_id: str | None = None,
 ) -> KeyResult:
     """Change what is given. With a new ``form``, the old form's fields go (the unit stays if
     the new form has one): give the new form's fields along. Milestones and contributors given
     replace the old ones."""
     key_result = _key_result_locked(key_result_id)
     _ensure_key_result_writable(key_result, version)
+    before = _key_result_facts(key_result)
+    # Milestones and contributors are compared only when given (one query each, then).
+    if not isinstance(milestones, Unset) or not isinstance(form, Unset):
+        before["milestones"] = _milestone_rows(key_result)
+    if not isinstance(contributor_ids, Unset):
+        before["contributors"] = _contributor_ids(key_result)
     if not isinstance(title, Unset):
         key_result.title = clean_text(title, field="title", what="a title")
     if not isinstance(description, Unset):
@@ -796,6 +937,20 @@ def key_result_update(
         _save_contributors(key_result, contributors)
     key_result.version += 1
     key_result.save()
+    after = _key_result_facts(key_result)
+    if "milestones" in before:
+        after["milestones"] = _milestone_rows(key_result)
+    if "contributors" in before:
+        after["contributors"] = _contributor_ids(key_result)
+    changed = _changed_fields(before, after)
+    if changed:
+        _activity_record(
+            verb=Activity.Verb.UPDATED,
+            objective_id=key_result.objective_id,
+            subject_id=key_result.id,
+            by_id=by_id,
+            detail=changed,
+        )
     return key_result
 
 
@@ -826,7 +981,9 @@ def _update_metric(key_result: KeyResult, form: str | Unset, given: dict[str, An
 
 
 @transaction.atomic
-def key_result_archive(*, key_result_id: str, version: int | None = None) -> KeyResult:
+def key_result_archive(
+    *, key_result_id: str, version: int | None = None, by_id: str | None = None
+) -> KeyResult:
     """Put a key result away: out of its objective's progress and of reports, id kept."""
     key_result = _key_result_locked(key_result_id)
     ensure_version(object_id=key_result.id, stored=key_result.version, given=version)
@@ -836,11 +993,19 @@ def key_result_archive(*, key_result_id: str, version: int | None = None) -> Key
     key_result.archived_at = timezone.now()
     key_result.version += 1
     key_result.save(update_fields=["archived_at", "version"])
+    _activity_record(
+        verb=Activity.Verb.ARCHIVED,
+        objective_id=key_result.objective_id,
+        subject_id=key_result.id,
+        by_id=by_id,
+    )
     return key_result
 
 
 @transaction.atomic
-def key_result_restore(*, key_result_id: str, version: int | None = None) -> KeyResult:
+def key_result_restore(
+    *, key_result_id: str, version: int | None = None, by_id: str | None = None
+) -> KeyResult:
     key_result = _key_result_locked(key_result_id)
     ensure_version(object_id=key_result.id, stored=key_result.version, given=version)
     cycle_ensure_open(cycle_id=key_result.objective.cycle_id)
@@ -856,4 +1021,10 @@ def key_result_restore(*, key_result_id: str, version: int | None = None) -> Key
     key_result.archived_at = None
     key_result.version += 1
     key_result.save(update_fields=["archived_at", "version"])
+    _activity_record(
+        verb=Activity.Verb.RESTORED,
+        objective_id=key_result.objective_id,
+        subject_id=key_result.id,
+        by_id=by_id,
+    )
     return key_result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +51,12 @@ class Config(BaseSettings):
         description="Seconds a write waits for another one to finish (SQLite busy timeout).",
     )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    today: date | None = Field(
+        default=None,
+        description="Pretend today is this date (YYYY-MM-DD), for demos, training and "
+        "browser tests: pages, `tandem serve --demo` and the commands' default as-of date use "
+        "it. Unset: the real date.",
+    )
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -66,6 +66,8 @@ def _database() -> dict[str, Any]:
 DATA_DIR: Path = _data_dir()
 SECRET_KEY = _secret_key()
 DEBUG = CONFIG.debug
+# A fixed "today" for demos and browser tests (TANDEM_TODAY); None: the real date.
+TANDEM_TODAY = CONFIG.today
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 
 INSTALLED_APPS = [
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "tandem.dependencies",
     "tandem.organization",
     "tandem.access",
+    "tandem.web",
     "tandem.server",
 ]
 

@@ -1,23 +1,37 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from tandem.api.api import api
 from tandem.server import views
+from tandem.web.views.home import my_okrs
 
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem"
 admin.site.index_title = "People, teams, cycles and settings"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", my_okrs, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "login",
-        auth_views.LoginView.as_view(template_name="server/login.html", next_page="home"),
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
-    path("logout", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
+    path("logout", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path(
+        "password",
+        auth_views.PasswordChangeView.as_view(template_name="web/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/done",
+        auth_views.PasswordChangeDoneView.as_view(template_name="web/password_change_done.html"),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("tandem.web.urls")),
 ]

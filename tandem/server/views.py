@@ -2,15 +2,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
-
-from tandem.organization.selectors import organization_summary_get
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "server/home.html", {"summary": organization_summary_get()})
 
 
 @require_safe

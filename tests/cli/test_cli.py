@@ -219,3 +219,14 @@ def test_generate_is_reproducible_and_refuses_a_tiny_organisation(tmp_path: Path
     code, _, err = tandem("generate", "--people", "3", "-o", str(tmp_path / "c.yaml"))
     assert code == 2
     assert "--people" in err
+
+
+def test_the_default_as_of_date_is_the_one_tandem_today_pretends(monkeypatch) -> None:
+    monkeypatch.setenv("TANDEM_TODAY", "2026-10-01")
+    code, out, err = tandem("report", EXAMPLE, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["as_of"] == "2026-10-01"
+    monkeypatch.setenv("TANDEM_TODAY", "someday")
+    code, _out, err = tandem("report", EXAMPLE, "--format", "json")
+    assert code == 2
+    assert "TANDEM_TODAY" in err

@@ -30,6 +30,15 @@ def test_values_are_parsed(monkeypatch, tmp_path) -> None:
     assert config.database_url == "postgresql://tandem@db:5432/tandem"
 
 
+def test_today_can_be_pretended_for_demos_and_tests(monkeypatch) -> None:
+    from datetime import date  # noqa: PLC0415
+
+    monkeypatch.delenv("TANDEM_TODAY", raising=False)
+    assert read_config().today is None
+    monkeypatch.setenv("TANDEM_TODAY", "2026-11-21")
+    assert read_config().today == date(2026, 11, 21)
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
@@ -37,6 +46,7 @@ def test_values_are_parsed(monkeypatch, tmp_path) -> None:
         ("TANDEM_DATABASE_URL", "mysql://x/y", "TANDEM_DATABASE_URL: Value error, must start with"),
         ("TANDEM_SQLITE_TIMEOUT", "-1", "TANDEM_SQLITE_TIMEOUT: Input should be greater than 0"),
         ("TANDEM_SECRET_KEY", "short", "TANDEM_SECRET_KEY: String should have at least 50"),
+        ("TANDEM_TODAY", "21/11/2026", "TANDEM_TODAY: Input should be a valid date"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_the_problem(monkeypatch, name, value, message):

@@ -1,0 +1,58 @@
+"""Writes of the cycle review: an owner's reflection on each objective at the end of a cycle.
+
+Score overrides (:func:`tandem.okrs.services.key_result_score_override`) and closing a cycle
+(:func:`tandem.okrs.services.cycle_state_set`) live with the other writes on OKRs; who may do
+what is the caller's business (the web pages ask the access policy).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.errors import ConflictError, InvalidError, NotFoundError
+from tandem.identifiers import id_ensure_names
+from tandem.okrs.models import Objective, Reflection
+from tandem.okrs.services import cycle_ensure_open
+from tandem.people.models import Person
+
+# A few paragraphs: the review asks for a short look back, not a report.
+REFLECTION_MAX_LENGTH = 5000
+
+
+@transaction.atomic
+def reflection_save(*, objective_id: str, text: str, by_id: str | None) -> Reflection:
+    """Write (or rewrite) the one reflection on ``objective_id``, recording who and when.
+
+    A closed cycle is read-only but for grading, and a reflection is not a grade: reopen the
+    cycle to change one.
+    """
+    objective = Objective.objects.select_for_update(of=("self",)).filter(id=objective_id).first()
+    if objective is None:
+        raise NotFoundError(f"there is no objective with id '{objective_id}'")
+    cycle_ensure_open(cycle_id=objective.cycle_id)
+    if objective.archived_at is not None:
+        raise ConflictError(
+            f"objective {objective.id} is archived; restore it before reflecting on it"
+        )
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidError(
+            "a reflection needs a few words: what worked, what did not, what you would do "
+            "differently",
+            field="text",
+        )
+    cleaned = text.strip()
+    if "\x00" in cleaned:
+        raise InvalidError("a reflection cannot hold a NUL character", field="text")
+    if len(cleaned) > REFLECTION_MAX_LENGTH:
+        raise InvalidError(
+            f"a reflection has at most {REFLECTION_MAX_LENGTH} characters (this one has "
+            f"{len(cleaned)}); keep it short",
+            field="text",
+        )
+    if by_id is not None:
+        id_ensure_names(Person, by_id, what="a person", field="by_id")
+    reflection, _created = Reflection.objects.update_or_create(
+        objective=objective, defaults={"text": cleaned, "by_id": by_id, "at": timezone.now()}
+    )
+    return reflection

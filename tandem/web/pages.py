@@ -1,0 +1,117 @@
+"""What every page needs: the signed-in caller, today's view of the organisation, names,
+and one way to turn the services' errors into pages or in-place messages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Concatenate, ParamSpec
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tandem.access.policy import Caller, audience_get
+from tandem.core import model as m
+from tandem.errors import NotFoundError, PermissionDeniedError
+from tandem.organization.reporting import View, view_get
+from tandem.people.models import Person
+
+P = ParamSpec("P")
+
+
+class WebRequest(HttpRequest):
+    """A request to a signed-in page: :func:`signed_in` sets ``caller``."""
+
+    caller: Caller
+
+
+def today() -> date:
+    """The as-of date of every page: today in the server's time zone, or the date
+    ``TANDEM_TODAY`` pretends it is (demos and browser tests)."""
+    pretend: date | None = settings.TANDEM_TODAY
+    return pretend or timezone.localdate()
+
+
+def web_caller(request: HttpRequest) -> Caller:
+    user: Any = request.user
+    person_id = Person.objects.filter(user_id=user.pk).values_list("id", flat=True).first()
+    return Caller(audience_get(person_id=person_id, admin=bool(user.is_superuser)))
+
+
+def signed_in(
+    view: Callable[Concatenate[WebRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Require a signed-in user (else to the sign-in page), set ``request.caller``, and show
+    what may not be seen as the friendly 404 page and refusals as the 403 page."""
+
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        web_request: Any = request
+        web_request.caller = web_caller(request)
+        try:
+            return view(web_request, *args, **kwargs)
+        except NotFoundError as exc:
+            raise Http404(exc.message) from None
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from None
+
+    functools.update_wrapper(wrapper, view)
+    return login_required(wrapper)
+
+
+def view_of(request: WebRequest, as_of: date | None = None) -> View:
+    """The organisation as the caller may see it on ``as_of`` (today), evaluated."""
+    return view_get(audience=request.caller.audience, as_of=as_of or today())
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def person_name(org: m.Organization, person_id: str | None) -> str:
+    if person_id is None:
+        return "nobody"
+    person = org.people.get(person_id)
+    return person.name if person is not None else person_id
+
+
+def owner_name(org: m.Organization, owner_id: str | None) -> str:
+    """A team's or a person's name (objectives are owned by either)."""
+    if owner_id is not None and owner_id in org.teams:
+        return org.teams[owner_id].name
+    return person_name(org, owner_id)
+
+
+def nav_context(request: WebRequest, view: View | None = None) -> dict[str, Any]:
+    """The navigation bar: the caller's teams and the cycle under way (for the review link)."""
+    audience = request.caller.audience
+    context: dict[str, Any] = {"caller": request.caller, "today": today()}
+    if view is not None:
+        org = view.org
+        # From the data rather than the audience: an admin's audience lists no teams.
+        me = audience.person
+        teams = [t for t in org.teams.values() if me is not None and me in t.members]
+        context["my_teams"] = teams
+        current = [
+            c for c in org.cycles.values() if c.start <= view.as_of <= c.end and c.parent
+        ] or [c for c in org.cycles.values() if c.start <= view.as_of <= c.end]
+        context["current_cycle"] = current[0] if current else None
+        if audience.person is not None:
+            context["me"] = org.people.get(audience.person)
+    return context
+
+
+def page(
+    request: WebRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    view: View | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a full page (or, for HTMX, the same template: fragments use their own)."""
+    return render(request, template, nav_context(request, view) | context, status=status)

@@ -1,0 +1,27 @@
+"""The web pages' addresses; each views module lists its own."""
+
+from tandem.web.views import (
+    alignment,
+    dashboard,
+    dependencies,
+    editing,
+    exports,
+    home,
+    objectives,
+    review,
+    teams,
+)
+
+app_name = "web"
+
+urlpatterns = [
+    *home.urlpatterns,
+    *editing.urlpatterns,  # before objectives: /objectives/new is not an objective's id
+    *objectives.urlpatterns,
+    *teams.urlpatterns,
+    *alignment.urlpatterns,
+    *dependencies.urlpatterns,
+    *dashboard.urlpatterns,
+    *review.urlpatterns,
+    *exports.urlpatterns,
+]

@@ -1,0 +1,440 @@
+"""The dependencies page: requests to and from my teams, the risk chains, the teams' graph,
+answering and cancelling (with and without JavaScript), and asking for help."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tandem.core import model as m
+from tandem.dependencies.models import Dependency, DependencyEvent
+from tandem.okrfile import load_path
+from tandem.okrs.models import Cycle, KeyResult
+from tandem.okrs.services import cycle_state_set
+from tandem.organization.imports import organization_import
+from tandem.organization.reporting import cache_clear
+from tandem.people.models import Person, Team
+from tests.web.conftest import HIDDEN, SIGNED_IN
+
+HTMX = {"HX-Request": "true"}
+SEPTEMBER = date(2026, 9, 1)
+Web = Callable[[str], Client]
+
+
+def text(response: Any) -> str:
+    """The page's text with tags and runs of white space collapsed, to read like a person."""
+    body = re.sub(
+        r"<script(?![^>]*application/json).*?</script>", " ", response.content.decode(), flags=re.S
+    )
+    body = re.sub(r"<[^>]+>", " ", body)
+    return re.sub(r"\s+", " ", body).replace("&#x27;", "'").replace("&quot;", '"')
+
+
+def section(response: Any, heading_id: str) -> str:
+    """The HTML of one of the page's sections (from its heading to the next section)."""
+    body = response.content.decode()
+    start = body.index(f'id="{heading_id}"')
+    end = body.find("<section", start)
+    return str(body[start : end if end > 0 else len(body)])
+
+
+def graph(response: Any) -> dict[str, Any]:
+    found = re.search(
+        r'<script id="dependency-graph-data" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    assert found is not None
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_every_persona_sees_the_page(web_as: Web, persona: str) -> None:
+    response = web_as(persona).get("/dependencies")
+    assert response.status_code == 200
+    page = text(response)
+    for heading in (
+        "Asked of your teams",
+        "Asked by your teams",
+        "At risk because of a dependency",
+        "Which teams depend on which",
+    ):
+        assert heading in page
+    # Everyone may see SR-1.1 and its chain: the risk travels SRE-1.1 -> DEP-2 -> IN-1.1 -> DEP-1.
+    assert "SR-1.1 is off track because DEP-1 : Infrastructure's IN-1.1 is off track." in page
+    assert "IN-1.1 is off track because DEP-2 : Site Reliability's SRE-1.1 is off track." in page
+    assert (
+        "CS-2.1 is off track because DEP-7 : it was due on 14 November 2026 and Payments has "
+        "not delivered it." in page
+    )
+
+
+def test_signed_out_visitors_go_to_the_sign_in_page(demo_in_db: m.Organization) -> None:
+    for path in ("/dependencies", "/dependencies/new", "/dependencies/DEP-3/accept"):
+        response = Client().get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login?next=")
+
+
+def test_the_lead_answers_requests_made_to_search_and_follows_those_search_made(
+    web_as: Web,
+) -> None:
+    response = web_as("lead").get("/dependencies")
+    incoming = section(response, "incoming-heading")
+    outgoing = section(response, "outgoing-heading")
+    # DEP-3: Customer Success asks Search, still requested: accept (linking a Search key
+    # result, or a new one in a Search objective) or decline.
+    assert 'id="incoming-DEP-3"' in incoming
+    assert 'action="/dependencies/DEP-3/accept"' in incoming
+    assert 'action="/dependencies/DEP-3/decline"' in incoming
+    assert '<option value="SR-2.1"' in incoming
+    assert '<option value="SR-2"' in incoming
+    assert "IN-1.1" not in incoming  # only the provider team's key results are offered
+    # DEP-1 (Search asks Infrastructure) and DEP-6 (withdrawn) are Search's own requests.
+    assert 'id="outgoing-DEP-1"' in outgoing
+    assert 'action="/dependencies/DEP-1/cancel"' in outgoing
+    assert 'data-confirm="Withdraw DEP-1?' in outgoing
+    assert 'id="outgoing-DEP-6"' in outgoing
+    assert "DEP-1/deliver" not in response.content.decode()  # Infrastructure's to deliver
+    # The provider key result's health is shown with the request.
+    assert "Delivered through IN-1.1" in text(response)
+
+
+def test_infrastructure_delivers_what_it_accepted(web_as: Web) -> None:
+    response = web_as("other_team").get("/dependencies")
+    incoming = section(response, "incoming-heading")
+    assert 'id="incoming-DEP-1"' in incoming
+    assert 'action="/dependencies/DEP-1/deliver"' in incoming
+    assert 'action="/dependencies/DEP-1/accept"' not in incoming  # already accepted
+    assert "DEP-2" not in incoming  # asked of Site Reliability, where dan is not
+
+
+def test_the_outsider_sees_what_payments_asked_and_was_asked(web_as: Web) -> None:
+    response = web_as("outsider").get("/dependencies")
+    # tom is in Payments: DEP-7 (accepted, overdue) is asked of Payments, which asked DEP-5
+    # (delivered) of Infrastructure.
+    assert 'action="/dependencies/DEP-7/deliver"' in section(response, "incoming-heading")
+    assert "Nothing waits for an answer." in text(response)
+    outgoing = section(response, "outgoing-heading")
+    assert 'id="outgoing-DEP-5"' in outgoing
+    assert "DEP-5/cancel" not in outgoing  # delivered: nothing left to withdraw
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_hidden_requests_appear_nowhere_not_even_in_the_graph(web_as: Web, persona: str) -> None:
+    response = web_as(persona).get("/dependencies?cycle=all")
+    body = response.content.decode()
+    edges = {(e["source"], e["target"]): e["count"] for e in graph(response)["edges"]}
+    for hidden, allowed in HIDDEN.items():
+        if persona not in allowed:
+            assert hidden not in body, (persona, hidden)
+    if persona == "admin":
+        assert "DEP-4" in body
+        assert edges[("mobile", "infra")] == 1
+    else:
+        # DEP-4 is Mobile's (hidden) request to Infrastructure: no trace of it.
+        assert ("mobile", "infra") not in edges
+    assert edges[("search", "infra")] == 1
+
+
+def test_the_graph_and_its_table_say_the_same_in_words(web_as: Web) -> None:
+    response = web_as("lead").get("/dependencies")
+    data = graph(response)
+    by_edge = {e["id"]: e for e in data["edges"]}
+    assert by_edge["search->infra"]["status"] == "off_track"
+    assert by_edge["search->infra"]["label"] == "1 · Off track"
+    assert by_edge["payments->infra"]["label"] == "1 · Delivered"
+    assert "mobile" not in {n["id"] for n in data["nodes"]}  # DEP-6 to Mobile was withdrawn
+    table = section(response, "graph-heading")
+    assert '<th scope="col">Team that asks</th>' in table
+    assert "Legend" in table
+    assert "web/graph.js" in response.content.decode()
+    assert "vendor/cytoscape-3.34.4.min.js" in response.content.decode()
+
+
+def test_a_cycle_can_be_chosen_and_an_unknown_one_is_not_found(web_as: Web) -> None:
+    client = web_as("lead")
+    closed = text(client.get("/dependencies?cycle=2026-Q3"))
+    assert "No team has asked your teams for help in these cycles." in closed
+    assert "Your teams have not asked anyone for help in these cycles." in closed
+    assert "No team depends on another in these cycles" in closed
+    assert client.get("/dependencies?cycle=NOPE").status_code == 404
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def test_accepting_with_a_key_result_in_place_updates_the_card(web_as: Web) -> None:
+    version = Dependency.objects.get(id="DEP-3").version
+    response = web_as("lead").post(
+        "/dependencies/DEP-3/accept",
+        {"mode": "existing", "provider_kr": "SR-2.1", "version": version, "listing": "incoming"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    card = response.content.decode()
+    assert card.lstrip().startswith("<article")
+    assert 'id="incoming-DEP-3"' in card
+    assert "SR-2.1 delivers it" in card
+    assert "Delivered through" in card
+    dep = Dependency.objects.get(id="DEP-3")
+    assert (dep.state, dep.provider_kr_id) == ("accepted", "SR-2.1")
+    assert DependencyEvent.objects.filter(dependency=dep, to_state="accepted", by_id="ana").exists()
+
+
+def test_accepting_with_a_new_key_result_creates_it_owned_by_whoever_accepts(web_as: Web) -> None:
+    response = web_as("member").post(
+        "/dependencies/DEP-3/accept",
+        {
+            "mode": "new",
+            "objective": "SR-2",
+            "title": "Ship a weekly zero-result export to 2 teams",
+            "form": "numeric",
+            "start": "0",
+            "target": "2",
+            "unit": "teams",
+        },
+    )
+    assert response.status_code == 303
+    assert response["Location"] == "/dependencies#incoming-DEP-3"
+    dep = Dependency.objects.get(id="DEP-3")
+    assert dep.state == "accepted"
+    made = KeyResult.objects.get(id=dep.provider_kr_id)
+    assert (made.objective_id, made.owner_id, made.start, made.target) == ("SR-2", "ben", 0, 2)
+    follow = web_as("member").get("/dependencies")
+    assert "DEP-3: Accepted." in text(follow)
+
+
+def test_a_bad_new_key_result_keeps_what_was_typed_and_says_what_is_missing(web_as: Web) -> None:
+    typed = {
+        "mode": "new",
+        "objective": "SR-2",
+        "title": "Zero-result export",
+        "form": "numeric",
+        "start": "0",
+    }
+    response = web_as("lead").post("/dependencies/DEP-3/accept", typed, headers=HTMX)
+    assert response.status_code == 422
+    card = response.content.decode()
+    assert "a numeric key result needs a start and a target" in card
+    assert 'value="Zero-result export"' in card
+    assert '<details class="accept-new" open>' in card
+    assert Dependency.objects.get(id="DEP-3").state == "requested"
+    # Without JavaScript the whole page comes back with the same message at the same place.
+    page = web_as("lead").post("/dependencies/DEP-3/accept", typed)
+    assert page.status_code == 422
+    assert "a numeric key result needs a start and a target" in section(page, "incoming-heading")
+    assert 'value="Zero-result export"' in page.content.decode()
+
+
+def test_a_new_key_result_needs_an_objective_a_title_and_a_form(web_as: Web) -> None:
+    response = web_as("lead").post("/dependencies/DEP-3/accept", {"mode": "new"}, headers=HTMX)
+    assert response.status_code == 422
+    card = text(response)
+    assert "Choose which of your objectives the key result joins." in card
+    assert "Give the new key result a title" in card
+
+
+def test_declining_needs_a_reason_shown_next_to_the_field(web_as: Web) -> None:
+    client = web_as("lead")
+    missing = client.post("/dependencies/DEP-3/decline", {"reason": "  "}, headers=HTMX)
+    assert missing.status_code == 422
+    card = missing.content.decode()
+    assert re.search(r'id="incoming-DEP-3-decline-reason".*?Say why your team declines', card, re.S)
+    assert Dependency.objects.get(id="DEP-3").state == "requested"
+    declined = client.post("/dependencies/DEP-3/decline", {"reason": "No capacity this quarter"})
+    assert declined.status_code == 303
+    assert Dependency.objects.get(id="DEP-3").state == "declined"
+    history = text(client.get("/dependencies"))
+    assert "Ana Lima moved it from requested to declined: “No capacity this quarter”" in history
+
+
+def test_delivering_and_cancelling(web_as: Web) -> None:
+    delivered = web_as("other_team").post(
+        "/dependencies/DEP-1/deliver", {"reason": "all 200 live"}, headers=HTMX
+    )
+    assert delivered.status_code == 200
+    assert "Marked as delivered" in delivered.content.decode()
+    assert Dependency.objects.get(id="DEP-1").state == "delivered"
+    # Search's SR-1.1 is no longer held back by DEP-1.
+    risks = section(web_as("lead").get("/dependencies"), "risk-heading")
+    assert "SR-1.1 is off track because" not in risks
+    cancelled = web_as("member").post("/dependencies/DEP-3/cancel", {}, headers=HTMX)
+    assert cancelled.status_code == 403  # DEP-3 is Customer Success's request, not Search's
+    done = web_as("lead").post("/dependencies/DEP-6/cancel", {}, headers=HTMX)
+    assert done.status_code == 409  # already cancelled: the card says what it can become
+    assert "DEP-6 is cancelled; it can become requested, not cancelled" in done.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "status"),
+    [
+        ("outsider", "/dependencies/DEP-3/accept", 403),  # tom is not in Search
+        ("other_team", "/dependencies/DEP-1/cancel", 403),  # DEP-1 is Search's request
+        ("lead", "/dependencies/DEP-4/decline", 404),  # hidden from ana
+        ("lead", "/dependencies/NOPE/decline", 404),
+    ],
+)
+def test_refusals_change_nothing(web_as: Web, persona: str, path: str, status: int) -> None:
+    before = list(Dependency.objects.order_by("id").values_list("id", "state", "version"))
+    response = web_as(persona).post(path, {"reason": "because", "mode": "existing"})
+    assert response.status_code == status
+    assert list(Dependency.objects.order_by("id").values_list("id", "state", "version")) == before
+
+
+def test_an_answer_from_an_old_page_is_refused_with_the_request_as_it_is_now(web_as: Web) -> None:
+    old = Dependency.objects.get(id="DEP-3").version
+    web_as("lead").post("/dependencies/DEP-3/decline", {"reason": "no"}, headers=HTMX)
+    stale = web_as("member").post(
+        "/dependencies/DEP-3/accept", {"mode": "existing", "version": old}, headers=HTMX
+    )
+    assert stale.status_code == 412
+    assert "changed since you read it" in stale.content.decode()
+    assert "Declined" in text(stale)
+    assert Dependency.objects.get(id="DEP-3").state == "declined"
+
+
+def test_a_closed_cycle_shows_its_requests_read_only(web_as: Web) -> None:
+    cycle_state_set(cycle_id="2026-Q4", state=Cycle.State.CLOSED)
+    page = web_as("lead").get("/dependencies")
+    incoming = section(page, "incoming-heading")
+    assert "Cycle 2026-Q4 is closed: its dependencies are read-only." in text(page)
+    assert "DEP-3/accept" not in incoming
+    refused = web_as("lead").post("/dependencies/DEP-3/decline", {"reason": "no"}, headers=HTMX)
+    assert refused.status_code == 409
+    assert "is closed: its OKRs are read-only" in refused.content.decode()
+
+
+# --- asking for help -----------------------------------------------------------------------------
+
+
+def test_asking_for_help_on_a_key_result(web_as: Web) -> None:
+    client = web_as("member")
+    form = client.get("/dependencies/new?from=SR-1.2")
+    assert form.status_code == 200
+    page = text(form)
+    assert "key result SR-1.2 Keep p99 search latency below 1500 ms" in page
+    for label in ('for="request-provider"', 'for="request-need"', 'for="request-due"'):
+        assert label in form.content.decode()
+    sent = client.post(
+        "/dependencies/new",
+        {
+            "from": "SR-1.2",
+            "provider": "sre",
+            "need": "Page us on EU p99 spikes",
+            "due": "2026-12-10",
+        },
+    )
+    assert sent.status_code == 303
+    created = Dependency.objects.get(need="Page us on EU p99 spikes")
+    assert sent["Location"] == f"/dependencies#outgoing-{created.id}"
+    assert (created.from_key_result_id, created.provider_id, str(created.due)) == (
+        "SR-1.2",
+        "sre",
+        "2026-12-10",
+    )
+    listed = client.get("/dependencies")
+    assert f'id="outgoing-{created.id}"' in section(listed, "outgoing-heading")
+    assert f"{created.id} sent: Site Reliability will find it" in text(listed)
+
+
+def test_asking_for_help_keeps_what_was_typed_when_something_is_missing(web_as: Web) -> None:
+    response = web_as("member").post(
+        "/dependencies/new",
+        {"from": "SR-1", "provider": "", "need": "Bigger EU cache", "due": "soon"},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Choose the team you need help from." in page
+    assert "Write the date as YYYY-MM-DD" in page
+    assert ">Bigger EU cache</textarea>" in page
+    assert not Dependency.objects.filter(need="Bigger EU cache").exists()
+
+
+def test_without_a_target_the_form_offers_my_own_objectives(web_as: Web) -> None:
+    form = web_as("member").get("/dependencies/new")
+    body = form.content.decode()
+    assert '<option value="SR-1.1"' in body
+    assert '<option value="BEN-1.1"' in body  # ben's own, private objective
+    assert '<option value="CS-1.1"' not in body  # not his to ask for
+    missing = web_as("member").post("/dependencies/new", {"provider": "infra", "need": "x"})
+    assert missing.status_code == 422
+    assert "Choose the key result or objective that needs the help." in missing.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "target", "status"),
+    [
+        ("outsider", "SR-1.2", 403),  # visible, not his
+        ("other_team", "BEN-1.1", 404),  # hidden from dan
+        ("lead", "MO-1", 404),  # hidden from ana
+        ("lead", "NOPE-9", 404),
+    ],
+)
+def test_asking_on_behalf_of_others_is_refused(
+    web_as: Web, persona: str, target: str, status: int
+) -> None:
+    client = web_as(persona)
+    assert client.get(f"/dependencies/new?from={target}").status_code == status
+    sent = client.post("/dependencies/new", {"from": target, "provider": "infra", "need": "help"})
+    assert sent.status_code == status
+    assert not Dependency.objects.filter(need="help").exists()
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def _counts(client: Client, paths: list[str]) -> dict[str, int]:
+    found = {}
+    for path in paths:
+        for cache in ("cold", "warm"):
+            if cache == "cold":
+                cache_clear()
+            else:
+                client.get(path)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            assert response.status_code == 200, (path, response.content[:300])
+            found[f"{path} ({cache})"] = len(queries)
+    return found
+
+
+def _root_lead_client(people: int) -> Client:
+    root = Team.objects.get(is_root=True)
+    person = Person.objects.get(id=root.lead_id)
+    user = User.objects.create(username=f"lead-{people}-{person.id}")
+    person.user = user
+    person.save(update_fields=["user"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_pages_take_the_same_queries_on_a_larger_organisation(
+    db: None, generated_file: Any
+) -> None:
+    paths = ["/dependencies", "/dependencies?cycle=all", "/dependencies/new"]
+    found = []
+    for people in (100, 300):
+        organization = load_path(generated_file(people)).organization
+        # Imported as of September so that no cycle is closed yet (a closed one refuses the
+        # larger organisation's changes); the pages themselves are shown as of November.
+        organization_import(org=organization, source="generated", today=SEPTEMBER, prune=True)
+        found.append(_counts(_root_lead_client(people), paths))
+    assert Dependency.objects.count() > 20
+    small, large = found
+    assert small == large
+    assert small["/dependencies (warm)"] < small["/dependencies (cold)"]

@@ -1,0 +1,223 @@
+"""Export: the printable report, CSV and Excel of what the caller may see, with the numbers
+of ``tandem report``; and the query-count helper the overview pages' tests share."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from tandem import DEMO_FILE
+from tandem.cli import app
+from tandem.okrfile import load_path
+from tandem.organization.imports import organization_import
+from tandem.organization.reporting import cache_clear
+from tandem.people.models import Person, Team
+from tandem.web.views.exports import CSV_COLUMNS, _text
+from tests.conftest import TODAY
+from tests.web.conftest import HIDDEN, SIGNED_IN
+
+EXPORTS = ["/report", "/report.csv", "/report.xlsx"]
+
+
+def csv_rows(response: Any) -> list[dict[str, str]]:
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM that tells Excel it is UTF-8
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_text(response: Any) -> str:
+    book = load_workbook(io.BytesIO(response.content))
+    return "\n".join(
+        " ".join(str(cell) for cell in row if cell is not None)
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+@pytest.mark.parametrize("persona", [*SIGNED_IN, "anonymous"])
+@pytest.mark.parametrize("path", EXPORTS)
+def test_exports_for_every_persona(
+    web_as: Callable[[str], Client], persona: str, path: str
+) -> None:
+    response = web_as(persona).get(path)
+    if persona == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login?next=")
+        return
+    assert response.status_code == 200
+    if path == "/report":
+        body = response.content.decode()
+        assert "Objectives and key results" in body
+        assert "NW-1" in body
+        assert 'href="/report.csv"' in body
+    else:
+        extension = path.rsplit(".", 1)[1]
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="tandem-report-2026-11-21.{extension}"'
+        )
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_hidden_ids_never_reach_an_export(web_as: Callable[[str], Client], persona: str) -> None:
+    client = web_as(persona)
+    page = client.get("/report").content.decode()
+    rows = csv_rows(client.get("/report.csv"))
+    in_csv = {row["objective_id"] for row in rows} | {row["key_result_id"] for row in rows}
+    in_csv |= {dep for row in rows for dep in row["at_risk_from"].split()}
+    raw_csv = client.get("/report.csv").content.decode("utf-8-sig")
+    workbook = xlsx_text(client.get("/report.xlsx"))
+    for hidden, allowed in HIDDEN.items():
+        if persona in allowed:
+            assert hidden in workbook, hidden
+            assert hidden in page, hidden
+            if not hidden.startswith("DEP"):
+                assert hidden in in_csv, hidden
+        else:
+            assert hidden not in raw_csv, hidden
+            assert hidden not in workbook, hidden
+            assert hidden not in page, hidden
+
+
+def test_csv_numbers_are_the_numbers_of_tandem_report(web_as: Callable[[str], Client]) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["report", str(DEMO_FILE), "--as-of", TODAY.isoformat(), "--format", "json"],
+        catch_exceptions=False,
+    )
+    report = json.loads(result.stdout)
+    rows = csv_rows(web_as("admin").get("/report.csv"))
+    assert list(rows[0]) == CSV_COLUMNS
+
+    def number(text: str) -> float | None:
+        return float(text) if text else None
+
+    objectives = {row["id"]: row for row in report["objectives"]}
+    key_results = {row["id"]: row for row in report["key_results"]}
+    # One row per key result, and every objective of the report appears.
+    assert [row["key_result_id"] for row in rows] == list(key_results)
+    assert {row["objective_id"] for row in rows} == set(objectives)
+    for row in rows:
+        objective = objectives[row["objective_id"]]
+        key_result = key_results[row["key_result_id"]]
+        assert key_result["objective"] == row["objective_id"]
+        assert row["objective_owner"] == objective["owner"]
+        assert row["cycle"] == objective["cycle"]
+        assert number(row["objective_progress"]) == objective["progress"]
+        assert (row["objective_health"] or None) == objective["health"]
+        assert number(row["objective_score"]) == objective["score"]
+        assert number(row["key_result_progress"]) == key_result["progress"]
+        assert number(row["confidence"]) == key_result["confidence"]
+        assert row["key_result_health"] == key_result["health"]
+        assert row["at_risk_from"].split() == key_result["at_risk_from"]
+        current = key_result["current"]
+        if isinstance(current, bool):
+            assert row["current"] == str(current).lower()
+        else:
+            assert number(row["current"]) == current
+
+
+def test_team_and_cycle_narrow_the_export(web_as: Callable[[str], Client]) -> None:
+    client = web_as("admin")
+    response = client.get("/report.csv", {"team": "search", "cycle": "2026-Q4"})
+    assert response["Content-Disposition"] == (
+        'attachment; filename="tandem-report-search-2026-11-21.csv"'
+    )
+    owners = {row["objective_owner"] for row in csv_rows(response)}
+    assert owners == {"search", "ben"}
+    assert {row["cycle"] for row in csv_rows(response)} == {"2026-Q4"}
+    page = client.get("/report", {"team": "search"}).content.decode()
+    assert "Report of Search" in page
+    assert "PA-1" not in page
+
+
+def test_an_unknown_cycle_is_said_and_the_default_shown(web_as: Callable[[str], Client]) -> None:
+    response = web_as("member").get("/report", {"cycle": "1999-Q1"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Select a valid choice" in body
+    assert "Showing the default instead" in body
+    assert "2026-Q4" in body
+
+
+def test_workbook_sheets_headers_and_percentages(web_as: Callable[[str], Client]) -> None:
+    response = web_as("admin").get("/report.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Objectives", "Key results", "Dependencies"]
+    objectives = book["Objectives"]
+    assert objectives["A1"].value == "Objective"
+    assert objectives["A1"].font.bold
+    assert objectives.freeze_panes == "A2"
+    assert objectives["A2"].value == "NW-1"
+    assert objectives["I1"].value == "Progress"
+    assert objectives["I2"].number_format == "0.0%"
+    assert isinstance(objectives["I2"].value, float)
+    assert book["Dependencies"].max_row > 1
+
+
+def test_text_that_a_spreadsheet_would_run_stays_text() -> None:
+    assert _text("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _text("-5 tickets") == "'-5 tickets"
+    assert _text("Plain") == "Plain"
+
+
+# --- the same number of queries whatever the size (shared by the overview pages' tests) --
+
+
+def _signed_in_lead() -> tuple[Client, str]:
+    root = Team.objects.get(is_root=True)
+    team = Team.objects.filter(parent=root).order_by("position").first()
+    assert team is not None
+    assert root.lead_id is not None
+    person = Person.objects.get(id=root.lead_id)
+    if person.user is None:
+        person.user = User.objects.create(username=f"lead-{person.id}")
+        person.save(update_fields=["user"])
+    client = Client()
+    client.force_login(person.user)
+    return client, team.id
+
+
+def query_counts(paths: Callable[[str], list[str]], file: Any) -> dict[str, int]:
+    """Import ``file`` (a generated organisation, replacing the one before), sign in as its
+    company's lead and count each page's queries, cold (nothing cached) and warm (the second
+    of two requests)."""
+    organization = load_path(file).organization
+    # Imported before Q3 ends: a second import may then still change Q3 (not yet closed).
+    organization_import(org=organization, source=str(file), today=date(2026, 9, 1), prune=True)
+    client, team = _signed_in_lead()
+    found = {}
+    for path in paths(team):
+        cache_clear()
+        # The import filled the log (it keeps the last 9,000 queries): a full log counts 0.
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as cold:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.content[:300])
+        client.get(path)
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as warm:
+            client.get(path)
+        found[f"{path.replace(team, 'TEAM')} (cold)"] = len(cold)
+        found[f"{path.replace(team, 'TEAM')} (warm)"] = len(warm)
+    return found
+
+
+def test_exports_take_the_same_queries_at_any_size(db: None, generated_file: Any) -> None:
+    def paths(team: str) -> list[str]:
+        return [f"{path}?team={team}" for path in EXPORTS] + ["/report.csv?cycle=all"]
+
+    small = query_counts(paths, generated_file(100))
+    large = query_counts(paths, generated_file(300))
+    assert small == large

@@ -1,0 +1,258 @@
+"""The cycle review: scores, overrides with a reason, reflections, closing and reopening."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tandem.core import model as m
+from tandem.okrfile import load_path
+from tandem.okrs.models import Cycle, KeyResult, Reflection
+from tandem.organization.imports import organization_import
+from tandem.organization.reporting import cache_clear
+from tandem.people.models import Person, Team
+from tests.web.conftest import HIDDEN, SIGNED_IN
+
+HTMX = {"HX-Request": "true"}
+Web = Callable[[str], Client]
+
+
+def text(response: Any) -> str:
+    body = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", body).replace("&#x27;", "'").replace("&quot;", '"')
+
+
+def section(response: Any, heading_id: str) -> str:
+    body = response.content.decode()
+    start = body.index(f'id="{heading_id}"')
+    end = body.find('<section aria-labelledby="', start)
+    return str(body[start : end if end > 0 else len(body)])
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_every_persona_sees_the_review_of_the_closed_and_the_current_cycle(
+    web_as: Web, persona: str
+) -> None:
+    client = web_as(persona)
+    closed = client.get("/cycles/2026-Q3/review")
+    assert closed.status_code == 200
+    page = text(closed)
+    assert "Review of 2026-Q3" in page
+    assert "Closed" in page
+    assert "This cycle ended on 30 September 2026." in page
+    # PA-Q3-1 is committed and fully done; SR-Q3-1's SR-Q3-1.2 was graded 1.0 by hand.
+    assert re.search(r"PA-Q3-1 Stop losing revenue to failed renewals 1\.00 score ✓ Met", page)
+    assert "Scope cut to 8 formats" in page
+    current = text(client.get("/cycles/2026-Q4/review"))
+    assert "Active" in current
+    assert "This cycle ends on 31 December 2026: the scores below are projected" in current
+    assert "projected score" in current
+
+
+def test_signed_out_visitors_go_to_the_sign_in_page(demo_in_db: m.Organization) -> None:
+    response = Client().get("/cycles/2026-Q4/review")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login?next=")
+
+
+def test_an_unknown_cycle_is_not_found(web_as: Web) -> None:
+    assert web_as("member").get("/cycles/NOPE/review").status_code == 404
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_hidden_objectives_are_not_in_the_review(web_as: Web, persona: str) -> None:
+    body = web_as(persona).get("/cycles/2026-Q4/review").content.decode()
+    for hidden, allowed in HIDDEN.items():
+        if persona not in allowed and not hidden.startswith("DEP"):
+            assert hidden not in body, (persona, hidden)
+
+
+def test_your_objectives_come_first_and_others_are_grouped_by_owner(web_as: Web) -> None:
+    response = web_as("member").get("/cycles/2026-Q4/review")
+    yours = section(response, "yours-heading")
+    others = section(response, "others-heading")
+    for objective in ("SR-1", "SR-2", "BEN-1"):
+        assert f'id="objective-{objective}"' in yours
+    assert 'id="objective-IN-1"' not in yours
+    assert 'id="objective-IN-1"' in others
+    assert "<h3>Infrastructure" in others
+    # ben may grade and reflect on his team's objectives, not on Infrastructure's.
+    assert "/review/key-results/SR-1.1/score" in yours
+    assert "/review/objectives/SR-1/reflection" in yours
+    assert "/review/key-results/IN-1.1/score" not in others
+    assert "Org admins and the lead of Northwind (Zoe Adler) close and reopen cycles." in text(
+        response
+    )
+
+
+def test_an_override_with_a_reason_changes_the_score_in_place(web_as: Web) -> None:
+    response = web_as("lead").post(
+        "/cycles/2026-Q3/review/key-results/SR-Q3-1.1/score",
+        {"score": "0.9", "reason": "Measured on the wrong cohort"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    card = text(response)
+    assert card.strip().startswith("SR-Q3-1")
+    assert "SR-Q3-1.1 is graded 0.9 by hand" in card
+    assert "overridden by Ana Lima" in card
+    assert "“Measured on the wrong cohort”" in card
+    # The objective's score is the mean of 0.9 and the overridden 1.0.
+    assert "0.95 score" in card
+    stored = KeyResult.objects.get(id="SR-Q3-1.1")
+    assert (stored.override_score, stored.override_by_id) == (0.9, "ana")
+
+
+def test_an_override_needs_a_score_in_range_and_a_reason(web_as: Web) -> None:
+    client = web_as("lead")
+    bad = client.post(
+        "/cycles/2026-Q3/review/key-results/SR-Q3-1.1/score",
+        {"score": "1.4", "reason": ""},
+        headers=HTMX,
+    )
+    assert bad.status_code == 422
+    card = bad.content.decode()
+    assert re.search(r'id="score-SR-Q3-1.1-value".*?A score is 1.0 at most', card, re.S)
+    assert re.search(r'id="score-SR-Q3-1.1-reason".*?a reason is required', card, re.S)
+    assert 'value="1.4"' in card  # what was typed is kept
+    assert KeyResult.objects.get(id="SR-Q3-1.1").override_score is None
+    # Without JavaScript: the page again, with the same messages.
+    page = client.post(
+        "/cycles/2026-Q3/review/key-results/SR-Q3-1.1/score", {"score": "", "reason": "why"}
+    )
+    assert page.status_code == 422
+    assert "Give the score you grade it with" in page.content.decode()
+    assert ">why</textarea>" in page.content.decode()
+
+
+def test_clearing_an_override_goes_back_to_the_computed_score(web_as: Web) -> None:
+    response = web_as("member").post(
+        "/cycles/2026-Q3/review/key-results/SR-Q3-1.2/score", {"clear": "1"}
+    )
+    assert response.status_code == 303
+    assert response["Location"] == "/cycles/2026-Q3/review#objective-SR-Q3-1"
+    assert KeyResult.objects.get(id="SR-Q3-1.2").override_score is None
+    page = text(web_as("member").get("/cycles/2026-Q3/review"))
+    assert "SR-Q3-1.2 is graded with its computed score again." in page
+    assert "Scope cut to 8 formats" not in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "status"),
+    [
+        ("outsider", "/cycles/2026-Q3/review/key-results/SR-Q3-1.1/score", 403),
+        ("other_team", "/cycles/2026-Q4/review/key-results/BEN-1.1/score", 404),
+        ("lead", "/cycles/2026-Q4/review/key-results/SR-Q3-1.1/score", 404),  # not in Q4
+        ("outsider", "/cycles/2026-Q4/review/objectives/SR-1/reflection", 403),
+        ("lead", "/cycles/2026-Q4/review/objectives/MO-1/reflection", 404),
+        ("lead", "/cycles/2026-Q4/review/state", 403),
+    ],
+)
+def test_refusals_change_nothing(web_as: Web, persona: str, path: str, status: int) -> None:
+    response = web_as(persona).post(
+        path, {"score": "0.5", "reason": "x", "text": "x", "state": "closed"}
+    )
+    assert response.status_code == status
+    assert not KeyResult.objects.filter(override_by__isnull=False).exists()
+    assert not Reflection.objects.exists()
+    assert Cycle.objects.get(id="2026-Q4").state == Cycle.State.ACTIVE
+
+
+def test_a_reflection_is_written_in_place_and_shown_with_its_author(web_as: Web) -> None:
+    client = web_as("member")
+    empty = client.post(
+        "/cycles/2026-Q4/review/objectives/SR-1/reflection", {"text": " "}, headers=HTMX
+    )
+    assert empty.status_code == 422
+    assert "Write a few words" in empty.content.decode()
+    saved = client.post(
+        "/cycles/2026-Q4/review/objectives/SR-1/reflection",
+        {"text": "Caching paid off; capacity came late."},
+        headers=HTMX,
+    )
+    assert saved.status_code == 200
+    card = text(saved)
+    assert "Caching paid off; capacity came late." in card
+    assert "By Ben Okafor on" in card
+    assert Reflection.objects.get(objective_id="SR-1").by_id == "ben"
+    # Others read it.
+    assert "Caching paid off" in text(web_as("other_team").get("/cycles/2026-Q4/review"))
+
+
+def test_closing_and_reopening_the_cycle(web_as: Web) -> None:
+    admin = web_as("admin")
+    page = admin.get("/cycles/2026-Q4/review").content.decode()
+    assert 'data-confirm="Close 2026-Q4?' in page
+    closed = admin.post("/cycles/2026-Q4/review/state", {"state": "closed"})
+    assert closed.status_code == 303
+    assert Cycle.objects.get(id="2026-Q4").state == Cycle.State.CLOSED
+    # Read-only: the reflection form is disabled with the reason; grading still works.
+    member = web_as("member").get("/cycles/2026-Q4/review")
+    yours = section(member, "yours-heading")
+    assert "<fieldset disabled>" in yours
+    assert "The cycle is closed, so reflections are read-only." in yours
+    refused = web_as("member").post(
+        "/cycles/2026-Q4/review/objectives/SR-1/reflection", {"text": "late"}, headers=HTMX
+    )
+    assert refused.status_code == 409
+    assert "is closed" in refused.content.decode()
+    graded = web_as("member").post(
+        "/cycles/2026-Q4/review/key-results/SR-1.2/score",
+        {"score": "0.5", "reason": "half the regions"},
+        headers=HTMX,
+    )
+    assert graded.status_code == 200
+    reopened = admin.post("/cycles/2026-Q4/review/state", {"state": "open"})
+    assert reopened.status_code == 303
+    assert Cycle.objects.get(id="2026-Q4").state == Cycle.State.ACTIVE
+    assert "2026-Q4 is open again (active)." in text(admin.get("/cycles/2026-Q4/review"))
+
+
+def test_the_company_lead_may_close_without_being_an_admin(web_as: Web) -> None:
+    zoe = User.objects.create(username="zoe-lead")
+    Person.objects.filter(id="zoe").update(user=zoe)
+    client = Client()
+    client.force_login(zoe)
+    assert client.post("/cycles/2026-Q4/review/state", {"state": "closed"}).status_code == 303
+    assert Cycle.objects.get(id="2026-Q4").state == Cycle.State.CLOSED
+
+
+def _counts(client: Client, path: str) -> dict[str, int]:
+    found = {}
+    for cache in ("cold", "warm"):
+        if cache == "cold":
+            cache_clear()
+        else:
+            client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200
+        found[cache] = len(queries)
+    return found
+
+
+def test_the_review_takes_the_same_queries_on_a_larger_organisation(
+    db: None, generated_file: Any
+) -> None:
+    found = []
+    for people in (100, 300):
+        organization = load_path(generated_file(people)).organization
+        organization_import(
+            org=organization, source="generated", today=date(2026, 9, 1), prune=True
+        )
+        root = Team.objects.get(is_root=True)
+        user = User.objects.create(username=f"lead-{people}")
+        Person.objects.filter(id=root.lead_id).update(user=user)
+        client = Client()
+        client.force_login(user)
+        # Q4: projected scores (a second evaluation); Q3: ended, graded.
+        found.append({c: _counts(client, f"/cycles/2026-{c}/review") for c in ("Q3", "Q4")})
+    assert found[0] == found[1]

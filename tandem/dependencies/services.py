@@ -169,7 +169,7 @@ def dependency_transition(
         raise DependencyError("say why the request is declined (a reason is required)")
     _ensure_person(by_id, field="by_id")
     provider_kr = _provider_key_result(
-        dependency, to_state, provider_kr_id, provider_kr_new, provider_objective_id
+        dependency, to_state, provider_kr_id, provider_kr_new, provider_objective_id, by_id=by_id
     )
     DependencyEvent.objects.create(
         dependency=dependency,
@@ -194,8 +194,11 @@ def _provider_key_result(
     existing_id: str | None,
     new: Mapping[str, Any] | None,
     objective_id: str | None,
+    *,
+    by_id: str | None,
 ) -> str | None:
-    """The key result an acceptance names (made first when it is new), or None."""
+    """The key result an acceptance names (made first when it is new, recorded as made by
+    ``by_id``), or None."""
     if existing_id is None and new is None and objective_id is None:
         return None
     if to_state != State.ACCEPTED:
@@ -217,7 +220,7 @@ def _provider_key_result(
             "it goes in (provider_objective_id)",
             field="provider_kr_new" if new is None else "provider_objective_id",
         )
-    return _new_provider_key_result(dependency, new, objective_id)
+    return _new_provider_key_result(dependency, new, objective_id, by_id)
 
 
 def _existing_provider_key_result(dependency: Dependency, key_result_id: str) -> str:
@@ -237,7 +240,7 @@ def _existing_provider_key_result(dependency: Dependency, key_result_id: str) ->
 
 
 def _new_provider_key_result(
-    dependency: Dependency, fields: Mapping[str, Any], objective_id: str
+    dependency: Dependency, fields: Mapping[str, Any], objective_id: str, by_id: str | None
 ) -> str:
     unknown = sorted(set(fields) - PROVIDER_KR_FIELDS)
     if unknown:
@@ -262,7 +265,7 @@ def _new_provider_key_result(
             field="provider_objective_id",
         )
     try:
-        key_result = key_result_create(objective_id=objective_id, **fields)
+        key_result = key_result_create(objective_id=objective_id, by_id=by_id, **fields)
     except InvalidError as exc:  # its fields are named as the caller gave them
         where = f"provider_kr_new.{exc.field}" if exc.field else "provider_kr_new"
         raise InvalidError(exc.message, field=where) from exc

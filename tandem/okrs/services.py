@@ -147,12 +147,21 @@ def _description(value: str | None) -> str | None:
     return value.strip()
 
 
+# The largest start, target, threshold or weight the services take, either way.
+MAX_NUMBER = 10**15
+
+
 def _number(value: object, *, field: str, what: str) -> int | float:
     """A number as the file takes it: an int or a finite float, never true/false."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidError(f"{what} is a number (got {value!r})", field=field)
     if isinstance(value, float) and not math.isfinite(value):
         raise InvalidError(f"{what} is a finite number (got {value!r})", field=field)
+    if abs(value) > MAX_NUMBER:
+        # Larger numbers overflow the engine's arithmetic (progress, expected pace).
+        raise InvalidError(
+            f"{what} is at most {MAX_NUMBER:.0e} either way (this one is too large)", field=field
+        )
     return value
 
 
@@ -364,9 +373,12 @@ def _ensure_no_alignment_loop(objective_id: str, target_id: str, *, field: str) 
         path.append(node)
         if node == objective_id:
             raise ConflictError(
-                f"aligning {objective_id} to {target_id} would make a loop: "
-                f"{' → '.join(path)}; alignment points upward, so align {objective_id} to "
-                "something that does not depend on it",
+                # Only the two ids the caller named: the way between them may pass through
+                # objectives they may not see.
+                f"aligning {objective_id} to {target_id} would make a loop: {target_id} "
+                f"already aligns{' through others' if len(path) > 3 else ''} to {objective_id}; "
+                f"alignment points upward, so align {objective_id} to something that does not "
+                "depend on it",
                 field=field,
             )
         objective = Objective.objects.filter(id=node).values_list("aligns_to").first()

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from tandem.core import model as m
 from tandem.errors import TandemError
 from tandem.okrs.models import KeyResult, Objective
+from tandem.okrs.services import MAX_NUMBER
 
 Choices = list[tuple[str, Any]]
 
@@ -120,10 +121,14 @@ class NumberField(forms.FloatField):
         if not text:
             return None
         try:
-            return int(text)
+            number: int | float | None = int(text)
         except ValueError:
-            number: float | None = super().to_python(text)
-            return number
+            number = super().to_python(text)
+        if number is not None and abs(number) > MAX_NUMBER:
+            raise forms.ValidationError(
+                f"Enter a number between -{MAX_NUMBER:.0e} and {MAX_NUMBER:.0e}.", code="max_value"
+            )
+        return number
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # A text input: no min/max/step attributes that would round what is typed.

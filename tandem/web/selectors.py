@@ -9,6 +9,7 @@ still ask the policy itself; a test checks both give the same answers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -645,6 +646,19 @@ VERB_WORDS: dict[str, str] = {
 }
 
 
+# An alignment in the record names its target ("aligned to NW-1.1", "to X", "from X").
+_ALIGNMENT_DETAIL = re.compile(r"^(aligned to|to|from) (\S+)$")
+
+
+def _seen(org: m.Organization, detail: str) -> str:
+    """The record's words, without the id of an objective or key result the viewer may not
+    see (the API shows such an alignment as null)."""
+    match = _ALIGNMENT_DETAIL.match(detail)
+    if match is None or match[2] in org.objectives or match[2] in org.key_results:
+        return detail
+    return f"{match[1]} something you may not see"
+
+
 def objective_history_get(
     view: View, audience: Audience, objective_id: str, *, limit: int = HISTORY_LIMIT
 ) -> History:
@@ -665,7 +679,7 @@ def objective_history_get(
         "at", "by_id", "subject_id", "verb", "detail"
     )[:limit]:
         what = VERB_WORDS.get(str(verb), str(verb))
-        entries.append(HistoryEntry(at, False, name(by), subject, what, detail))
+        entries.append(HistoryEntry(at, False, name(by), subject, what, _seen(org, detail)))
 
     checkins = CheckIn.objects.filter(key_result__objective_id=objective_id)
     for day, created, author, key_result_id, value, confidence, note in checkins.order_by(

@@ -457,7 +457,7 @@ def test_an_archived_target_is_refused(demo_in_db) -> None:
 def test_a_direct_loop_is_refused(demo_in_db) -> None:
     # SRE-1 aligns to IN-1.
     with refused(
-        ConflictError, "aligning IN-1 to SRE-1 would make a loop: IN-1 → SRE-1 → IN-1"
+        ConflictError, "aligning IN-1 to SRE-1 would make a loop: SRE-1 already aligns to IN-1"
     ) as caught:
         objective_align(objective_id="IN-1", target_id="SRE-1")
     assert caught.value.field == "target_id"
@@ -469,20 +469,21 @@ def test_a_loop_through_a_key_result_is_refused(demo_in_db) -> None:
     b = objective_create(cycle_id="2026-Q4", title="B", owner_team_id="infra", id="B")
     key_result_create(objective_id="B", title="B one", form="boolean", id="B.1")
     objective_align(objective_id=b.id, target_id=a.id)
-    with refused(ConflictError, "would make a loop: A → B.1 → B → A"):
+    with refused(ConflictError, "would make a loop: B.1 already aligns through others to A"):
         objective_align(objective_id="A", target_id="B.1")
     # The demo: BEN-1 aligns to SR-1.1, a key result of SR-1.
-    with refused(ConflictError, "SR-1 → BEN-1.1 → BEN-1 → SR-1.1 → SR-1"):
+    with refused(ConflictError, "BEN-1.1 already aligns through others to SR-1"):
         objective_align(objective_id="SR-1", target_id="BEN-1.1")
 
 
-def test_a_longer_loop_is_refused_and_names_every_step(demo_in_db) -> None:
+def test_a_longer_loop_is_refused_naming_only_the_two_ends(demo_in_db) -> None:
+    # The steps between may be objectives the person may not see.
     for name, target in (("A", None), ("B", "A"), ("C", "B"), ("D", "C")):
         objective_create(
             cycle_id="2026-Q4", title=name, owner_team_id="search", id=name, aligns_to=target
         )
     key_result_create(objective_id="D", title="D one", form="boolean", id="D.1")
-    with refused(ConflictError, "A → D.1 → D → C → B → A"):
+    with refused(ConflictError, "D.1 already aligns through others to A"):
         objective_align(objective_id="A", target_id="D.1")
     objective_align(objective_id="A", target_id="NW-1.1")  # upward is fine
 
@@ -490,7 +491,7 @@ def test_a_longer_loop_is_refused_and_names_every_step(demo_in_db) -> None:
 def test_a_new_objective_cannot_close_a_loop_with_a_dangling_alignment(demo_in_db) -> None:
     # A half-finished plan may align to an id not written yet (lint: alignment-broken).
     Objective.objects.filter(id="IN-2").update(aligns_to="NEW-1")
-    with refused(ConflictError, "aligning NEW-1 to IN-2 would make a loop: NEW-1 → IN-2 → NEW-1"):
+    with refused(ConflictError, "aligning NEW-1 to IN-2 would make a loop: IN-2 already aligns to NEW-1"):
         search_objective(id="NEW-1", aligns_to="IN-2")
     with refused(InvalidError, "'ghost' is neither an objective nor a key result") as caught:
         search_objective(aligns_to="ghost")
@@ -986,3 +987,12 @@ def test_an_import_does_not_restore_into_a_closed_cycle(demo_in_db) -> None:
         "it out of the file to keep it archived, or reopen the cycle in the admin first",
     ]
     assert Objective.objects.get(id="PA-Q3-1").archived_at is not None
+
+
+def test_numbers_too_large_for_the_engine_are_refused(demo_in_db) -> None:
+    with refused(InvalidError, "at most 1e+15"):
+        key_result_create(
+            objective_id="SR-1", title="Huge", form="numeric", start=0, target=10**400
+        )
+    with refused(InvalidError, "at most 1e+15"):
+        key_result_create(objective_id="SR-1", title="Huge", form="keep_above", threshold=-1e300)

@@ -165,6 +165,30 @@ def test_milestones_are_ticked_by_whoever_may_change_the_objective(
     assert CheckIn.objects.filter(key_result_id="PA-1.2", date=TODAY, confidence=8).exists()
 
 
+def test_a_check_in_from_an_older_page_does_not_undo_someone_elses_tick(
+    web_as: Callable[[str], Client],
+) -> None:
+    client = web_as("outsider")  # tom: in Payments, which owns PA-1
+    # Both forms were drawn when milestones 0 and 1 were done.
+    shown = {"shown": ["0", "1"], "confidence": "7"}
+    ticked = client.post(
+        "/key-results/PA-1.2/check-in", {"tick": ["0", "1", "2"], **shown}, headers=HTMX
+    )
+    assert ticked.status_code == 200
+    older = client.post(
+        "/key-results/PA-1.2/check-in",
+        {"tick": ["0", "1"], "note": "from the page opened this morning", **shown},
+        headers=HTMX,
+    )
+    assert older.status_code == 200
+    done = dict(Milestone.objects.filter(key_result_id="PA-1.2").values_list("title", "done_on"))
+    assert done["All card volume on the new gateway"] == TODAY
+    # What the person did change still applies: unticking milestone 1.
+    client.post("/key-results/PA-1.2/check-in", {"tick": ["0"], **shown}, headers=HTMX)
+    undone = Milestone.objects.filter(key_result_id="PA-1.2").order_by("position")[1]
+    assert undone.done_on is None
+
+
 def test_contributors_who_may_not_edit_record_only_confidence_and_note(
     web_as: Callable[[str], Client],
 ) -> None:

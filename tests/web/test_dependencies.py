@@ -438,3 +438,34 @@ def test_the_pages_take_the_same_queries_on_a_larger_organisation(
     small, large = found
     assert small == large
     assert small["/dependencies (warm)"] < small["/dependencies (cold)"]
+
+
+def test_a_request_from_an_archived_objective_cannot_be_answered(web_as: Web) -> None:
+    from tandem.okrs.services import objective_archive  # noqa: PLC0415
+
+    objective_archive(objective_id="CS-1")
+    response = web_as("lead").post(
+        "/dependencies/DEP-3/accept", {"mode": "existing"}, headers=HTMX
+    )
+    assert response.status_code == 404
+    assert "archived" in response.content.decode() or "Nothing here" in response.content.decode()
+    assert Dependency.objects.get(id="DEP-3").state == "requested"
+
+
+@pytest.mark.parametrize("number", ["1e400", "1" + "0" * 400])
+def test_an_absurdly_large_number_is_refused_next_to_the_field(web_as: Web, number: str) -> None:
+    response = web_as("lead").post(
+        "/dependencies/DEP-3/accept",
+        {
+            "mode": "new",
+            "objective": "SR-1",
+            "title": "Help",
+            "form": "numeric",
+            "start": "0",
+            "target": number,
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert Dependency.objects.get(id="DEP-3").state == "requested"
+    assert not KeyResult.objects.filter(objective_id="SR-1", title="Help").exists()

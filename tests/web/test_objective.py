@@ -213,3 +213,17 @@ def test_the_objective_page_takes_the_same_queries_at_any_size(
     large = query_counts(client, f"/objectives/{first_objective(team)}")
     print("objective queries (cold, warm):", small, large)
     assert small == large
+
+
+def test_the_history_does_not_name_an_alignment_target_the_viewer_may_not_see(
+    web_as: Callable[[str], Client],
+) -> None:
+    from tandem.okrs.services import objective_align  # noqa: PLC0415
+
+    # SR-2 (public) now hangs below ben's private BEN-1.1.
+    objective_align(objective_id="SR-2", target_id="BEN-1.1", by_id="ben")
+    outsider = body(web_as("outsider").get("/objectives/SR-2"))
+    assert "BEN-1.1" not in outsider
+    assert "to something you may not see" in outsider
+    member = body(web_as("member").get("/objectives/SR-2"))
+    assert "to BEN-1.1" in member

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -43,6 +42,7 @@ from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersi
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.organization.reporting import View
 from tandem.web import pages
+from tandem.web.forms import NumberField
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
 from tandem.web.templatetags.tandem_web import DEPENDENCY_STATUS, HEALTH
 
@@ -554,9 +554,9 @@ class _AcceptForm(forms.Form):
     objective = forms.CharField(required=False)
     title = forms.CharField(required=False)
     form = forms.ChoiceField(choices=METRIC_FORMS, required=False)
-    start = forms.DecimalField(required=False)
-    target = forms.DecimalField(required=False)
-    threshold = forms.DecimalField(required=False)
+    start = NumberField(required=False)
+    target = NumberField(required=False)
+    threshold = NumberField(required=False)
     unit = forms.CharField(required=False)
     milestones = forms.CharField(required=False)
     reason = forms.CharField(required=False)
@@ -584,20 +584,13 @@ FORMS: dict[str, type[forms.Form]] = {
 FIELDS = {"provider_kr_id": "provider_kr", "provider_objective_id": "objective"}
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    """A number as typed: 900 stays an integer, 0.5 a float."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def _new_key_result(data: dict[str, Any], by_id: str | None) -> dict[str, Any]:
     """The accept form's new key result as key_result_create takes it (only what was given,
     so the service says what a form does not take)."""
     fields: dict[str, Any] = {"title": data["title"], "form": data["form"]}
     for name in ("start", "target", "threshold"):
         if data.get(name) is not None:
-            fields[name] = _number(data[name])
+            fields[name] = data[name]
     if data.get("unit"):
         fields["unit"] = data["unit"]
     lines = [line.strip() for line in (data.get("milestones") or "").splitlines()]
@@ -682,6 +675,12 @@ def dependency_action(request: WebRequest, dependency_id: str, action: str) -> H
             may_answer_dependency(caller.audience, dependency),
             f"only {dependency.provider_id} (its members and the leads above it) answers "
             f"{dependency_id}",
+        )
+    if dependency_id not in view_of(request).org.dependencies:
+        # Visible, but its objective or key result is archived: out of every plan.
+        raise NotFoundError(
+            f"{dependency_id} comes from an archived objective or key result; restore it "
+            "to answer or cancel the request"
         )
     form = FORMS[action](request.POST)
     state = FormState(values={k: str(v) for k, v in request.POST.items()})

@@ -9,6 +9,7 @@ read, so that two people editing at once never silently overwrite each other.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -34,6 +35,7 @@ from tandem.core.quality import Finding, lint
 from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import services
 from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
+from tandem.okrs.services import MAX_NUMBER
 from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.forms import (
@@ -782,9 +784,11 @@ def _number(text: str | None) -> int | float | None:
     typed = (text or "").strip().replace(",", ".")
     for kind in (int, float):
         try:
-            return kind(typed)
+            number: int | float = kind(typed)
         except ValueError:
             continue
+        # Nothing to advise on a number the services would refuse.
+        return number if math.isfinite(number) and abs(number) <= MAX_NUMBER else None
     return None
 
 

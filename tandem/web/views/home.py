@@ -50,6 +50,11 @@ class CheckInForm(forms.Form):
     tick = forms.TypedMultipleChoiceField(
         required=False, coerce=int, label="Milestones done", widget=forms.CheckboxSelectMultiple
     )
+    # The milestones shown as done when the form was drawn: only what the person changed
+    # since is applied, so a tick someone else made meanwhile is not undone.
+    shown = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.MultipleHiddenInput
+    )
 
     def __init__(self, *args: Any, card: KeyResultCard, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"checkin-{card.id}-%s")
@@ -59,6 +64,7 @@ class CheckInForm(forms.Form):
                 "confidence": card.confidence,
                 "done": card.current == "done",
                 "tick": [ms.index for ms in card.milestones if ms.done],
+                "shown": [ms.index for ms in card.milestones if ms.done],
             },
         )
         super().__init__(*args, **kwargs)
@@ -82,8 +88,12 @@ class CheckInForm(forms.Form):
             tick = self.fields["tick"]
             assert isinstance(tick, forms.TypedMultipleChoiceField)
             tick.choices = [(ms.index, ms.title) for ms in card.milestones]
+            shown = self.fields["shown"]
+            assert isinstance(shown, forms.TypedMultipleChoiceField)
+            shown.choices = tick.choices
         else:
             del self.fields["tick"]
+            del self.fields["shown"]
         confidence = self.fields["confidence"].widget
         confidence.attrs.update(
             {
@@ -165,19 +175,23 @@ def home_page(
 # --- check-in ---------------------------------------------------------------------------------
 
 
-def _milestone_changes(key_result_id: str, ticked: list[int]) -> list[dict[str, Any]] | None:
-    """The key result's milestones with the ticks applied (ticked today when newly done), or
-    None when nothing changes."""
+def _milestone_changes(
+    key_result_id: str, ticked: list[int], shown: list[int]
+) -> list[dict[str, Any]] | None:
+    """The key result's milestones with the person's changes applied (ticked today when newly
+    done), or None when nothing changes. A change is a difference between what the form
+    showed and what was sent: milestones nobody touched keep what is stored now."""
     today = pages.today()
     rows = Milestone.objects.filter(key_result_id=key_result_id).order_by("position")
+    newly_done, newly_undone = set(ticked) - set(shown), set(shown) - set(ticked)
     changed = False
     milestones = []
     for index, row in enumerate(rows):
         done_on = row.done_on
         done = done_on is not None and done_on <= today
-        if index in ticked and not done:
+        if index in newly_done and not done:
             done_on, changed = today, True
-        elif index not in ticked and done:
+        elif index in newly_undone and done:
             done_on, changed = None, True
         milestones.append({"title": row.title, "weight": row.weight, "done_on": done_on})
     return milestones if changed else None
@@ -189,7 +203,9 @@ def _record(request: WebRequest, form: CheckInForm) -> None:
     audience = request.caller.audience
     with transaction.atomic():
         if "tick" in form.fields:
-            milestones = _milestone_changes(card.id, form.cleaned_data.get("tick") or [])
+            milestones = _milestone_changes(
+                card.id, form.cleaned_data.get("tick") or [], form.cleaned_data.get("shown") or []
+            )
             if milestones is not None:
                 key_result = key_result_get_visible(audience, card.id)
                 require(

@@ -7,13 +7,15 @@ what is the caller's business (the web pages ask the access policy).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.errors import ConflictError, InvalidError, NotFoundError
+from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.identifiers import id_ensure_names
 from tandem.okrs.models import Objective, Reflection
-from tandem.okrs.services import cycle_ensure_open
+from tandem.okrs.services import UNSET, Unset, cycle_ensure_open
 from tandem.people.models import Person
 
 # A few paragraphs: the review asks for a short look back, not a report.
@@ -21,11 +23,19 @@ REFLECTION_MAX_LENGTH = 5000
 
 
 @transaction.atomic
-def reflection_save(*, objective_id: str, text: str, by_id: str | None) -> Reflection:
+def reflection_save(
+    *,
+    objective_id: str,
+    text: str,
+    by_id: str | None,
+    based_on: datetime | Unset | None = UNSET,
+) -> Reflection:
     """Write (or rewrite) the one reflection on ``objective_id``, recording who and when.
 
-    A closed cycle is read-only but for grading, and a reflection is not a grade: reopen the
-    cycle to change one.
+    ``based_on`` is when the reflection the writer read was saved (None: there was none);
+    when someone saved another since, nothing is written (StaleVersionError), so two owners
+    writing at once do not silently replace each other. A closed cycle is read-only but for
+    grading, and a reflection is not a grade: reopen the cycle to change one.
     """
     objective = Objective.objects.select_for_update(of=("self",)).filter(id=objective_id).first()
     if objective is None:
@@ -52,6 +62,14 @@ def reflection_save(*, objective_id: str, text: str, by_id: str | None) -> Refle
         )
     if by_id is not None:
         id_ensure_names(Person, by_id, what="a person", field="by_id")
+    if not isinstance(based_on, Unset):
+        current = Reflection.objects.select_related("by").filter(objective=objective).first()
+        if (current.at if current is not None else None) != based_on:
+            who = current.by.name if current is not None and current.by else "someone"
+            raise StaleVersionError(
+                f"{who} saved a reflection on {objective.id} since you opened the page; read "
+                "it and write yours again (what you wrote is kept in the form)"
+            )
     reflection, _created = Reflection.objects.update_or_create(
         objective=objective, defaults={"text": cleaned, "by_id": by_id, "at": timezone.now()}
     )

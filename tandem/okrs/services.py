@@ -84,7 +84,12 @@ class ScoreOverrideError(InvalidError):
 
 @transaction.atomic
 def key_result_score_override(
-    *, key_result_id: str, score: float | None, reason: str, by_id: str | None
+    *,
+    key_result_id: str,
+    score: float | None,
+    reason: str,
+    by_id: str | None,
+    version: int | None = None,
 ) -> KeyResult:
     """Grade a key result by hand (or, with ``score=None``, go back to the computed score).
 
@@ -93,6 +98,7 @@ def key_result_score_override(
     key_result = KeyResult.objects.select_for_update().filter(id=key_result_id).first()
     if key_result is None:
         raise NotFoundError(f"there is no key result with id '{key_result_id}'")
+    ensure_version(object_id=key_result.id, stored=key_result.version, given=version)
     if score is not None and not 0 <= score <= 1:
         raise ScoreOverrideError(f"a score is between 0.0 and 1.0 (got {score})")
     if score is not None and not reason.strip():

@@ -67,3 +67,12 @@ def test_unknown_archived_objectives_and_unknown_authors_are_refused(
     with pytest.raises(ConflictError, match="archived"):
         reflection_save(objective_id="SR-2", text="Hello", by_id="ana")
     assert not Reflection.objects.exists()
+
+
+def test_a_reflection_based_on_an_older_one_is_refused(demo_in_db) -> None:
+    from tandem.errors import StaleVersionError  # noqa: PLC0415
+
+    first = reflection_save(objective_id="SR-1", text="first", by_id="ben", based_on=None)
+    with pytest.raises(StaleVersionError, match="Ben Okafor saved a reflection on SR-1"):
+        reflection_save(objective_id="SR-1", text="second", by_id="ana", based_on=None)
+    reflection_save(objective_id="SR-1", text="second", by_id="ana", based_on=first.at)

@@ -256,3 +256,39 @@ def test_the_review_takes_the_same_queries_on_a_larger_organisation(
         # Q4: projected scores (a second evaluation); Q3: ended, graded.
         found.append({c: _counts(client, f"/cycles/2026-{c}/review") for c in ("Q3", "Q4")})
     assert found[0] == found[1]
+
+
+def test_two_owners_grading_at_once_do_not_overwrite_each_other(web_as: Web) -> None:
+    version = str(KeyResult.objects.get(id="SR-Q3-1.1").version)
+    path = "/cycles/2026-Q3/review/key-results/SR-Q3-1.1/score"
+    first = web_as("lead").post(
+        path, {"score": "0.9", "reason": "wrong cohort", "version": version}, headers=HTMX
+    )
+    assert first.status_code == 200
+    second = web_as("member").post(
+        path, {"score": "0.2", "reason": "too generous", "version": version}, headers=HTMX
+    )
+    assert second.status_code == 409
+    assert "since you opened the page" in second.content.decode()
+    assert "too generous" in second.content.decode()  # what was typed stays
+    assert KeyResult.objects.get(id="SR-Q3-1.1").override_score == 0.9
+
+
+def test_two_owners_reflecting_at_once_do_not_overwrite_each_other(web_as: Web) -> None:
+    path = "/cycles/2026-Q4/review/objectives/SR-1/reflection"
+    # Both opened the page when there was no reflection yet ("").
+    first = web_as("member").post(path, {"text": "Ben's look back", "based_on": ""}, headers=HTMX)
+    assert first.status_code == 200
+    second = web_as("lead").post(path, {"text": "Ana's look back", "based_on": ""}, headers=HTMX)
+    assert second.status_code == 409
+    assert (
+        "Ben Okafor saved a reflection on SR-1 since you opened the page" in second.content.decode()
+    )
+    assert "Ana&#x27;s look back" in second.content.decode()
+    assert Reflection.objects.get(objective_id="SR-1").text == "Ben's look back"
+    # Having read it, Ana rewrites it.
+    page = text(web_as("lead").get("/cycles/2026-Q4/review"))
+    assert "Ben's look back" in page
+    stamp = Reflection.objects.get(objective_id="SR-1").at.isoformat()
+    again = web_as("lead").post(path, {"text": "Ana's look back", "based_on": stamp}, headers=HTMX)
+    assert again.status_code == 200

@@ -28,10 +28,10 @@ from tandem.access.policy import (
 )
 from tandem.core import model as m
 from tandem.core.engine import Evaluation, KeyResultResult, ObjectiveResult, round_score
-from tandem.errors import ConflictError, InvalidError, NotFoundError
+from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.okrs.reviews import reflection_save
-from tandem.okrs.services import cycle_state_set, key_result_score_override
+from tandem.okrs.services import UNSET, Unset, cycle_state_set, key_result_score_override
 from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
@@ -49,6 +49,7 @@ class KeyResultRow:
     score: float | None
     override_by: str
     override_at: datetime | None
+    version: int | None
     form: FormState = field(default_factory=FormState)
 
 
@@ -86,11 +87,12 @@ def _cards(
     objectives = [
         o for o in org.objectives.values() if o.cycle == cycle.id and only in (None, o.id)
     ]
-    overrides = {
-        kid: (by, at)
-        for kid, by, at in KeyResult.objects.filter(
-            objective__cycle_id=cycle.id, override_score__isnull=False
-        ).values_list("id", "override_by_id", "override_at")
+    # Each key result's version (an override is based on it) and who overrode it, when.
+    stored = {
+        kid: (version, by, at)
+        for kid, version, by, at in KeyResult.objects.filter(
+            objective__cycle_id=cycle.id
+        ).values_list("id", "version", "override_by_id", "override_at")
     }
     reflections = {
         oid: (text, person_name(org, by) if by else "someone", at)
@@ -104,7 +106,7 @@ def _cards(
         rows = []
         for kid in objective.key_results:
             result = evaluation.key_results[kid]
-            by, at = overrides.get(kid, (None, None))
+            version, by, at = stored.get(kid, (None, None, None))
             rows.append(
                 KeyResultRow(
                     org.key_results[kid],
@@ -113,6 +115,7 @@ def _cards(
                     result.score,
                     person_name(org, by) if by else "",
                     at,
+                    version,
                 )
             )
         cards.append(
@@ -208,6 +211,8 @@ class _OverrideForm(forms.Form):
         },
     )
     reason = forms.CharField(required=False)
+    # The key result's version when the page was drawn (absent: no check).
+    version = forms.IntegerField(required=False, min_value=1)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -227,6 +232,17 @@ class _ReflectionForm(forms.Form):
             "required": "Write a few words: what worked, what did not, what you would change."
         }
     )
+    # When the reflection shown was saved ("": there was none; absent: no check).
+    based_on = forms.CharField(required=False, strip=True)
+
+    def based_on_time(self) -> datetime | Unset | None:
+        if "based_on" not in self.data:
+            return UNSET
+        text = self.cleaned_data.get("based_on") or ""
+        try:
+            return datetime.fromisoformat(text) if text else None
+        except ValueError:
+            return UNSET
 
 
 def _answer(
@@ -304,9 +320,17 @@ def review_score(request: WebRequest, cycle_id: str, key_result_id: str) -> Http
                 score=score,
                 reason="" if clear else form.cleaned_data["reason"],
                 by_id=request.caller.person,
+                version=form.cleaned_data.get("version"),
             )
         except InvalidError as exc:
             form.add_error(None, exc.message)
+        except StaleVersionError:
+            form.add_error(
+                None,
+                f"Someone changed {key_result_id} since you opened the page: here it is as it "
+                "is now; what you typed is kept, save again if it still holds.",
+            )
+            status = 409
         else:
             status = 200
             notice = (
@@ -344,9 +368,13 @@ def review_reflection(request: WebRequest, cycle_id: str, objective_id: str) -> 
                 objective_id=objective_id,
                 text=form.cleaned_data["text"],
                 by_id=request.caller.person,
+                based_on=form.based_on_time(),
             )
         except InvalidError as exc:
             form.add_error("text" if exc.field == "text" else None, exc.message)
+        except StaleVersionError as exc:
+            form.add_error(None, exc.message[:1].upper() + exc.message[1:])
+            status = 409
         except ConflictError as exc:
             form.add_error(None, exc.message[:1].upper() + exc.message[1:])
             status = 409

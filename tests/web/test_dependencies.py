@@ -444,9 +444,7 @@ def test_a_request_from_an_archived_objective_cannot_be_answered(web_as: Web) ->
     from tandem.okrs.services import objective_archive  # noqa: PLC0415
 
     objective_archive(objective_id="CS-1")
-    response = web_as("lead").post(
-        "/dependencies/DEP-3/accept", {"mode": "existing"}, headers=HTMX
-    )
+    response = web_as("lead").post("/dependencies/DEP-3/accept", {"mode": "existing"}, headers=HTMX)
     assert response.status_code == 404
     assert "archived" in response.content.decode() or "Nothing here" in response.content.decode()
     assert Dependency.objects.get(id="DEP-3").state == "requested"
@@ -469,3 +467,16 @@ def test_an_absurdly_large_number_is_refused_next_to_the_field(web_as: Web, numb
     assert response.status_code == 422
     assert Dependency.objects.get(id="DEP-3").state == "requested"
     assert not KeyResult.objects.filter(objective_id="SR-1", title="Help").exists()
+
+
+def test_a_decline_from_an_old_page_keeps_the_reason_typed(web_as: Web) -> None:
+    old = Dependency.objects.get(id="DEP-3").version
+    web_as("lead").post("/dependencies/DEP-3/accept", {"mode": "existing"}, headers=HTMX)
+    stale = web_as("member").post(
+        "/dependencies/DEP-3/decline",
+        {"reason": "we cannot staff the export this quarter", "version": old},
+        headers=HTMX,
+    )
+    assert stale.status_code == 412
+    assert "we cannot staff the export this quarter" in stale.content.decode()
+    assert Dependency.objects.get(id="DEP-3").state == "accepted"

@@ -694,8 +694,8 @@ def dependency_action(request: WebRequest, dependency_id: str, action: str) -> H
         form.add_error(_field(exc.field, form), exc.message)
         status = 422
     except StaleVersionError as exc:
+        # The card shows the request as it is now (its new version); what was typed stays.
         state.message, status = f"{exc.message}. Here is the request as it is now.", 412
-        state.values = {}
     except ConflictError as exc:
         state.message, status = exc.message[:1].upper() + exc.message[1:], 409
     listing = "outgoing" if request.POST.get("listing") == "outgoing" else "incoming"

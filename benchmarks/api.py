@@ -21,7 +21,8 @@ lead of a team two levels below the company (whose report is "the report for one
    check-ins in the database are counted: lost = answered 201 - stored;
 3. reads while check-ins are written: readers (object reads as the admin, the team report as
    the lead) beside one writer paced at 1 and at 10 check-ins a second. Every write moves the
-   organisation's revision, so the next read in each worker reads the organisation again.
+   organisation's revision: the next read in each worker adds the new check-ins to the
+   organisation it holds and re-evaluates what they reach.
 
 Clients are threads with one keep-alive ``http.client`` connection each, spread over up to 4
 forked processes; latency is measured by the client, from sending the request to having read

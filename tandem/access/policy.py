@@ -22,16 +22,20 @@ A dependency is seen by whoever sees the objective it comes from.
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError
-from tandem.okrs.models import Contributor, KeyResult, Objective, UmbrellaTeam
+from tandem.okrs.models import Contributor, Cycle, KeyResult, Objective, UmbrellaTeam
 from tandem.people.models import Membership, Team
 
 
@@ -58,31 +62,65 @@ _REPORTS_SQL = (
     "UNION SELECT p.id FROM people_person p JOIN below b ON p.manager_id = b.id) "
     "SELECT id FROM below"
 )
-# The teams someone leads and every team below them, with their leads.
-_LED_TEAMS_SQL = (
-    "WITH RECURSIVE below(id, lead_id) AS (SELECT id, lead_id FROM people_team WHERE lead_id = %s "
-    "UNION SELECT t.id, t.lead_id FROM people_team t JOIN below b ON t.parent_id = b.id) "
-    "SELECT id, lead_id FROM below"
+# In one query: the teams someone leads and every team below them, with their leads ('l');
+# the people below them in the manager tree ('r'); the teams they are a member of ('m').
+_AUDIENCE_SQL = (
+    "WITH RECURSIVE led(id, lead_id) AS (SELECT id, lead_id FROM people_team WHERE lead_id = %s "
+    "UNION SELECT t.id, t.lead_id FROM people_team t JOIN led b ON t.parent_id = b.id), "
+    "below(id) AS (SELECT id FROM people_person WHERE manager_id = %s "
+    "UNION SELECT p.id FROM people_person p JOIN below b ON p.manager_id = b.id) "
+    "SELECT 'l', id, lead_id FROM led "
+    "UNION ALL SELECT 'r', id, NULL FROM below "
+    "UNION ALL SELECT 'm', team_id, NULL FROM people_membership WHERE person_id = %s"
 )
 
+# Audiences by (person, the revision's structure counter): what they depend on (teams,
+# leads, managers, memberships) moves that counter, so an entry is right while it stays.
+_audiences: dict[tuple[str, int], Audience] = {}
+_audiences_lock = threading.Lock()
+_AUDIENCES_KEPT = 1024
 
-def audience_get(*, person_id: str | None, admin: bool = False) -> Audience:
-    """The facts about one viewer that visibility depends on, in three queries."""
+
+def audience_get(
+    *, person_id: str | None, admin: bool = False, structure: int | None = None
+) -> Audience:
+    """The facts about one viewer that visibility depends on, in one query.
+
+    With ``structure`` (the organisation's revision, :func:`revision_get`'s ``structure``,
+    read by the caller), the answer is kept in this process and given again, with no query,
+    while that counter stays.
+    """
     if admin or person_id is None:
         return Audience(person=person_id, admin=admin)
+    if structure is not None:
+        with _audiences_lock:
+            found = _audiences.get((person_id, structure))
+        if found is not None:
+            return found
     with connection.cursor() as cursor:
-        cursor.execute(_LED_TEAMS_SQL, [person_id])
-        below = cursor.fetchall()
-        cursor.execute(_REPORTS_SQL, [person_id])
-        reports = {row[0] for row in cursor.fetchall()}
-    led = {team for team, lead in below if lead == person_id}
-    memberships = Membership.objects.filter(person_id=person_id).values_list("team_id", flat=True)
-    return Audience(
+        cursor.execute(_AUDIENCE_SQL, [person_id, person_id, person_id])
+        rows = cursor.fetchall()
+    led_teams = {id_ for kind, id_, _lead in rows if kind == "l"}
+    led = {id_ for kind, id_, lead in rows if kind == "l" and lead == person_id}
+    memberships = {id_ for kind, id_, _lead in rows if kind == "m"}
+    audience = Audience(
         person=person_id,
-        teams=frozenset(led | set(memberships)),
-        led_teams=frozenset(team for team, _lead in below),
-        reports=frozenset(reports),
+        teams=frozenset(led | memberships),
+        led_teams=frozenset(led_teams),
+        reports=frozenset(id_ for kind, id_, _lead in rows if kind == "r"),
     )
+    if structure is not None:
+        with _audiences_lock:
+            if len(_audiences) >= _AUDIENCES_KEPT:
+                _audiences.clear()
+            _audiences[person_id, structure] = audience
+    return audience
+
+
+def audiences_forget() -> None:
+    """Forget the audiences kept (tests that roll the database back use this)."""
+    with _audiences_lock:
+        _audiences.clear()
 
 
 def _reports_of(person_id: str) -> RawSQL:
@@ -138,12 +176,73 @@ def objective_get_visible(audience: Audience, objective_id: str) -> Objective:
     return found
 
 
-def key_result_get_visible(audience: Audience, key_result_id: str) -> KeyResult:
-    found = (
-        KeyResult.objects.filter(pk=key_result_id)
-        .select_related("objective", "objective__cycle")
-        .first()
+def _model_reader(model: type[models.Model], alias: str) -> tuple[str, Any]:
+    """The columns of ``model`` (as ``alias``), and a function making an instance of it from
+    their values as the ORM does (with the same converters)."""
+    fields = list(model._meta.concrete_fields)
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"{alias}.{qn(str(f.column))}" for f in fields)
+    names = [f.attname for f in fields]
+    steps = []
+    for field in fields:
+        column = field.get_col(alias)
+        converters = connection.ops.get_db_converters(column)
+        converters += column.get_db_converters(connection)
+        steps.append((column, converters))
+
+    def make(values: Sequence[Any]) -> models.Model:
+        converted = []
+        for (column, converters), value in zip(steps, values, strict=True):
+            for converter in converters:
+                value = converter(value, column, connection)  # noqa: PLW2901
+            converted.append(value)
+        return model.from_db(connection.alias, names, converted)
+
+    return columns, make
+
+
+@functools.cache
+def _key_result_reader(vendor: str) -> tuple[str, Any, Any, Any, int, int]:
+    kr_columns, make_kr = _model_reader(KeyResult, "kr")
+    objective_columns, make_objective = _model_reader(Objective, "o")
+    cycle_columns, make_cycle = _model_reader(Cycle, "c")
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {kr_columns}, {objective_columns}, {cycle_columns} "  # noqa: S608 (names)
+        f"FROM {qn(KeyResult._meta.db_table)} kr "
+        f"JOIN {qn(Objective._meta.db_table)} o ON o.id = kr.objective_id "
+        f"JOIN {qn(Cycle._meta.db_table)} c ON c.id = o.cycle_id WHERE kr.id = %s"
     )
+    kr_count = len(KeyResult._meta.concrete_fields)
+    objective_count = len(Objective._meta.concrete_fields)
+    return sql, make_kr, make_objective, make_cycle, kr_count, objective_count
+
+
+def _key_result_with_objective(key_result_id: str) -> KeyResult | None:
+    """``KeyResult.objects.select_related("objective__cycle").filter(pk=...).first()``, as
+    plain SQL: the API reads one on every check-in, and compiling the ORM's query cost more
+    than running it."""
+    sql, make_kr, make_objective, make_cycle, kr_count, objective_count = _key_result_reader(
+        connection.vendor
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_result_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    key_result = make_kr(row[:kr_count])
+    objective = make_objective(row[kr_count : kr_count + objective_count])
+    cycle = make_cycle(row[kr_count + objective_count :])
+    Objective._meta.get_field("cycle").set_cached_value(objective, cycle)
+    KeyResult._meta.get_field("objective").set_cached_value(key_result, objective)
+    assert isinstance(key_result, KeyResult)
+    return key_result
+
+
+def key_result_get_visible(audience: Audience, key_result_id: str) -> KeyResult:
+    """The key result with its objective and cycle, or NotFoundError when it does not exist
+    or may not be seen."""
+    found = _key_result_with_objective(key_result_id)
     # Visibility is checked on its one objective, not on all of them.
     if found is None or not (
         audience.admin

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -104,11 +105,59 @@ def token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken | N
         return None
     stale_before = now - LAST_USE_PRECISION
     if token.last_used_at is None or token.last_used_at < stale_before:
-        ApiToken.objects.filter(pk=token.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before)
-        ).update(last_used_at=now)
+        _record_use(token.pk, now, stale_before)
         token.last_used_at = now
     return token
+
+
+@dataclass(frozen=True, slots=True)
+class TokenHolder:
+    """What the API needs to know of a live token: whose it is, what it may do."""
+
+    token_id: int
+    person_id: str
+    scope: str
+    # The person's login is an active superuser: an org admin.
+    admin: bool
+
+
+def token_holder(raw: str, *, now: datetime | None = None) -> TokenHolder | None:
+    """:func:`token_authenticate` for the API: the same answer and the same record of use, in
+    one plain query (the API checks a token on every request, and compiling the ORM's query
+    cost more than running it)."""
+    if not TOKEN_PATTERN.fullmatch(raw):
+        return None
+    now = now or timezone.now()
+    stale_before = now - LAST_USE_PRECISION
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_HOLDER_SQL, [adapt(stale_before), _digest(raw), adapt(now)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token_id, person_id, scope, stale, is_active, is_superuser = row
+    if stale:
+        _record_use(token_id, now, stale_before)
+    return TokenHolder(token_id, person_id, scope, bool(is_active and is_superuser))
+
+
+_HOLDER_SQL = (
+    "SELECT t.id, t.person_id, t.scope, "
+    "CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END, "
+    "u.is_active, u.is_superuser "
+    "FROM access_apitoken t JOIN people_person p ON p.id = t.person_id "
+    "LEFT JOIN auth_user u ON u.id = p.user_id "
+    "WHERE t.token_hash = %s AND t.revoked_at IS NULL "
+    "AND (t.expires_at IS NULL OR t.expires_at > %s)"
+)
+
+
+def _record_use(token_id: int, now: datetime, stale_before: datetime) -> None:
+    # The condition again: concurrent requests write at most once between them, and a
+    # request that started earlier never moves the time back.
+    ApiToken.objects.filter(pk=token_id).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before)
+    ).update(last_used_at=now)
 
 
 def _new_token() -> tuple[str, str]:

@@ -12,8 +12,9 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from tandem.access.policy import Caller, audience_get
-from tandem.access.tokens import token_authenticate
+from tandem.access.tokens import token_holder
 from tandem.errors import PermissionDeniedError
+from tandem.organization.revision import revision_get
 from tandem.people.models import Person
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -25,18 +26,21 @@ def _caller(request: HttpRequest, *, person_id: str | None, admin: bool, may_wri
             "this token may only read; create one with `tandem token create PERSON "
             "--scope write` to make changes"
         )
-    return Caller(audience_get(person_id=person_id, admin=admin), may_write=may_write)
+    if admin or person_id is None:
+        audience = audience_get(person_id=person_id, admin=admin)
+    else:
+        # Kept in the process while the organisation's structure stays (no query then).
+        audience = audience_get(person_id=person_id, structure=revision_get().structure)
+    return Caller(audience, may_write=may_write)
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
-        found = token_authenticate(token)
+        found = token_holder(token)
         if found is None:
             return None
-        user = found.person.user
-        admin = bool(user is not None and user.is_active and user.is_superuser)
         return _caller(
-            request, person_id=found.person_id, admin=admin, may_write=found.scope == "write"
+            request, person_id=found.person_id, admin=found.admin, may_write=found.scope == "write"
         )
 
 

@@ -74,6 +74,7 @@ def checkin_create(
         confidence=payload.confidence,
         note=payload.note,
         author_id=caller.person,
+        key_result=key_result,  # as read above: not read again
     )
     return Status(201, _out(row))
 

@@ -12,7 +12,7 @@ from tandem.api.auth import caller_of
 from tandem.api.inputs import IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.reports import today
-from tandem.api.versions import etag
+from tandem.api.versions import etag, version_of
 from tandem.core import model as m
 from tandem.core.report import key_result_row, objective_row
 from tandem.errors import NotFoundError
@@ -182,7 +182,7 @@ def objective_get(
     objective = view.org.objectives.get(objective_id)
     if objective is None:
         raise NotFoundError(f"there is no objective '{objective_id}'")
-    version = Objective.objects.filter(id=objective_id).values_list("version", flat=True).first()
+    version = version_of(Objective, objective_id)
     response["ETag"] = etag(version or 1)
     return objective_out(view, objective, version or 1)
 
@@ -216,6 +216,6 @@ def key_result_get(
     key_result = view.org.key_results.get(key_result_id)
     if key_result is None:
         raise NotFoundError(f"there is no key result '{key_result_id}'")
-    version = KeyResult.objects.filter(id=key_result_id).values_list("version", flat=True).first()
+    version = version_of(KeyResult, key_result_id)
     response["ETag"] = etag(version or 1)
     return key_result_out(view, key_result, version or 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection, models
 from django.http import HttpRequest
 
 from tandem.errors import TandemError
@@ -37,3 +38,16 @@ def if_match(request: HttpRequest, *, required: bool) -> int | None:
     if found is None:
         raise PreconditionRequiredError(f'If-Match must be an ETag such as "3" (got {header!r})')
     return int(found.group(1))
+
+
+def version_of(model: type[models.Model], object_id: str) -> int | None:
+    """The stored version of one objective or key result (None when there is none).
+
+    Plain SQL: object reads ask on every request, and compiling the ORM's query (ordered by
+    the model's ordering, with a join for a key result's) cost more than running it.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {table} WHERE id = %s", [object_id])  # noqa: S608
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from tandem.checkins.models import CheckIn
 from tandem.errors import ConflictError, InvalidError, NotFoundError
-from tandem.okrs.models import KeyResult
+from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.okrs.services import cycle_ensure_open
 
 
@@ -30,11 +30,21 @@ def checkin_record(
     confidence: int | None = None,
     note: str | None = None,
     author_id: str | None = None,
+    key_result: KeyResult | None = None,
 ) -> CheckIn:
-    key_result = KeyResult.objects.select_related("objective").filter(id=key_result_id).first()
-    if key_result is None:
-        raise UnknownKeyResultError(f"there is no key result with id '{key_result_id}'")
-    cycle_ensure_open(cycle_id=key_result.objective.cycle_id)
+    """Record a check-in on ``key_result_id``.
+
+    ``key_result`` is that key result when the caller has just read it, with its objective
+    (and the objective's cycle: ``select_related("objective__cycle")``), as the API does to
+    check permissions: it is not read again.
+    """
+    if key_result is None or key_result.pk != key_result_id:
+        key_result = KeyResult.objects.select_related("objective").filter(id=key_result_id).first()
+        if key_result is None:
+            raise UnknownKeyResultError(f"there is no key result with id '{key_result_id}'")
+    objective = key_result.objective
+    if not (Objective.cycle.is_cached(objective) and objective.cycle.state != Cycle.State.CLOSED):
+        cycle_ensure_open(cycle_id=objective.cycle_id)
     if key_result.archived_at is not None or key_result.objective.archived_at is not None:
         raise ConflictError(
             f"{key_result.id} is archived: restore it (or its objective) to check in on it"

@@ -39,10 +39,13 @@ class OrganizationSettings(models.Model):
 
 
 class Revision(models.Model):
-    """A counter bumped by every change to the organisation's data, in the same transaction.
+    """Counters bumped by every change to the organisation's data but a new check-in, in the
+    same transaction.
 
     App servers keep the organisation they last read in memory and reuse it while the
-    counter has not moved: one small query instead of reading everything.
+    counters have not moved and no newer check-in exists: one small query instead of reading
+    everything. Check-ins leave this row alone (every check-in taking its lock made them
+    commit one at a time); caches find them by their ids (see ``revision.py``).
     """
 
     SINGLETON = 1

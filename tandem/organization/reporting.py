@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.db.models import Max
-
+from tandem.access.policy import audiences_forget
 from tandem.checkins.models import CheckIn
 from tandem.core import model as m
 from tandem.core.engine import Evaluation, evaluate
@@ -24,7 +24,7 @@ from tandem.core.report import Scope, ScopeError, build_report, resolve_scope
 from tandem.core.visibility import Audience, ObjectiveFacts, may_see, objective_facts, restrict
 from tandem.errors import InvalidError
 from tandem.organization.archive import organization_current
-from tandem.organization.revision import RevisionState, revision_get
+from tandem.organization.revision import RevisionState, checkins_settle, revision_get
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,12 @@ class View:
     as_of: date
 
 
-def checkins_since(last_id: int) -> list[tuple[int, str, m.CheckIn]]:
-    """The check-ins recorded after ``last_id``, oldest first, with their id and key result."""
+def checkins_since(last_id: int, upto: int | None = None) -> list[tuple[int, str, m.CheckIn]]:
+    """The check-ins recorded after ``last_id`` (up to ``upto``), oldest first, with their
+    id and key result."""
     rows = CheckIn.objects.filter(id__gt=last_id).order_by("id")
+    if upto is not None:
+        rows = rows.filter(id__lte=upto)
     return [
         (row_id, key_result_id, m.CheckIn(day, value, confidence, note, author))
         for row_id, key_result_id, day, value, confidence, note, author in rows.values_list(
@@ -47,17 +50,180 @@ def checkins_since(last_id: int) -> list[tuple[int, str, m.CheckIn]]:
     ]
 
 
+class _Links:
+    """Who feeds whom in one (restricted) organisation, for re-evaluating after check-ins.
+
+    Only the structure counts, and check-ins leave it alone: built once per view and kept
+    while only check-ins arrive.
+    """
+
+    def __init__(self, org: m.Organization) -> None:
+        # Each one's place in the organisation.
+        self.objective_order = {oid: i for i, oid in enumerate(org.objectives)}
+        self.key_result_order = {kid: i for i, kid in enumerate(org.key_results)}
+        self.dependency_order = {did: i for i, did in enumerate(org.dependencies)}
+        self.aligned: dict[str, list[str]] = defaultdict(list)
+        for objective in org.objectives.values():
+            if objective.aligns_to is not None:
+                self.aligned[objective.aligns_to].append(objective.id)
+        self.deps_from: dict[str, list[str]] = defaultdict(list)
+        self.deps_on: dict[str, list[str]] = defaultdict(list)
+        for dependency in org.dependencies.values():
+            self.deps_from[dependency.from_id].append(dependency.id)
+            if dependency.provider_kr is not None:
+                self.deps_on[dependency.provider_kr].append(dependency.id)
+
+
+def _reached(
+    org: m.Organization, changed: Iterable[str], links: _Links
+) -> tuple[set[str], set[str], set[str]]:
+    """The key results, objectives and dependencies new check-ins of ``changed`` can move."""
+    key_results, objectives, dependencies = org.key_results, org.objectives, org.dependencies
+    reached_krs: set[str] = set()
+    reached_objectives: set[str] = set()
+    reached_deps: set[str] = set()
+    todo = [("k", kid) for kid in changed if kid in key_results]
+    while todo:
+        kind, id_ = todo.pop()
+        if kind == "k":
+            if id_ not in reached_krs:
+                reached_krs.add(id_)
+                todo.append(("o", key_results[id_].objective))
+                todo.extend(("d", did) for did in links.deps_on.get(id_, ()))
+        elif kind == "o":
+            if id_ not in reached_objectives:
+                reached_objectives.add(id_)
+                target = objectives[id_].aligns_to
+                if target in key_results and isinstance(key_results[target].metric, m.RollupMetric):
+                    todo.append(("k", target))
+        elif id_ not in reached_deps:
+            reached_deps.add(id_)
+            source = dependencies[id_].from_id
+            if source in key_results:
+                todo.append(("k", source))
+            elif source in objectives:
+                todo.extend(("k", k) for k in objectives[source].key_results if k in key_results)
+    return reached_krs, reached_objectives, reached_deps
+
+
+def _needed(org: m.Organization, reached: set[str], links: _Links) -> set[str]:
+    """The objectives whose results those of ``reached`` are computed from, and themselves:
+    an objective's key results; a roll-up's aligned objectives; a dependency's provider."""
+    key_results, objectives, dependencies = org.key_results, org.objectives, org.dependencies
+    needed = set(reached)
+    stack = list(needed)
+
+    def add(objective_id: str) -> None:
+        if objective_id not in needed:
+            needed.add(objective_id)
+            stack.append(objective_id)
+
+    def add_provider(dependency_id: str) -> None:
+        provider = dependencies[dependency_id].provider_kr
+        if provider is not None and provider in key_results:
+            add(key_results[provider].objective)
+
+    while stack:
+        oid = stack.pop()
+        for did in links.deps_from.get(oid, ()):
+            add_provider(did)
+        for kid in objectives[oid].key_results:
+            key_result = key_results.get(kid)
+            if key_result is None:
+                continue
+            if isinstance(key_result.metric, m.RollupMetric):
+                for child in links.aligned.get(kid, ()):
+                    add(child)
+            for did in links.deps_from.get(kid, ()):
+                add_provider(did)
+    return needed
+
+
+def reevaluate(
+    org: m.Organization, old: Evaluation, changed: Iterable[str], links: _Links
+) -> Evaluation:
+    """``evaluate(org, old.as_of)``, where ``old`` evaluated the same organisation but for
+    the check-ins of the key results in ``changed``: only what those check-ins can reach is
+    evaluated again.
+
+    What a key result's check-ins reach: the key result, its objective, the roll-up key
+    result the objective aligns to (and so on up), and the dependencies it provides for with
+    the key results they weigh on (and so on). Those are evaluated again on the smallest part
+    of the organisation that holds everything they are computed from (an objective with all
+    its key results; a roll-up's aligned objectives; a dependency's provider key result),
+    which the engine evaluates as it would the whole: nothing in it reads outside it.
+    Everything else keeps its result. Loops and alignments do not change with check-ins, so
+    ``alignment_valid``, the loops and ``in_loop`` are kept too.
+    """
+    reached_krs, reached_objectives, reached_deps = _reached(org, changed, links)
+    if not reached_krs:
+        return old
+    needed = _needed(org, reached_objectives, links)
+    key_results, objectives, dependencies = org.key_results, org.objectives, org.dependencies
+    # In the organisation's order (dependencies weigh on a key result in that order).
+    part_objectives = {
+        oid: objectives[oid] for oid in sorted(needed, key=links.objective_order.__getitem__)
+    }
+    part_krs = {
+        kid: key_results[kid]
+        for kid in sorted(
+            (k for o in part_objectives.values() for k in o.key_results if k in key_results),
+            key=links.key_result_order.__getitem__,
+        )
+    }
+    sources = (*part_objectives, *part_krs)
+    part_deps = {
+        did: dependencies[did]
+        for did in sorted(
+            (d for source in sources for d in links.deps_from.get(source, ())),
+            key=links.dependency_order.__getitem__,
+        )
+    }
+    part = evaluate(
+        replace(org, objectives=part_objectives, key_results=part_krs, dependencies=part_deps),
+        old.as_of,
+    )
+    new_krs = dict(old.key_results)
+    for kid in reached_krs:
+        new_krs[kid] = part.key_results[kid]
+    new_objectives = dict(old.objectives)
+    for oid in reached_objectives:
+        result = part.objectives[oid]
+        new_objectives[oid] = replace(
+            old.objectives[oid],
+            progress=result.progress,
+            health=result.health,
+            score=result.score,
+            met_expectation=result.met_expectation,
+        )
+    new_deps = dict(old.dependencies)
+    for did in reached_deps:
+        new_deps[did] = replace(old.dependencies[did], status=part.dependencies[did].status)
+    return replace(old, key_results=new_krs, objectives=new_objectives, dependencies=new_deps)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A cached view, the key results with check-ins it has not seen yet, and its links."""
+
+    view: View
+    pending: frozenset[str] = frozenset()
+    links: _Links | None = None
+
+
 class _Cache:
     """The last organisation read, and the last few evaluations of it, in this process.
 
     Valid while the revision has not moved (one small query per request). When only new
     check-ins moved it, they are read and added to what is held, instead of reading
-    everything again. Evaluations are keyed by day and by what the viewer may see, so people
-    who see the same objectives share one. Threads of one worker share the cache; a lock
-    keeps them from loading twice.
+    everything again, and each held evaluation is brought up to date when next asked for,
+    re-evaluating only what the new check-ins reach (:func:`reevaluate`). Evaluations are
+    keyed by day and by what the viewer may see, so people who see the same objectives share
+    one. Threads of one worker share the cache; a lock keeps them from loading twice.
     """
 
     EVALUATIONS = 8
+    AUDIENCES = 512
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -65,7 +231,9 @@ class _Cache:
         self.last_checkin = 0
         self.org: m.Organization | None = None
         self.facts: dict[str, ObjectiveFacts] = {}
-        self.views: OrderedDict[tuple[date, frozenset[str] | None], View] = OrderedDict()
+        # What each viewer may see (None: everything), while the structure stays.
+        self.visible: dict[Audience, frozenset[str] | None] = {}
+        self.views: OrderedDict[tuple[date, frozenset[str] | None], _Held] = OrderedDict()
 
     def organization(self) -> tuple[m.Organization, dict[str, ObjectiveFacts], RevisionState]:
         revision = revision_get()
@@ -74,76 +242,131 @@ class _Cache:
                 if (
                     self.org is not None
                     and self.revision is not None
-                    and (self.revision.structure == revision.structure)
+                    and self.revision[:2] == revision[:2]
+                    and 0 <= revision.checkin <= self.last_checkin
                 ):
-                    self.org = self._add_new_checkins(self.org)
+                    # Another thread has read a later revision since: what is held is newer.
+                    return self.org, self.facts, self.revision
+                if (
+                    self.org is not None
+                    and self.revision is not None
+                    and self.revision[:2] == revision[:2]  # only new check-ins
+                    and 0 <= self.last_checkin < revision.checkin
+                ):
+                    self.org, changed = self._add_new_checkins(self.org, revision.checkin)
+                    if changed:
+                        for key, held in self.views.items():
+                            self.views[key] = replace(held, pending=held.pending | changed)
                 else:
                     self.org, revision = self._read_all()
                     self.facts = objective_facts(self.org)
+                    self.visible.clear()
+                    self.views.clear()
                 self.revision = revision
-                self.views.clear()
             return self.org, self.facts, self.revision
 
     def _read_all(self) -> tuple[m.Organization, RevisionState]:
-        # The newest check-in id must belong to the organisation read: retry if a change
-        # landed in between (check-in ids grow in commit order; see revision.py).
+        # Every check-in up to the revision's must be in the organisation read, and none
+        # after it: wait for those under way, and retry if a change landed in between.
         for _attempt in range(3):
             before = revision_get()
-            last = CheckIn.objects.aggregate(last=Max("id"))["last"] or 0
+            checkins_settle()
             org = organization_current()
             if revision_get() == before:
-                self.last_checkin = last
+                self.last_checkin = before.checkin
                 return org, before
         self.last_checkin = -1  # unknown: the next change reads everything again
-        return org, RevisionState(-1, -1)
+        return org, RevisionState(-1, -1, -1)
 
-    def _add_new_checkins(self, org: m.Organization) -> m.Organization:
-        if self.last_checkin < 0:
-            return self._read_all()[0]
-        rows = checkins_since(self.last_checkin)
+    def _add_new_checkins(
+        self, org: m.Organization, upto: int
+    ) -> tuple[m.Organization, frozenset[str]]:
+        """``org`` with the check-ins after the last read, up to id ``upto``, and the key
+        results they are for."""
+        checkins_settle()  # those below ``upto`` still under way are committed after it
+        rows = checkins_since(self.last_checkin, upto)
+        self.last_checkin = upto
         if not rows:
-            return org
-        self.last_checkin = rows[-1][0]
+            return org, frozenset()
         added: dict[str, list[m.CheckIn]] = defaultdict(list)
         for _id, key_result_id, checkin in rows:
             added[key_result_id].append(checkin)
         key_results = dict(org.key_results)
+        changed = set()
         for key_result_id, checkins in added.items():
             key_result = key_results.get(key_result_id)
             if key_result is not None:  # not archived
                 # Sorted by date; on the same date, in the order recorded (a stable sort).
                 merged = sorted((*key_result.checkins, *checkins), key=lambda c: c.date)
                 key_results[key_result_id] = replace(key_result, checkins=tuple(merged))
-        return replace(org, key_results=key_results)
+                changed.add(key_result_id)
+        return replace(org, key_results=key_results), frozenset(changed)
+
+    def _visible(
+        self, audience: Audience, org: m.Organization, facts: dict[str, ObjectiveFacts]
+    ) -> frozenset[str] | None:
+        if audience.admin:
+            return None
+        with self.lock:
+            if facts is self.facts and audience in self.visible:
+                return self.visible[audience]
+        seen = frozenset(oid for oid, f in facts.items() if may_see(audience, f))
+        visible = None if len(seen) == len(org.objectives) else seen
+        with self.lock:
+            if facts is self.facts:
+                if len(self.visible) >= self.AUDIENCES:
+                    self.visible.clear()
+                self.visible[audience] = visible
+        return visible
 
     def view(self, audience: Audience, as_of: date) -> View:
         org, facts, revision = self.organization()
-        visible: frozenset[str] | None = None
-        if not audience.admin:
-            seen = frozenset(oid for oid, f in facts.items() if may_see(audience, f))
-            visible = None if len(seen) == len(org.objectives) else seen
+        visible = self._visible(audience, org, facts)
         key = (as_of, visible)
+        held = None
         with self.lock:
             if self.revision == revision and key in self.views:
                 self.views.move_to_end(key)
-                return self.views[key]
-        restricted = org if visible is None else restrict(org, visible)
-        view = View(restricted, evaluate(restricted, as_of), as_of)
+                held = self.views[key]
+                if not held.pending:
+                    return held.view
+        if held is not None:
+            held = self._bring_up_to_date(held, org)
+        else:
+            restricted = org if visible is None else restrict(org, visible)
+            held = _Held(View(restricted, evaluate(restricted, as_of), as_of))
         with self.lock:
             if self.revision == revision:
-                self.views[key] = view
+                self.views[key] = held
+                self.views.move_to_end(key)
                 while len(self.views) > self.EVALUATIONS:
                     self.views.popitem(last=False)
-        return view
+        return held.view
+
+    @staticmethod
+    def _bring_up_to_date(held: _Held, org: m.Organization) -> _Held:
+        """The held view with the check-ins of ``org`` it has not seen (``held.pending``)."""
+        old = held.view
+        key_results = dict(old.org.key_results)
+        changed = [kid for kid in held.pending if kid in key_results]
+        for kid in changed:
+            # The same key result as the organisation's: restrict() keeps them as they are.
+            key_results[kid] = org.key_results[kid]
+        restricted = replace(old.org, key_results=key_results)
+        links = held.links or _Links(restricted)
+        evaluation = reevaluate(restricted, old.evaluation, changed, links)
+        return _Held(View(restricted, evaluation, old.as_of), links=links)
 
 
 _cache = _Cache()
 
 
 def cache_clear() -> None:
-    """Forget the cached organisation (tests that roll the database back use this)."""
+    """Forget the cached organisation and audiences (tests that roll the database back use
+    this)."""
     global _cache  # noqa: PLW0603
     _cache = _Cache()
+    audiences_forget()
 
 
 def view_get(*, audience: Audience, as_of: date) -> View:

@@ -1,13 +1,20 @@
 """The organisation's revision: moves with every change, so caches know when to reload.
 
-Two counters: ``value`` moves with every change, ``structure`` with every change but a new
-check-in. Model saves and deletes in Tandem's apps move them through signals, in the same
-transaction, so a rolled-back change moves nothing; the import, whose bulk writes send no
-signals, moves them once (:func:`revision_bumped_once`).
+Three parts. ``value`` and ``structure``, two counters in the one ``Revision`` row, move with
+every change but a new check-in; ``checkin`` is the newest check-in's id. Model saves and
+deletes in Tandem's apps move the counters through signals, in the same transaction, so a
+rolled-back change moves nothing; the import, whose bulk writes send no signals, moves them
+once (:func:`revision_bumped_once`).
 
-A new check-in moves ``value`` *before* its row is inserted: the revision row's lock then
-orders check-ins, so their ids grow in the order they are committed, and a cache that has
-read every check-in up to some id may read just the ones above it.
+A new check-in moves only ``checkin``, by being inserted: it writes to no shared row, so
+check-ins do not queue on one row's lock until their commit. Their ids are taken in one
+order and committed in another, though, so a cache that has read every check-in up to some
+id must know that no check-in below it is still to be committed before it moves on. On
+PostgreSQL a check-in's transaction holds a shared advisory lock from before its id is
+taken until it ends, and :func:`checkins_settle` waits for the exclusive one: every id taken
+before it is then committed or gone. On SQLite writers take turns (``BEGIN IMMEDIATE``), so
+ids are committed in order. A check-in saved outside a transaction on PostgreSQL (no lock can
+cover it) moves ``structure`` once committed, so caches read everything again.
 """
 
 from __future__ import annotations
@@ -17,33 +24,73 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
-from django.db.models import F
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from tandem.organization.models import Revision
 
 TRACKED_APPS = frozenset({"people", "okrs", "checkins", "dependencies", "organization"})
 CHECKIN = "checkins.CheckIn"
+# The advisory lock check-ins share while they are written (any number, the same everywhere).
+CHECKINS_LOCK = 0x74616E64656D  # "tandem"
 
 
 class RevisionState(NamedTuple):
     value: int
     structure: int
+    # The newest check-in's id (0 before the first).
+    checkin: int = 0
+
+
+def _revision_sql() -> str:
+    qn = connection.ops.quote_name
+    revision = qn(Revision._meta.db_table)
+    checkins = qn(apps.get_model(CHECKIN)._meta.db_table)
+    return (
+        f"SELECT (SELECT value FROM {revision} WHERE id = %s), "  # noqa: S608 (names only)
+        f"(SELECT structure FROM {revision} WHERE id = %s), "
+        f"(SELECT MAX(id) FROM {checkins})"
+    )
 
 
 def revision_get() -> RevisionState:
-    row = Revision.objects.filter(pk=Revision.SINGLETON).values_list("value", "structure").first()
-    return RevisionState(*row) if row else RevisionState(0, 0)
+    # One statement in plain SQL: every request asks, and compiling ORM queries cost more
+    # than running them. The newest id is the primary key's last entry.
+    with connection.cursor() as cursor:
+        cursor.execute(_revision_sql(), [Revision.SINGLETON, Revision.SINGLETON])
+        value, structure, checkin = cursor.fetchone()
+    return RevisionState(int(value or 0), int(structure or 0), int(checkin or 0))
 
 
 def revision_bump(*, structure: bool = True) -> None:
-    changes: dict[str, Any] = {"value": F("value") + 1}
-    if structure:
-        changes["structure"] = F("structure") + 1
-    if not Revision.objects.filter(pk=Revision.SINGLETON).update(**changes):
+    """Move the counters (``structure`` too unless told not to)."""
+    changes = "value = value + 1" + (", structure = structure + 1" if structure else "")
+    table = connection.ops.quote_name(Revision._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {changes} WHERE id = %s",  # noqa: S608 (no input in it)
+            [Revision.SINGLETON],
+        )
+        updated = cursor.rowcount
+    if not updated:
         Revision.objects.get_or_create(
             pk=Revision.SINGLETON, defaults={"value": 1, "structure": int(structure)}
         )
+
+
+def checkins_settle() -> None:
+    """Wait until the check-ins being written when this is called are committed or gone.
+
+    After it, every check-in whose id is at most the ``checkin`` of a :func:`revision_get`
+    made before it can be read. Writers that start meanwhile wait for it (a moment: it takes
+    the lock and gives it back at once).
+    """
+    if connection.vendor != "postgresql":
+        return  # SQLite: writers take turns, ids are committed in order
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [CHECKINS_LOCK])
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [CHECKINS_LOCK])
 
 
 # Set while a bulk write (the import) runs: it bumps once at the end instead of once per row.
@@ -65,14 +112,34 @@ def _tracked(sender: Any) -> bool:
     return sender._meta.app_label in TRACKED_APPS and sender is not Revision and not _bulk.get()
 
 
-def _adding(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if sender._meta.label == CHECKIN and instance._state.adding and _tracked(sender):
-        revision_bump(structure=False)
+def _locks_checkins(using: str | None) -> bool:
+    """Whether a check-in saved now is covered by the shared lock (PostgreSQL, in a
+    transaction); False where none is needed (SQLite) or none can be held (autocommit)."""
+    db = connections[using or DEFAULT_DB_ALIAS]
+    return db.vendor == "postgresql" and db.in_atomic_block
 
 
-def _saved(sender: Any, created: bool = False, **kwargs: Any) -> None:
-    if _tracked(sender) and not (created and sender._meta.label == CHECKIN):
-        revision_bump()
+def _adding(sender: Any, instance: Any, using: str | None = None, **kwargs: Any) -> None:
+    if (
+        sender._meta.label == CHECKIN
+        and instance._state.adding
+        and _tracked(sender)
+        and _locks_checkins(using)
+    ):
+        # Before the id is taken; held until the transaction ends.
+        with connections[using or DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [CHECKINS_LOCK])
+
+
+def _saved(sender: Any, created: bool = False, using: str | None = None, **kwargs: Any) -> None:
+    if not _tracked(sender):
+        return
+    if created and sender._meta.label == CHECKIN:
+        db = connections[using or DEFAULT_DB_ALIAS]
+        if db.vendor == "postgresql" and not db.in_atomic_block:
+            revision_bump()  # committed already, uncovered by the lock: read everything again
+        return
+    revision_bump()
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:

@@ -491,7 +491,9 @@ def test_a_longer_loop_is_refused_naming_only_the_two_ends(demo_in_db) -> None:
 def test_a_new_objective_cannot_close_a_loop_with_a_dangling_alignment(demo_in_db) -> None:
     # A half-finished plan may align to an id not written yet (lint: alignment-broken).
     Objective.objects.filter(id="IN-2").update(aligns_to="NEW-1")
-    with refused(ConflictError, "aligning NEW-1 to IN-2 would make a loop: IN-2 already aligns to NEW-1"):
+    with refused(
+        ConflictError, "aligning NEW-1 to IN-2 would make a loop: IN-2 already aligns to NEW-1"
+    ):
         search_objective(id="NEW-1", aligns_to="IN-2")
     with refused(InvalidError, "'ghost' is neither an objective nor a key result") as caught:
         search_objective(aligns_to="ghost")

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
+from tandem import DEMO_FILE
 from tandem.checkins.services import checkin_record
 from tandem.core import model as m
-from tandem.core.visibility import Audience
+from tandem.core.engine import evaluate
+from tandem.core.visibility import Audience, audience_of, restrict, visible_objectives
 from tandem.dependencies.models import State
 from tandem.dependencies.services import dependency_create, dependency_transition
+from tandem.errors import ConflictError
+from tandem.okrfile import load_path
 from tandem.okrs.services import key_result_score_override, objective_align, objective_update
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import view_get
+from tandem.organization.reporting import _Links, reevaluate, view_get
 from tandem.organization.revision import revision_get
 from tandem.people.models import Person
 from tests.conftest import TODAY
@@ -87,3 +95,138 @@ def test_new_check_ins_are_added_to_the_cache_as_a_full_read_would_have_them(
     assert cached.key_results == organization_current().key_results
     assert _cache.revision == revision_get()
     assert _cache.facts is facts  # added to, not read again
+
+
+def _with_checkin(org: m.Organization, kid: str, checkin: m.CheckIn) -> m.Organization:
+    key_results = dict(org.key_results)
+    kr = key_results[kid]
+    merged = tuple(sorted((*kr.checkins, checkin), key=lambda c: c.date))
+    key_results[kid] = replace(kr, checkins=merged)
+    return replace(org, key_results=key_results)
+
+
+def _checkin_for(kr: m.KeyResult, rng: random.Random, day: date) -> m.CheckIn:
+    metric = kr.metric
+    value: float | bool | None = None
+    if isinstance(metric, m.BooleanMetric):
+        value = rng.random() < 0.5
+    elif not isinstance(metric, m.MilestonesMetric | m.RollupMetric) and rng.random() < 0.8:
+        value = rng.uniform(-50, 1500)
+    return m.CheckIn(day, value, rng.choice([None, *range(11)]), None, None)
+
+
+@pytest.mark.parametrize("source", ["demo", "generated-300"])
+def test_re_evaluating_after_check_ins_gives_what_evaluating_everything_gives(
+    source: str, generated_file: Any
+) -> None:
+    """Only what new check-ins reach is evaluated again; the answer is the whole one's, for
+    everyone and for what one person may see, whatever day the check-ins are for."""
+    whole = load_path(str(DEMO_FILE if source == "demo" else generated_file(300))).organization
+    rng = random.Random(3)
+    viewers = [None, *rng.sample(sorted(whole.people), 3)]
+    days = [TODAY, date(2026, 10, 1), date(2026, 12, 20)]
+    for viewer in viewers:
+        org = whole
+        if viewer is not None:
+            org = restrict(whole, visible_objectives(whole, audience_of(whole, viewer)))
+        evaluation, links = evaluate(org, TODAY), _Links(org)
+        key_results = list(org.key_results)
+        # Every key result once (roll-ups, providers of dependencies and all), then a few
+        # at a time.
+        batches = [[kid] for kid in key_results]
+        batches += [rng.sample(key_results, 4) for _ in range(20)]
+        for batch in batches[:: 1 if source == "demo" else 7]:
+            for kid in batch:
+                org = _with_checkin(
+                    org, kid, _checkin_for(org.key_results[kid], rng, rng.choice(days))
+                )
+            evaluation = reevaluate(org, evaluation, batch, links)
+            assert evaluation == evaluate(org, TODAY), (viewer, batch)
+
+
+def test_a_view_held_is_brought_up_to_date_with_new_check_ins(
+    demo_in_db: m.Organization,
+) -> None:
+    """Every key result of the demo checked in on: each cached view (everyone's, ben's)
+    equals the evaluation of the organisation read afresh."""
+    from tandem.organization.archive import organization_current  # noqa: PLC0415
+
+    ben = audience_of(demo_in_db, "ben")
+    view_get(audience=ADMIN, as_of=TODAY)
+    view_get(audience=ben, as_of=TODAY)
+    for kid, kr in demo_in_db.key_results.items():
+        metric = kr.metric
+        value: float | bool | None = None
+        if isinstance(metric, m.BooleanMetric):
+            value = True
+        elif not isinstance(metric, m.MilestonesMetric | m.RollupMetric):
+            value = 1
+        try:
+            checkin_record(key_result_id=kid, day=TODAY, value=value, confidence=1)
+        except ConflictError:
+            continue  # a closed cycle's
+        if kid.endswith("1"):
+            continue  # let some pile up
+        current = organization_current()
+        for audience in (ADMIN, ben):
+            view = view_get(audience=audience, as_of=TODAY)
+            seen = restrict(current, visible_objectives(current, audience))
+            assert view.org == seen
+            assert view.evaluation == evaluate(seen, TODAY), (kid, audience.person)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_ins_written_at_once_by_many_all_reach_the_cache(
+    demo_organization: m.Organization,
+) -> None:
+    """Writers in parallel commit check-ins in another order than their ids; readers in
+    between must still end up with every one of them, none twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database is one connection's: writers take turns anyway")
+    from tandem.organization.archive import organization_current  # noqa: PLC0415
+
+    organization_import(org=demo_organization, source="northwind.yaml", today=TODAY)
+    targets = ["SR-1.1", "SR-1.2", "IN-1.1", "IN-1.2"]
+    view_get(audience=ADMIN, as_of=TODAY)
+    errors: list[BaseException] = []
+
+    def write(kid: str) -> None:
+        try:
+            for i in range(15):
+                with transaction.atomic():
+                    checkin_record(key_result_id=kid, day=TODAY, value=i, confidence=i % 11)
+                    time.sleep(0.002)  # hold the transaction open: commits interleave
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    writers = [threading.Thread(target=write, args=(kid,)) for kid in targets]
+    for writer in writers:
+        writer.start()
+    while any(writer.is_alive() for writer in writers):
+        view_get(audience=ADMIN, as_of=TODAY)  # refresh between commits
+    for writer in writers:
+        writer.join()
+    assert not errors
+    cached = view_get(audience=ADMIN, as_of=TODAY)
+    current = organization_current()
+    assert cached.org.key_results == current.key_results
+    assert cached.evaluation == evaluate(current, TODAY)
+
+
+def test_a_request_that_read_an_older_revision_gets_what_is_held(
+    demo_in_db: m.Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Threads read the revision before taking the cache's lock: one that read it before
+    another thread moved the cache on must not make it read everything again."""
+    from tandem.organization import reporting  # noqa: PLC0415
+
+    older = revision_get()
+    view_get(audience=ADMIN, as_of=TODAY)
+    checkin_record(key_result_id="SR-1.1", day=TODAY, confidence=3)
+    newer = view_get(audience=ADMIN, as_of=TODAY)
+    facts = reporting._cache.facts
+    monkeypatch.setattr(reporting, "revision_get", lambda: older)
+    assert view_get(audience=ADMIN, as_of=TODAY) is newer
+    assert reporting._cache.facts is facts  # not read again

@@ -163,7 +163,7 @@ def tandem_report() -> dict[str, Any]:
 
     gc.disable()  # as the CLI does while it makes a report
     started = time.perf_counter()
-    # organization_load(as_of=...), less what was archived (two small indexed queries).
+    # organization_load(as_of=...), less what was archived (read with the same rows).
     org = organization_current(as_of=AS_OF)
     gc.freeze()  # as the CLI does after reading the organisation
     read = time.perf_counter()

@@ -62,3 +62,29 @@ def loops(nodes: Iterable[N], successors: Callable[[N], Iterable[N]]) -> list[li
         for component in strongly_connected(nodes, successors)
         if len(component) > 1 or component[0] in successors(component[0])
     ]
+
+
+def single_successor_loops(nodes: Iterable[N], successor: Callable[[N], N | None]) -> list[list[N]]:
+    """:func:`loops` for a graph in which every node leads to at most one node.
+
+    The same loops, in the same order and with their members in the same order, as
+    ``loops(nodes, lambda node: [] if successor(node) is None else [successor(node)])``, but
+    found by walking each chain once: from every node not yet seen, follow the successors
+    until a node seen before; when that node is on the current walk, the walk closed a loop.
+    """
+    walk_of: dict[N, int] = {}
+    found: list[list[N]] = []
+    for number, root in enumerate(nodes):
+        path: list[N] = []
+        node: N | None = root
+        while node is not None and node not in walk_of:
+            walk_of[node] = number
+            path.append(node)
+            node = successor(node)
+        if node is not None and walk_of[node] == number:
+            # Tarjan's algorithm closes the loop at its first node and lists the members
+            # from the last one back.
+            loop = path[path.index(node) :]
+            loop.reverse()
+            found.append(loop)
+    return found

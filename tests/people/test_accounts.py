@@ -79,10 +79,10 @@ def test_people_sign_in_and_out_on_the_login_page(demo_in_db, client) -> None:
     signed_in = client.post("/login", {"username": "ana@northwind.test", "password": PASSWORD})
     assert signed_in.status_code == 302
     home = client.get("/")
-    assert b"Signed in as ana." in home.content
+    assert b"Ana Lima" in home.content  # her name in the account menu
     assert b"Administration" not in home.content  # not an admin
     client.post("/logout")
-    assert b"Sign in" in client.get("/").content
+    assert b"Sign in to Tandem" in client.get("/", follow=True).content
 
 
 def test_the_demo_ceo_is_an_admin_and_the_others_are_not(db, client) -> None:

@@ -210,6 +210,7 @@ def objective_create(
         umbrella_owner_id=umbrella.owner if umbrella else None,
         umbrella_team_ids=umbrella.teams if umbrella else (),
         id=payload.id,
+        by_id=caller.person,
     )
     response["Location"] = f"/api/v1/objectives/{created.id}"
     return Status(201, _objective_response(request, response, created.id))
@@ -244,7 +245,7 @@ def objective_update(
     if changes:  # an empty change changes nothing, not even the version
         _with_current(
             lambda: services.objective_update(
-                objective_id=objective_id, version=version, **changes
+                objective_id=objective_id, version=version, by_id=caller.person, **changes
             ),
             lambda: _current(request, Objective, objective_id),
         )
@@ -263,7 +264,7 @@ def _objective_action(
     require(may_edit_objective(caller.audience, objective), _edit_message(objective_id))
     version = if_match(request, required=False)
     _with_current(
-        lambda: action(objective_id=objective_id, version=version, **kwargs),
+        lambda: action(objective_id=objective_id, version=version, by_id=caller.person, **kwargs),
         lambda: _current(request, Objective, objective_id),
     )
     return _objective_response(request, response, objective_id)
@@ -277,7 +278,9 @@ def objective_archive(request: HttpRequest, objective_id: str) -> Status[None]:
     require(may_edit_objective(caller.audience, objective), _edit_message(objective_id))
     version = if_match(request, required=False)
     _with_current(
-        lambda: services.objective_archive(objective_id=objective_id, version=version),
+        lambda: services.objective_archive(
+            objective_id=objective_id, version=version, by_id=caller.person
+        ),
         lambda: _current(request, Objective, objective_id),
     )
     return Status(204, None)
@@ -337,7 +340,9 @@ def key_result_create(
     objective = objective_get_visible(caller.audience, objective_id)
     require(may_edit_objective(caller.audience, objective), _edit_message(objective_id))
     arguments = _key_result_arguments(payload.model_dump())
-    created = services.key_result_create(objective_id=objective_id, **arguments)
+    created = services.key_result_create(
+        objective_id=objective_id, by_id=caller.person, **arguments
+    )
     response["Location"] = f"/api/v1/key-results/{created.id}"
     return Status(201, _key_result_response(request, response, created.id))
 
@@ -364,7 +369,7 @@ def key_result_update(
     if arguments:  # an empty change changes nothing, not even the version
         _with_current(
             lambda: services.key_result_update(
-                key_result_id=key_result_id, version=version, **arguments
+                key_result_id=key_result_id, version=version, by_id=caller.person, **arguments
             ),
             lambda: _current(request, KeyResult, key_result_id),
         )
@@ -377,7 +382,9 @@ def key_result_archive(request: HttpRequest, key_result_id: str) -> Status[None]
     _key_result_editable(caller, key_result_id)
     version = if_match(request, required=False)
     _with_current(
-        lambda: services.key_result_archive(key_result_id=key_result_id, version=version),
+        lambda: services.key_result_archive(
+            key_result_id=key_result_id, version=version, by_id=caller.person
+        ),
         lambda: _current(request, KeyResult, key_result_id),
     )
     return Status(204, None)
@@ -393,7 +400,9 @@ def key_result_restore(
     _key_result_editable(caller, key_result_id)
     version = if_match(request, required=False)
     _with_current(
-        lambda: services.key_result_restore(key_result_id=key_result_id, version=version),
+        lambda: services.key_result_restore(
+            key_result_id=key_result_id, version=version, by_id=caller.person
+        ),
         lambda: _current(request, KeyResult, key_result_id),
     )
     return _key_result_response(request, response, key_result_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tandem.okrs.models import KeyResult, Objective
+from tandem.okrs.models import Activity, KeyResult, Objective
 from tests.api.conftest import ApiClient
 
 
@@ -228,3 +228,47 @@ def test_archived_objectives_leave_lists_reports_and_exports(as_persona) -> None
     # Restored, it is back everywhere.
     assert client.post("/objectives/SR-2/restore").status_code == 200
     assert "SR-2" in [o["id"] for o in client.get("/objectives", cycle="all").json()["items"]]
+
+
+def test_the_history_names_who_changed_what_through_the_api(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("member")
+    created = client.post(
+        "/objectives", {"cycle": "2026-Q4", "title": "Index faster", "owner": "search"}
+    )
+    assert created.status_code == 201, created.content
+    oid = created.json()["id"]
+    assert (
+        client.post(
+            f"/objectives/{oid}/key-results",
+            {"title": "Index in 5 min", "form": "numeric", "start": 60, "target": 5},
+        ).status_code
+        == 201
+    )
+    read = client.get(f"/objectives/{oid}")
+    assert (
+        client.patch(
+            f"/objectives/{oid}", {"title": "Index much faster"}, headers={"If-Match": read["ETag"]}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.send("PUT", f"/objectives/{oid}/alignment", {"target": "NW-1.1"}).status_code == 200
+    )
+    assert client.post(f"/key-results/{oid}.1/archive").status_code == 204
+    assert client.post(f"/key-results/{oid}.1/restore").status_code == 200
+    assert client.post(f"/objectives/{oid}/archive").status_code == 204
+    assert client.post(f"/objectives/{oid}/restore").status_code == 200
+    history = list(
+        Activity.objects.filter(objective_id=oid).order_by("id").values_list("verb", "by_id")
+    )
+    assert [verb for verb, _ in history] == [
+        "created",
+        "created",
+        "updated",
+        "aligned",
+        "archived",
+        "restored",
+        "archived",
+        "restored",
+    ]
+    assert {by for _, by in history} == {"ben"}

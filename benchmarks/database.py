@@ -10,7 +10,8 @@ temporary TANDEM_DATA_DIR, or a new PostgreSQL database), then two fresh process
 - import: load the OKR file, then ``organization_import`` (one transaction, bulk writes);
 - report: ``organization_current(as_of=...)`` (the report's read: ``organization_load`` with,
   of the check-ins, only those the engine reads that day, less what was archived)
-  + ``evaluate`` + ``build_report`` + ``json.dumps`` (all cycles),
+  + ``evaluate`` + ``build_report`` + ``orjson.dumps`` (all cycles; the JSON encoder of
+  ``tandem report --format json`` and the API),
   beside the floor, one SQL query that reads every row the report needs, timed in the same
   process on the same connection. Ratio = Tandem / floor. Then the full read
   (``organization_load()``, every check-in ever made), as the import and the export do.
@@ -38,6 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 from run import AS_OF, DOC, ROOT, SEED, machine, organisation
 
 from tandem.core.engine import evaluate
@@ -168,7 +170,7 @@ def tandem_report() -> dict[str, Any]:
     gc.freeze()  # as the CLI does after reading the organisation
     read = time.perf_counter()
     report = build_report(org, evaluate(org, AS_OF), resolve_scope(org, AS_OF, cycle="all"))
-    json.dumps(report)
+    orjson.dumps(report)
     done = time.perf_counter()
     gc.enable()
     counts = {kind: len(report[kind]) for kind in ("objectives", "key_results", "dependencies")}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+import orjson
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from tandem.api import (
     checkins,
@@ -26,6 +29,20 @@ from tandem.api.problems import (
     on_validation_error,
 )
 from tandem.errors import TandemError
+
+
+class OrjsonRenderer(BaseRenderer):
+    """django-ninja's JSON, written by orjson (several times faster than ``json.dumps`` for
+    the report of a large team). Dates, times and whatever orjson does not know go through
+    ninja's own encoder, so they read as before."""
+
+    media_type = "application/json"
+    _encoder = NinjaJSONEncoder()
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(
+            data, default=self._encoder.default, option=orjson.OPT_PASSTHROUGH_DATETIME
+        )
 
 
 class TandemAPI(NinjaAPI):
@@ -51,6 +68,7 @@ api = TandemAPI(
     ),
     auth=[TokenAuth(), SessionCallerAuth()],
     urls_namespace="api",
+    renderer=OrjsonRenderer(),
 )
 
 api.add_exception_handler(ValidationError, on_validation_error)

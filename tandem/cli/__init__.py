@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 from rich.console import Console
 
@@ -151,7 +151,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Indented JSON, as ``json.dumps(indent=2, ensure_ascii=False)`` writes it, by orjson:
+    Python's own encoder takes its pure-Python path when indenting (0.13 s instead of 0.01 s
+    for the report of 10,000 people)."""
+    options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    sys.stdout.write(orjson.dumps(data, option=options).decode())
 
 
 @app.command()

@@ -165,8 +165,9 @@ def tandem_report() -> dict[str, Any]:
 
     gc.disable()  # as the CLI does while it makes a report
     started = time.perf_counter()
-    # organization_load(as_of=...), less what was archived (read with the same rows).
-    org = organization_current(as_of=AS_OF)
+    # organization_load(as_of=...), less what was archived (read with the same rows), and
+    # without the people, as `tandem report --format json` reads it.
+    org = organization_current(as_of=AS_OF, people=False)
     gc.freeze()  # as the CLI does after reading the organisation
     read = time.perf_counter()
     report = build_report(org, evaluate(org, AS_OF), resolve_scope(org, AS_OF, cycle="all"))

@@ -103,12 +103,15 @@ def _load(path: Path) -> LoadedFile:
     return loaded
 
 
-def _organization(file: Path | None, as_of: date) -> tuple[m.Organization, LoadedFile | None]:
+def _organization(
+    file: Path | None, as_of: date, *, people: bool = True
+) -> tuple[m.Organization, LoadedFile | None]:
     """The organisation of ``file``, or the one in the database when there is no file.
 
     From the database each key result holds only the check-ins the engine reads as of ``as_of``
     (``organization_load(as_of=...)``), so evaluate it as of that day only. What was archived
-    is left out.
+    is left out, and with ``people=False`` so are the people (for output that shows none of
+    their names).
     """
     if file is not None:
         loaded = _load(file)
@@ -119,7 +122,7 @@ def _organization(file: Path | None, as_of: date) -> tuple[m.Organization, Loade
     from tandem.organization.archive import organization_current  # noqa: PLC0415
 
     # Archived objectives and key results are out of the plan, and so of reports and lint.
-    org = organization_current(as_of=as_of)
+    org = organization_current(as_of=as_of, people=people)
     if not org.teams:
         _err().print(
             f"Error: the database at {database_label()} holds no organisation yet; import one "
@@ -183,7 +186,8 @@ def report(
     """Progress, health, grades, dependencies at risk and alignment (of a file or the database)."""
     day = _parse_date(as_of)
     with _collector_paused():
-        org, _loaded = _organization(file, day)
+        # The JSON names no one: from the database, the people need not be read.
+        org, _loaded = _organization(file, day, people=format is not ReportFormat.JSON)
         try:
             scope = resolve_scope(org, day, cycle=cycle, team=team)
         except ScopeError as exc:

@@ -20,10 +20,11 @@ def archived_ids() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(objectives), frozenset(key_results)
 
 
-def organization_current(*, as_of: date | None = None) -> m.Organization:
-    """The organisation without what was archived (``as_of`` as for organization_load)."""
+def organization_current(*, as_of: date | None = None, people: bool = True) -> m.Organization:
+    """The organisation without what was archived (``as_of`` and ``people`` as for
+    organization_load_with_archived)."""
     # What was archived comes with the rows read anyway (no archived_ids() queries).
-    loaded = organization_load_with_archived(as_of=as_of)
+    loaded = organization_load_with_archived(as_of=as_of, people=people)
     return without_archived(
         loaded.organization, loaded.archived_objectives, loaded.archived_key_results
     )

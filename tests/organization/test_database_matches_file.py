@@ -63,12 +63,17 @@ def test_cli_export_writes_a_file_that_reports_like_the_original(demo_in_db, tmp
 @pytest.mark.parametrize("source", ["demo", "generated-1k"])
 def test_report_and_lint_on_the_database_print_what_they_print_for_the_file(source, generated_file):
     path = str(DEMO_FILE if source == "demo" else generated_file(1000))
-    organization_import(org=load_path(path).organization, source="f", today=TODAY)
+    org = load_path(path).organization
+    organization_import(org=org, source="f", today=TODAY)
+    # A department: the JSON report of a team is scoped by its members (read without people).
+    root = next(team.id for team in org.teams.values() if team.parent is None)
+    department = next(team.id for team in org.teams.values() if team.parent == root)
     for command in (
         ["report", "-f", "json"],
         ["report", "-f", "markdown"],
         ["report", "-f", "table"],
         ["report", "-f", "json", "--cycle", "all"],
+        ["report", "-f", "json", "--cycle", "all", "--team", department],
         ["lint", "-f", "json"],
     ):
         from_file = tandem(*command, path, "--as-of", "2026-11-15")

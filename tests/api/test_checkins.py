@@ -74,3 +74,17 @@ def test_a_check_in_keeps_the_number_as_entered(as_persona) -> None:  # type: ig
     values = [row.value for row in CheckIn.objects.filter(key_result_id="BEN-1.1").order_by("id")]
     assert values[-2:] == [60, 60.5]
     assert isinstance(values[-2], int)
+
+
+def test_the_history_of_an_archived_key_result_stays_readable(as_persona) -> None:  # type: ignore[no-untyped-def]
+    member: ApiClient = as_persona("member")
+    before = member.get("/key-results/SR-1.1/check-ins").json()
+    assert before, "SR-1.1 has check-ins in the demo"
+    assert member.post("/key-results/SR-1.1/archive").status_code == 204
+    # Out of the plan (and so of the cached view), its history is still there for ben...
+    assert member.get("/key-results/SR-1.1").status_code == 404
+    response = member.get("/key-results/SR-1.1/check-ins")
+    assert response.status_code == 200
+    assert response.json() == before
+    # ...and, for someone who may not see it, a hidden key result's history stays hidden.
+    assert as_persona("outsider").get("/key-results/BEN-1.1/check-ins").status_code == 404

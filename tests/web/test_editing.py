@@ -637,6 +637,8 @@ def editing_counts(people: int, generated_file: Any) -> dict[str, int]:
         "new key result": f"/objectives/{objective.id}/key-results/new",
         "edit key result": f"/key-results/{key_result.id}/edit",
         "picker": f"/pick/alignment?q=a&cycle={objective.cycle_id}",
+        "people picker": "/pick/directory?kind=contributors&q=a",
+        "owner picker": "/pick/directory?kind=owners&q=a",
         "advice": f"/advice?what=key_result&objective={objective.id}&title=Ship+it&form=boolean",
         "archive": f"/objectives/{objective.id}/archive",
     }

@@ -1,5 +1,7 @@
 """Editing: create and change objectives and key results, align them with a search-as-you-type
-picker, archive and restore them, with the quality rules shown as advice while writing.
+picker, archive and restore them, with the quality rules shown as advice while writing. Owners
+and contributors are chosen from selects while the lists are short, and from search-as-you-type
+pickers of people and teams (``/pick/directory``) when they are not.
 
 Who may do what is exactly the API's (:mod:`tandem.api.editing`): what the caller may not see
 is a 404, what they see but may not change a 403; the services decide the rules of the data
@@ -9,7 +11,9 @@ read, so that two people editing at once never silently overwrite each other.
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -37,15 +41,18 @@ from tandem.okrs import services
 from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
 from tandem.okrs.services import MAX_NUMBER
 from tandem.organization.reporting import View
+from tandem.web import forms as web_forms
 from tandem.web import pages
 from tandem.web.forms import (
     METRIC_INPUTS,
-    Choices,
+    PICKER_LIMIT,
+    SEPARATORS,
+    Directory,
     KeyResultForm,
     MilestoneFormSet,
     ObjectiveForm,
+    PickerMultipleField,
     error_place,
-    grouped,
     milestone_errors,
     milestone_rows,
 )
@@ -61,7 +68,13 @@ OBJECTIVE_FIELDS = {
     "umbrella_team_ids": "umbrella_teams",
 }
 KEY_RESULT_FIELDS = {"owner_id": "owner", "contributor_ids": "contributors"}
-PICKER_LIMIT = 20
+# The pickers of people and teams: what each ``kind`` searches (people, teams).
+DIRECTORY_KINDS = {
+    "people": (True, False),
+    "teams": (False, True),
+    "contributors": (True, True),
+    "owners": (True, True),
+}
 ARCHIVE_SERVICES: dict[tuple[str, str], Callable[..., Any]] = {
     ("objective", "archive"): services.objective_archive,
     ("objective", "restore"): services.objective_restore,
@@ -94,21 +107,44 @@ def _owner_arguments(org: m.Organization, owner: str) -> dict[str, str | None]:
     return {"owner_team_id": None, "owner_person_id": owner}
 
 
-def _owner_choices(request: WebRequest, org: m.Organization, current: str | None) -> Choices:
-    """The teams and people the caller may create objectives for (and the current owner),
-    asking the policy as the API does, with one unsaved objective reused for speed."""
+def _may_own(request: WebRequest, org: m.Organization) -> Callable[[str], bool]:
+    """Whether the caller may create objectives for a team or person, asking the policy as the
+    API does, with one unsaved objective reused for speed."""
     audience = request.caller.audience
     candidate = Objective()
-    teams, people = [], []
-    for team_id in org.teams:
-        candidate.owner_team_id, candidate.owner_person_id = team_id, None
-        if team_id == current or may_edit_objective(audience, candidate):
-            teams.append(team_id)
-    for person_id in org.people:
-        candidate.owner_team_id, candidate.owner_person_id = None, person_id
-        if person_id == current or may_edit_objective(audience, candidate):
-            people.append(person_id)
-    return grouped(org, teams=teams, people=people)
+
+    def may(owner: str) -> bool:
+        if owner in org.teams:
+            candidate.owner_team_id, candidate.owner_person_id = owner, None
+        else:
+            candidate.owner_team_id, candidate.owner_person_id = None, owner
+        return may_edit_objective(audience, candidate)
+
+    return may
+
+
+def _owners(
+    request: WebRequest, org: m.Organization, current: str | None
+) -> tuple[list[str], Callable[[str], bool]]:
+    """Who the caller may create objectives for (and the current owner): the first of them,
+    teams then people, as many as a select lists and one more (an admin's are everyone: the
+    form offers a picker then), and the test for the picker."""
+    may = _may_own(request, org)
+
+    def allowed(owner: str) -> bool:
+        return owner == current or may(owner)
+
+    candidates = itertools.chain(org.teams, org.people)
+    first = list(itertools.islice(filter(allowed, candidates), web_forms.SELECT_LIMIT + 1))
+    return first, allowed
+
+
+def _typed_owner(org: m.Organization, typed: str) -> str:
+    """The owner a form names: an id as a select posts it, or what a picker takes (an e-mail,
+    "Name (id)"…); what names nobody is left as typed, for the form to refuse."""
+    if typed in org.teams or typed in org.people:
+        return typed
+    return Directory(org).find(typed) or typed
 
 
 def _ensure_may_own(request: WebRequest, org: m.Organization, owner: str, message: str) -> None:
@@ -173,7 +209,7 @@ def _form_values(form: forms.Form) -> QueryDict:
     values = QueryDict(mutable=True)
     for name, field in form.fields.items():
         value = form[name].value()
-        if isinstance(field, forms.MultipleChoiceField):
+        if isinstance(field, forms.MultipleChoiceField | PickerMultipleField):
             values.setlist(name, [str(v) for v in value or []])
         elif isinstance(field, forms.BooleanField):
             if value:
@@ -188,21 +224,24 @@ def _form_values(form: forms.Form) -> QueryDict:
 def objective_new(request: WebRequest) -> HttpResponse:
     view = pages.view_of(request)
     org = view.org
-    owners = _owner_choices(request, org, None)
+    owners, may_own = _owners(request, org, None)
     require(
         bool(owners),
         "you may not create objectives: sign in as a person to create your own, or ask a "
         "team's lead to add you to the team",
     )
     if request.method == "POST":
+        owner = _typed_owner(org, request.POST.get("owner", ""))
         _ensure_may_own(
             request,
             org,
-            request.POST.get("owner", ""),
-            f"you may not create objectives for '{request.POST.get('owner')}': its members, "
+            owner,
+            f"you may not create objectives for '{owner}': its members, "
             "the leads above it and admins may (a person creates their own)",
         )
-        form = ObjectiveForm(request.POST, org=org, cycles=_open_cycles(org), owners=owners)
+        form = ObjectiveForm(
+            request.POST, org=org, cycles=_open_cycles(org), owners=owners, may_own=may_own
+        )
         if form.is_valid():
             created = _objective_create(request, org, form)
             if created is not None:
@@ -215,7 +254,9 @@ def objective_new(request: WebRequest) -> HttpResponse:
         "owner": request.GET.get("team") or (request.caller.person or ""),
         "aligns_to": _visible_target(org, request.GET.get("aligns_to")),
     }
-    form = ObjectiveForm(initial=initial, org=org, cycles=_open_cycles(org), owners=owners)
+    form = ObjectiveForm(
+        initial=initial, org=org, cycles=_open_cycles(org), owners=owners, may_own=may_own
+    )
     return _render(
         request, "web/edit_objective.html", _objective_context(request, view, form, None), view
     )
@@ -280,12 +321,14 @@ def _objective_form(
     request: WebRequest, view: View, objective: Objective, data: QueryDict | None = None
 ) -> ObjectiveForm:
     initial = _objective_initial(view.org, objective)
+    owners, may_own = _owners(request, view.org, objective.owner_id)
     form = ObjectiveForm(
         data,
         initial=initial,
         org=view.org,
         cycles=[objective.cycle_id],
-        owners=_owner_choices(request, view.org, objective.owner_id),
+        owners=owners,
+        may_own=may_own,
     )
     form.fields["cycle"].disabled = True
     form.fields["cycle"].help_text = "An objective stays in its cycle."
@@ -332,8 +375,8 @@ def objective_edit(request: WebRequest, objective_id: str) -> HttpResponse:
     form = _objective_form(request, view, objective, request.POST or None)
     status = 200
     if request.method == "POST":
-        if request.POST.get("owner") != objective.owner_id:
-            owner = request.POST.get("owner", "")
+        owner = _typed_owner(view.org, request.POST.get("owner", ""))
+        if owner != objective.owner_id:
             _ensure_may_own(
                 request, view.org, owner, f"you may not hand {objective_id} to '{owner}'"
             )
@@ -776,7 +819,54 @@ def alignment_picker(request: WebRequest) -> HttpResponse:
     return render(request, "web/_picker.html", context)
 
 
+# --- the pickers of people and teams ----------------------------------------------------------
+
+
+@signed_in
+@require_GET
+def directory_picker(request: WebRequest) -> HttpResponse:
+    """The people or teams whose name, id or e-mail holds ``q`` (an HTMX fragment), at most
+    :data:`PICKER_LIMIT`, and how many match. The directory is everyone's to read (as the API's
+    ``/people`` and ``/teams``); ``kind=owners`` narrows it to the teams and people the caller
+    may create objectives for."""
+    view = pages.view_of(request)
+    kind = request.GET.get("kind", "")
+    people, teams = DIRECTORY_KINDS.get(kind, DIRECTORY_KINDS["contributors"])
+    allowed = _may_own(request, view.org) if kind == "owners" else None
+    directory = Directory(view.org, people=people, teams=teams, allowed=allowed)
+    query = request.GET.get("q", "")
+    results, total = directory.search(query, PICKER_LIMIT)
+    field = request.GET.get("field", "")
+    context = {
+        "results": results,
+        "total": total,
+        "query": query.strip(),
+        "plural": directory.plural,
+        # The id the fragment's count is given, unique on the page (one per picker).
+        "count_id": f"{field}-count" if re.fullmatch(r"[A-Za-z][\w-]{0,60}", field) else "count",
+    }
+    return render(request, "web/_directory_results.html", context)
+
+
 # --- advice while writing --------------------------------------------------------------------
+
+
+def _picked_ids(org: m.Organization, data: QueryDict) -> QueryDict:
+    """The form as typed, with the people and teams its pickers name (e-mails, "Name (id)"…)
+    as their ids, as the form will read them."""
+    values = data.copy()
+    directory = Directory(org)
+    for name in ("owner", "umbrella_owner"):
+        typed = values.get(name, "")
+        if typed and typed not in org.teams and typed not in org.people:
+            values[name] = directory.find(typed) or ""
+    for name in ("contributors", "umbrella_teams"):
+        typed_values = [*values.getlist(name), *SEPARATORS.split(values.get(f"{name}_add", ""))]
+        found = (
+            t if t in org.teams or t in org.people else directory.find(t) for t in typed_values
+        )
+        values.setlist(name, list(dict.fromkeys(f for f in found if f)))
+    return values
 
 
 def _number(text: str | None) -> int | float | None:
@@ -840,6 +930,7 @@ def _findings(
 
 def _objective_advice(view: View, data: QueryDict, subject: str | None) -> list[Finding]:
     org = view.org
+    data = _picked_ids(org, data)
     existing = org.objectives.get(subject or "")
     owner = data.get("owner") or (existing.owner if existing else "")
     cycle = data.get("cycle") or (existing.cycle if existing else "")
@@ -881,6 +972,7 @@ def _key_result_advice(
     view: View, data: QueryDict, objective_id: str, subject: str | None
 ) -> list[Finding]:
     org = view.org
+    data = _picked_ids(org, data)
     objective = org.objectives.get(objective_id)
     title = data.get("title", "").strip()
     if objective is None or not title:
@@ -944,5 +1036,6 @@ urlpatterns = [
     path("key-results/<str:key_result_id>/archive", key_result_archive, name="key_result_archive"),
     path("key-results/<str:key_result_id>/restore", key_result_restore, name="key_result_restore"),
     path("pick/alignment", alignment_picker, name="alignment_picker"),
+    path("pick/directory", directory_picker, name="directory_picker"),
     path("advice", advice, name="advice"),
 ]

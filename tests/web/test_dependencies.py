@@ -16,13 +16,18 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tandem.core import model as m
+from tandem.core.report import in_scope_dependencies, resolve_scope
+from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
+from tandem.dependencies.services import dependency_create
 from tandem.okrfile import load_path
 from tandem.okrs.models import Cycle, KeyResult
 from tandem.okrs.services import cycle_state_set
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import cache_clear
+from tandem.organization.reporting import cache_clear, view_get
 from tandem.people.models import Person, Team
+from tandem.web.views import dependencies as dependencies_view
+from tests.conftest import TODAY
 from tests.web.conftest import HIDDEN, SIGNED_IN
 
 HTMX = {"HX-Request": "true"}
@@ -134,8 +139,11 @@ def test_the_outsider_sees_what_payments_asked_and_was_asked(web_as: Web) -> Non
 
 
 @pytest.mark.parametrize("persona", SIGNED_IN)
-def test_hidden_requests_appear_nowhere_not_even_in_the_graph(web_as: Web, persona: str) -> None:
-    response = web_as(persona).get("/dependencies?cycle=all")
+@pytest.mark.parametrize("path", ["/dependencies?cycle=all", "/dependencies?cycle=all&graph=all"])
+def test_hidden_requests_appear_nowhere_not_even_in_the_graph(
+    web_as: Web, persona: str, path: str
+) -> None:
+    response = web_as(persona).get(path)
     body = response.content.decode()
     edges = {(e["source"], e["target"]): e["count"] for e in graph(response)["edges"]}
     for hidden, allowed in HIDDEN.items():
@@ -172,6 +180,140 @@ def test_a_cycle_can_be_chosen_and_an_unknown_one_is_not_found(web_as: Web) -> N
     assert "Your teams have not asked anyone for help in these cycles." in closed
     assert "No team depends on another in these cycles" in closed
     assert client.get("/dependencies?cycle=NOPE").status_code == 404
+
+
+# --- long lists, a page at a time; the graph bounded -------------------------------------------
+
+
+def _more_requests() -> list[str]:
+    """Two more requests from Search (ben's), and one more to Search (from Customer Success)."""
+    made = [
+        dependency_create(by_id="ben", from_id="SR-1.2", provider_team_id="infra", need="EU"),
+        dependency_create(by_id="ben", from_id="SR-2.1", provider_team_id="sre", need="Alerts"),
+        dependency_create(by_id="maya", from_id="CS-2.1", provider_team_id="search", need="Q&A"),
+    ]
+    return [d.id for d in made]
+
+
+def test_each_list_shows_a_page_of_cards_with_its_count(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second, to_search = _more_requests()
+    monkeypatch.setattr(dependencies_view, "PER_PAGE", 1)
+    client = web_as("lead")
+    page = client.get("/dependencies?cycle=all")
+    outgoing = section(page, "outgoing-heading")
+    # Search asked DEP-1, DEP-6 (withdrawn) and the two new ones: one open card a page.
+    assert '<span class="pill">3 open</span>' in outgoing
+    assert 'id="outgoing-DEP-1"' in outgoing
+    assert f'id="outgoing-{first}"' not in outgoing
+    assert "1–1 of 3 open requests · page 1 of 3" in outgoing
+    assert 'href="/dependencies?cycle=all&amp;open_page=2#outgoing-heading" rel="next"' in outgoing
+    incoming = section(page, "incoming-heading")
+    assert 'Waiting for your answer <span class="pill">2</span>' in incoming
+    assert 'id="incoming-DEP-3"' in incoming
+    assert f'id="incoming-{to_search}"' not in incoming
+    # Another page of one list keeps the others where they were.
+    later = client.get("/dependencies?cycle=all&waiting_page=2&open_page=3")
+    assert f'id="outgoing-{second}"' in section(later, "outgoing-heading")
+    waiting = section(later, "incoming-heading")
+    assert f'id="incoming-{to_search}"' in waiting
+    assert 'id="incoming-DEP-3"' not in waiting
+    assert (
+        'href="/dependencies?cycle=all&amp;open_page=3&amp;waiting_page=1#waiting-heading"'
+        in waiting
+    )
+    # The collapsed list opens on the page asked for.
+    closed = client.get("/dependencies?cycle=all&closed_page=1")
+    assert '<details id="closed-list" open>' in section(closed, "outgoing-heading")
+
+
+def test_a_refused_answer_without_javascript_shows_its_card_whatever_its_page(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    to_search = _more_requests()[2]
+    monkeypatch.setattr(dependencies_view, "PER_PAGE", 1)
+    refused = web_as("lead").post(f"/dependencies/{to_search}/decline", {"reason": " "})
+    assert refused.status_code == 422
+    incoming = section(refused, "incoming-heading")
+    assert f'id="incoming-{to_search}"' in incoming  # not on the first page, shown anyway
+    assert "Say why your team declines" in incoming
+    # Its pages' links lead to the page, not to the form's address.
+    assert 'href="/dependencies?waiting_page=2#waiting-heading"' in incoming
+
+
+def test_the_risks_go_a_page_at_a_time_worst_first(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dependencies_view, "RISKS_PER_PAGE", 1)
+    client = web_as("admin")
+    everything = section(client.get("/dependencies?cycle=all"), "risk-heading")
+    total = int(re.search(r'<span class="pill">(\d+)</span>', everything).group(1))  # type: ignore[union-attr]
+    assert total >= 3
+    assert everything.count('class="card risk"') == 1
+    assert "Off track" in everything.split('class="chain"')[0]  # the worst first
+    shown = set()
+    for number in range(1, total + 1):
+        risks = section(client.get(f"/dependencies?cycle=all&risks_page={number}"), "risk-heading")
+        found = re.search(r'<span class="id">([^<]+)</span>', risks)
+        assert found is not None
+        shown.add(found.group(1))
+    assert len(shown) == total  # every one, each once
+
+
+def test_with_many_links_the_graph_shows_those_of_my_teams(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dependencies_view, "GRAPH_LINKS", 2)
+    client = web_as("lead")
+    response = client.get("/dependencies")
+    edges = {e["id"] for e in graph(response)["edges"]}
+    # Search asks Infrastructure (DEP-1) and is asked by Customer Success (DEP-3).
+    assert edges == {"search->infra", "cs->search"}
+    assert {n["id"] for n in graph(response)["nodes"]} == {"search", "infra", "cs"}
+    said = text(response)
+    assert "The 2 links of your teams (those you are in or lead) with the teams they work" in said
+    table = section(response, "graph-heading")
+    assert table.count("<tr>") == 1 + 2  # the header and the two links
+    assert 'href="/dependencies?graph=all#graph-heading">Show all 5 links</a>' in table
+    everything = client.get("/dependencies?graph=all")
+    assert "payments->infra" in {e["id"] for e in graph(everything)["edges"]}
+    assert "All 5 links between teams in these cycles." in text(everything)
+    # Fewer allowed than my teams have: the worst of them.
+    monkeypatch.setattr(dependencies_view, "GRAPH_LINKS", 1)
+    worst = client.get("/dependencies")
+    assert [e["id"] for e in graph(worst)["edges"]] == ["search->infra"]  # off track
+    assert "The 1 link with the worst status among the 2 of your teams" in text(worst)
+
+
+def test_teams_without_links_see_the_worst_links_of_the_organisation(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dependencies_view, "GRAPH_LINKS", 2)
+    view = view_get(audience=Audience(person=None, admin=True), as_of=TODAY)
+    scope = resolve_scope(view.org, view.as_of, cycle="all")
+    edges = dependencies_view._edges(view, in_scope_dependencies(view.org, scope))
+    assert len(edges) > 2
+    shown = dependencies_view._graph(edges, frozenset({"nw"}), everything=False)
+    assert (shown.shown, shown.total, shown.mine) == ("worst", len(edges), 0)
+    ranks = sorted((dependencies_view.STATUS_RANK[e.status] for e in edges), reverse=True)
+    assert sorted(dependencies_view.STATUS_RANK[e.status] for e in shown.edges) == sorted(ranks[:2])
+    assert dependencies_view._graph(edges, frozenset({"nw"}), everything=True).edges == edges
+
+
+def test_the_table_of_links_goes_a_page_at_a_time(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dependencies_view, "LINKS_PER_PAGE", 2)
+    client = web_as("admin")
+    first = section(client.get("/dependencies?cycle=all&graph=all"), "graph-heading")
+    assert "Requests between teams (1–2 of 6)" in first
+    assert first.count("<tr>") == 1 + 2
+    assert 'href="/dependencies?cycle=all&amp;graph=all&amp;links_page=2#links-table"' in first
+    last = client.get("/dependencies?cycle=all&graph=all&links_page=3")
+    assert "Requests between teams (5–6 of 6)" in section(last, "graph-heading")
+    # The graph still draws every link of the scope.
+    assert len(graph(last)["edges"]) == 6
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -426,7 +568,12 @@ def _root_lead_client(people: int) -> Client:
 def test_the_pages_take_the_same_queries_on_a_larger_organisation(
     db: None, generated_file: Any
 ) -> None:
-    paths = ["/dependencies", "/dependencies?cycle=all", "/dependencies/new"]
+    paths = [
+        "/dependencies",
+        "/dependencies?cycle=all",
+        "/dependencies/new",
+        "/dependencies?cycle=all&graph=all&accepted_page=2&answered_page=2&links_page=2",
+    ]
     found = []
     for people in (100, 300):
         organization = load_path(generated_file(people)).organization

@@ -1,37 +1,69 @@
 """The dashboard: progress and health by team, stale check-ins, unanswered requests,
-alignment coverage and the quality findings, on what the caller may see."""
+alignment coverage and the quality findings, on what the caller may see.
+
+Every figure and count is computed on the whole scope; each list shows its first few items
+(the chart and the table a bounded part of the team tree) and links to a page of its own
+(``?show=stale``, ``?show=requests``, ``?show=orphans``, ``?show=teams``, ``?rule=<rule>``)
+that lists all of it, a page at a time.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import urlencode
 
+from tandem.core import model as m
 from tandem.core.quality import RULES, Finding
 from tandem.core.report import team_subtree
 from tandem.dependencies.models import DependencyEvent, State
+from tandem.errors import NotFoundError
 from tandem.organization.reporting import View, lint_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
-from tandem.web.views.exports import export_query, report_data, team_tree
+from tandem.web.views.exports import ScopeForm, export_query, report_data, team_tree
 
 HEALTHS = ("on_track", "at_risk", "off_track", "none")
+SHOWN = 10  # items of each list on the dashboard itself
+ORPHANS_SHOWN = 10  # orphan ids in the coverage card
+PER_PAGE = 50  # items a page on a list's own page
+TEAM_ROWS = 50  # at most this many teams in the chart and its table
+TEAM_DEPTH = 2  # levels below the company (or the chosen team) shown, when there is room
+LISTS = {
+    "teams": "Progress and health by team",
+    "stale": "Stale check-ins",
+    "requests": "Unanswered requests",
+    "orphans": "Orphans",
+}
 
 
-def by_team(view: View, report: dict[str, Any], team: str | None) -> list[dict[str, Any]]:
-    """Each team (below ``team`` when given) with the objectives it and its members own in
-    the report: how many, their mean progress and how many have each health."""
-    org = view.org
+def scope_teams(view: View, team: str | None) -> list[tuple[m.Team, int]]:
+    """The teams of the scope (``team`` and those below it, else all) with their depth, each
+    above its sub-teams."""
+    tree = team_tree(view.org)
+    if not team:
+        return tree
+    inside = team_subtree(view.org, team)
+    return [(each, depth) for each, depth in tree if each.id in inside]
+
+
+def by_team(
+    report: dict[str, Any], tree: list[tuple[m.Team, int]], only: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """Each team of ``tree`` (:func:`scope_teams`; of ``only`` when given) with the
+    objectives it and its members own in the report: how many, their mean progress and how
+    many have each health."""
     owned: dict[str, list[dict[str, Any]]] = {}
     for row in report["objectives"]:
         owned.setdefault(row["owner"], []).append(row)
-    shown = team_subtree(org, team) if team else None
     rows = []
-    for each, depth in team_tree(org):
-        if shown is not None and each.id not in shown:
+    for each, depth in tree:
+        if only is not None and each.id not in only:
             continue
         objectives = [row for owner in (each.id, *each.members) for row in owned.get(owner, ())]
         progress = [row["progress"] for row in objectives if row["progress"] is not None]
@@ -62,16 +94,21 @@ def chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def stale_key_results(view: View, report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Stale key results of cycles under way (an ended cycle's are all stale), stalest first."""
+def stale_key_results(
+    view: View, report: dict[str, Any], limit: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Stale key results of cycles under way (an ended cycle's are all stale), stalest first
+    (the first ``limit`` when given), and how many there are."""
     org, evaluation = view.org, view.evaluation
-    rows = []
+    found = []
     for row in report["key_results"]:
         objective = org.objectives[row["objective"]]
-        if not row["stale"] or not evaluation.cycles[objective.cycle].active:
-            continue
+        if row["stale"] and evaluation.cycles[objective.cycle].active:
+            found.append((evaluation.key_results[row["id"]].last_update, row, objective))
+    found.sort(key=lambda each: each[0])
+    rows = []
+    for last_update, row, objective in found[:limit]:
         key_result = org.key_results[row["id"]]
-        last_update = evaluation.key_results[row["id"]].last_update
         rows.append(
             {
                 "id": row["id"],
@@ -83,7 +120,7 @@ def stale_key_results(view: View, report: dict[str, Any]) -> list[dict[str, Any]
                 "health": row["health"],
             }
         )
-    return sorted(rows, key=lambda r: r["last_update"])
+    return rows, len(found)
 
 
 def unanswered_requests(view: View, report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -128,10 +165,15 @@ def unanswered_requests(view: View, report: dict[str, Any]) -> list[dict[str, An
 
 
 def findings_by_rule(
-    view: View, report: dict[str, Any], findings: list[Finding], team: str | None
+    view: View,
+    report: dict[str, Any],
+    findings: list[Finding],
+    team: str | None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The findings about the report's objectives, key results and dependencies (and, as
-    they are not tied to a cycle, about the teams and people in scope), grouped by rule."""
+    they are not tied to a cycle, about the teams and people in scope), grouped by rule:
+    each group's ``count``, and its ``items`` (the first ``limit`` when given)."""
     org = view.org
     objective_of: dict[str, str] = {row["id"]: row["id"] for row in report["objectives"]}
     objective_of |= {row["id"]: row["objective"] for row in report["key_results"]}
@@ -154,8 +196,12 @@ def findings_by_rule(
         else:
             continue
         group = groups.setdefault(
-            finding.rule, {"rule": finding.rule, "severity": finding.severity.value, "items": []}
+            finding.rule,
+            {"rule": finding.rule, "severity": finding.severity.value, "items": [], "count": 0},
         )
+        group["count"] += 1
+        if limit is not None and len(group["items"]) >= limit:
+            continue
         group["items"].append(
             {
                 "target": target,
@@ -169,22 +215,136 @@ def findings_by_rule(
     return sorted(groups.values(), key=lambda g: order.index(g["rule"]))
 
 
+def shown_teams(tree: list[tuple[m.Team, int]]) -> tuple[set[str] | None, Counter[str]]:
+    """The teams the chart and the table show (None: all of ``tree``, when they fit in
+    :data:`TEAM_ROWS`), else the top of the tree: the company (or the chosen team) and
+    :data:`TEAM_DEPTH` levels below it, fewer if they do not fit; and how many sub-teams
+    each shown team has that are not, to open them as the dashboard's team."""
+    if len(tree) <= TEAM_ROWS:
+        return None, Counter()
+    top = min(depth for _team, depth in tree)
+    kept: list[m.Team] = []
+    for most in range(TEAM_DEPTH, -1, -1):
+        kept = [each for each, depth in tree if depth - top <= most]
+        if len(kept) <= TEAM_ROWS:
+            break
+    shown = {each.id for each in kept[:TEAM_ROWS]}
+    below = Counter(each.parent for each, _depth in tree if each.id not in shown)
+    return shown, Counter({team_id: n for team_id, n in below.items() if team_id in shown})
+
+
+def _query(cycle: str | None, team: str | None, **extra: str) -> str:
+    """``?cycle=…&team=…&<extra>`` (the scope's parameters only when given)."""
+    params = {"cycle": cycle, "team": team, **extra}
+    return "?" + urlencode({name: value for name, value in params.items() if value})
+
+
+def _one_list(
+    request: WebRequest,
+    view: View,
+    form: ScopeForm,
+    report: dict[str, Any],
+    *,
+    show: str,
+    rule: str,
+) -> HttpResponse:
+    """One of the dashboard's lists, all of it, :data:`PER_PAGE` items a page."""
+    cycle, team = form.scope()
+    if rule:
+        if rule not in RULES:
+            raise NotFoundError(f"there is no quality rule '{rule}'")
+        findings = lint_get(audience=request.caller.audience, as_of=view.as_of)
+        groups = findings_by_rule(view, report, [f for f in findings if f.rule == rule], team)
+        items: list[Any] = groups[0]["items"] if groups else []
+        kind, title, params = "finding", f"Quality findings: {rule}", {"rule": rule}
+        noun = "findings"
+    elif show == "teams":
+        items = by_team(report, scope_teams(view, team))
+        kind, title, params = "teams", LISTS[show], {"show": show}
+        noun = "teams"
+    elif show == "stale":
+        items = stale_key_results(view, report)[0]
+        kind, title, params = "stale", LISTS[show], {"show": show}
+        noun = "key results"
+    elif show == "requests":
+        items = unanswered_requests(view, report)
+        kind, title, params = "request", LISTS[show], {"show": show}
+        noun = "requests"
+    elif show == "orphans":
+        org = view.org
+        items = [
+            {
+                "id": oid,
+                "title": org.objectives[oid].title,
+                "owner_name": owner_name(org, org.objectives[oid].owner),
+            }
+            for oid in report["alignment"]["orphans"]
+        ]
+        kind, title, params = "orphan", LISTS[show], {"show": show}
+        noun = "objectives"
+    else:
+        raise NotFoundError(f"the dashboard has no list '{show}'")
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "report": report,
+        "team": view.org.teams[team] if team else None,
+        "kind": kind,
+        "noun": noun,
+        "title": title,
+        "severity": RULES[rule][0].value if rule else "",
+        "page": page,
+        "items": page.object_list,
+        "hidden": params,
+        "pager_base": reverse("web:dashboard") + _query(cycle, team, **params) + "&page=",
+        "back": reverse("web:dashboard") + export_query(cycle, team),
+        "cycle_query": export_query(cycle, None),
+        "export_query": export_query(cycle, team),
+        "nav": "dashboard",
+    }
+    return pages.page(request, "web/dashboard_list.html", context, view=view)
+
+
 @signed_in
 def dashboard(request: WebRequest) -> HttpResponse:
     view, form, report = report_data(request)
+    show, rule = request.GET.get("show", ""), request.GET.get("rule", "")
+    if show or rule:
+        return _one_list(request, view, form, report, show=show, rule=rule)
     cycle, team = form.scope()
-    teams = by_team(view, report, team)
+    tree = scope_teams(view, team)
+    shown, below = shown_teams(tree)
+    teams = by_team(report, tree, only=shown)
+    for row in teams:
+        row["below"] = below[row["team"].id]
+        row["below_url"] = _query(cycle, row["team"].id)
     findings = lint_get(audience=request.caller.audience, as_of=view.as_of)
+    stale, stale_total = stale_key_results(view, report, limit=SHOWN)
+    requests = unanswered_requests(view, report)
+    groups = findings_by_rule(view, report, findings, team, limit=SHOWN)
+    for group in groups:
+        group["all"] = _query(cycle, team, rule=group["rule"])
+    orphans = report["alignment"]["orphans"]
     context = {
         "form": form,
         "report": report,
         "team": view.org.teams[team] if team else None,
         "teams": teams,
+        "teams_total": len(tree),
+        "teams_all": _query(cycle, team, show="teams"),
         "chart": chart_data(teams),
-        "stale": stale_key_results(view, report),
-        "requests": unanswered_requests(view, report),
+        "stale": stale,
+        "stale_total": stale_total,
+        "stale_all": _query(cycle, team, show="stale"),
+        "requests": requests[:SHOWN],
+        "requests_total": len(requests),
+        "requests_all": _query(cycle, team, show="requests"),
         "alignment": report["alignment"],
-        "findings": findings_by_rule(view, report, findings, team),
+        "orphans": orphans[:ORPHANS_SHOWN],
+        "orphans_total": len(orphans),
+        "orphans_more": len(orphans) - len(orphans[:ORPHANS_SHOWN]),
+        "orphans_all": _query(cycle, team, show="orphans"),
+        "findings": groups,
         "export_query": export_query(cycle, team),
         "cycle_query": export_query(cycle, None),
         "nav": "dashboard",

@@ -5,6 +5,10 @@ which; and the form that asks another team for help.
 Everything is read from the caller's view of the organisation (what they may not see is not
 in it) plus a fixed number of bulk queries (versions, histories, cycle states). Writes go
 through the same policy checks and services as the API (tandem/api/dependencies.py).
+
+Each list shows a page of it, with its count (``?waiting_page=2``, one parameter per list);
+the graph draws every link when they are few, else those of the caller's teams (at most
+:data:`GRAPH_LINKS`, the worst), unless ``?graph=all``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -54,6 +59,10 @@ ANSWERED = (
     m.DependencyState.CANCELLED,
 )
 CLOSED_STATES = (m.DependencyState.DELIVERED, m.DependencyState.CANCELLED)
+PER_PAGE = 10  # cards a page in each list
+RISKS_PER_PAGE = 20  # key results at risk a page, each with its chain
+LINKS_PER_PAGE = 25  # rows a page in the table of links between teams
+GRAPH_LINKS = 40  # links the graph draws unless asked for all of them
 ACTIONS = ("accept", "decline", "deliver", "cancel")
 METRIC_FORMS = [
     ("numeric", "From a start to a target (numeric)"),
@@ -245,16 +254,22 @@ class _Children:
 def _cards(
     request: WebRequest, view: View, listing: str, dependencies: Iterable[m.Dependency]
 ) -> list[Card]:
+    return _cards_of(request, view, [(listing, dep) for dep in dependencies])
+
+
+def _cards_of(
+    request: WebRequest, view: View, chosen: list[tuple[str, m.Dependency]]
+) -> list[Card]:
+    """The cards of ``chosen`` (each in its listing), with three queries whatever their number."""
     org, evaluation = view.org, view.evaluation
     audience = request.caller.audience
-    chosen = list(dependencies)
-    versions, events, cycle_states = _records([d.id for d in chosen])
+    versions, events, cycle_states = _records(list({d.id for _listing, d in chosen}))
     children = _Children(org)
     by_team: dict[str, list[m.Objective]] = defaultdict(list)
     for objective in org.objectives.values():
         by_team[objective.owner].append(objective)
     cards = []
-    for dep in chosen:
+    for listing, dep in chosen:
         objective = _requesting(org, dep)
         kr = org.key_results.get(dep.from_id)
         provider_kr = org.key_results.get(dep.provider_kr or "")
@@ -388,6 +403,8 @@ def _chain(
 
 
 def _risks(view: View, objectives: frozenset[str]) -> list[Risk]:
+    """Every key result of ``objectives`` worse off because of a dependency, worst first,
+    without their chains (:func:`_with_chains` adds them to those shown)."""
     org, evaluation = view.org, view.evaluation
     risks = []
     for kid, result in evaluation.key_results.items():
@@ -398,6 +415,10 @@ def _risks(view: View, objectives: frozenset[str]) -> list[Risk]:
                 Risk(kr, objective, owner_name(org, objective.owner), result.health.value, [])
             )
     risks.sort(key=lambda r: -STATUS_RANK[r.health])
+    return risks
+
+
+def _with_chains(view: View, risks: Iterable[Risk]) -> list[Risk]:
     return [
         Risk(r.key_result, r.objective, r.owner, r.health, _chain(view, r.key_result.id))
         for r in risks
@@ -476,6 +497,60 @@ def _graph_data(edges: list[Edge]) -> dict[str, Any]:
 # --- the page -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Graph:
+    """The links the graph draws and its table lists, and what they are out of."""
+
+    edges: list[Edge]
+    shown: str  # "all": every link; "mine": those of the caller's teams; "worst": the worst
+    total: int  # links in these cycles (that the caller may see)
+    mine: int  # of them, links of the caller's teams
+
+    @property
+    def capped(self) -> bool:
+        return self.shown != "all" and len(self.edges) < (
+            self.mine if self.shown == "mine" else self.total
+        )
+
+
+def _graph(edges: list[Edge], teams: frozenset[str], everything: bool) -> Graph:
+    """Every link when asked or when they are few (:data:`GRAPH_LINKS`); else those of
+    ``teams`` (the caller's) and the teams they work with, or, when they have none, the
+    links of the whole organisation: at most :data:`GRAPH_LINKS`, the worst (by status,
+    then by number of requests), in their order."""
+    mine = [e for e in edges if e.requester.id in teams or e.provider.id in teams]
+    if everything or len(edges) <= GRAPH_LINKS:
+        return Graph(edges, "all", len(edges), len(mine))
+    pool, shown = (mine, "mine") if mine else (edges, "worst")
+    if len(pool) > GRAPH_LINKS:
+        worst = sorted(
+            range(len(pool)),
+            key=lambda i: (-STATUS_RANK[pool[i].status], -len(pool[i].dependencies)),
+        )[:GRAPH_LINKS]
+        pool = [pool[i] for i in sorted(worst)]
+    return Graph(pool, shown, len(edges), len(mine))
+
+
+# The page's lists: each shows PER_PAGE cards (its page given by "<name>_page").
+SECTIONS = {
+    "waiting": "incoming",
+    "accepted": "incoming",
+    "answered": "incoming",
+    "open": "outgoing",
+    "closed": "outgoing",
+}
+PAGED = (*SECTIONS, "risks", "links")
+
+
+def _section(card: Card) -> str:
+    state = card.dependency.state
+    if card.listing == "outgoing":
+        return "closed" if state in CLOSED_STATES else "open"
+    if state == m.DependencyState.REQUESTED:
+        return "waiting"
+    return "accepted" if state == m.DependencyState.ACCEPTED else "answered"
+
+
 def _page(
     request: WebRequest,
     view: View,
@@ -484,7 +559,8 @@ def _page(
     acted: Card | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The page for ``cycle`` (an id, "all", or "" for the cycles under way)."""
+    """The page for ``cycle`` (an id, "all", or "" for the cycles under way): each list a
+    page at a time (``?waiting_page=2``), the graph bounded unless ``?graph=all``."""
     org = view.org
     try:
         scope = resolve_scope(org, view.as_of, cycle=cycle or None)
@@ -492,16 +568,49 @@ def _page(
         raise NotFoundError(str(exc)) from None
     in_scope = in_scope_dependencies(org, scope)
     mine = own_teams(request.caller.audience, org)
-    incoming = _cards(request, view, "incoming", [d for d in in_scope if _may_answer(mine, d)])
-    outgoing = _cards(
-        request, view, "outgoing", [d for d in in_scope if may_edit(mine, _requesting(org, d))]
+    incoming = [d for d in in_scope if _may_answer(mine, d)]
+    outgoing = [d for d in in_scope if may_edit(mine, _requesting(org, d))]
+    lists = {
+        "waiting": [d for d in incoming if d.state == m.DependencyState.REQUESTED],
+        "accepted": [d for d in incoming if d.state == m.DependencyState.ACCEPTED],
+        "answered": [d for d in incoming if d.state in ANSWERED],
+        "open": [d for d in outgoing if d.state not in CLOSED_STATES],
+        "closed": [d for d in outgoing if d.state in CLOSED_STATES],
+    }
+    asked = {name: request.GET.get(f"{name}_page", "") for name in PAGED}
+    paged = {name: Paginator(deps, PER_PAGE).get_page(asked[name]) for name, deps in lists.items()}
+    built = iter(
+        _cards_of(
+            request,
+            view,
+            [(SECTIONS[name], d) for name, page in paged.items() for d in page.object_list],
+        )
     )
+    cards = {name: [next(built) for _ in page.object_list] for name, page in paged.items()}
     if acted is not None:  # the card whose form came back with errors (no JavaScript)
-        for cards in (incoming, outgoing):
-            cards[:] = [acted if c.dom_id == acted.dom_id else c for c in cards]
-        if all(c.dom_id != acted.dom_id for c in incoming + outgoing):
-            (incoming if acted.listing == "incoming" else outgoing).insert(0, acted)
-    edges = _edges(view, in_scope)
+        shown = cards[_section(acted)]
+        at = next((i for i, c in enumerate(shown) if c.dom_id == acted.dom_id), None)
+        if at is None:
+            shown.insert(0, acted)
+        else:
+            shown[at] = acted
+    risks = Paginator(_risks(view, scope.objective_set), RISKS_PER_PAGE).get_page(asked["risks"])
+    everything = request.GET.get("graph") == "all"
+    graph = _graph(_edges(view, in_scope), mine.teams | mine.led_teams, everything)
+    links = Paginator(graph.edges, LINKS_PER_PAGE).get_page(asked["links"])
+    state = {
+        "cycle": cycle,
+        "graph": "all" if everything else "",
+        **{f"{name}_page": number for name, number in asked.items()},
+    }
+    here = reverse("web:dependencies")  # also when the page answers a form's POST
+
+    def base(name: str) -> str:
+        """The link to another page of list ``name``, all else as it is: end with its number."""
+        kept = {k: v for k, v in state.items() if v and k != f"{name}_page"}
+        return here + "?" + urlencode({**kept, f"{name}_page": ""})
+
+    graph_state = {k: v for k, v in state.items() if v and k not in ("graph", "links_page")}
     return pages.page(
         request,
         "web/dependencies.html",
@@ -510,15 +619,20 @@ def _page(
             "cycle": cycle,
             "cycles": list(org.cycles.values()),
             "scope_cycles": [org.cycles[c] for c in scope.cycles],
-            "waiting": [c for c in incoming if c.dependency.state == m.DependencyState.REQUESTED],
-            "accepted": [c for c in incoming if c.dependency.state == m.DependencyState.ACCEPTED],
-            "answered": [c for c in incoming if c.dependency.state in ANSWERED],
-            "outgoing_open": [c for c in outgoing if c.dependency.state not in CLOSED_STATES],
-            "outgoing_closed": [c for c in outgoing if c.dependency.state in CLOSED_STATES],
+            **cards,
+            "pages": paged,
+            "bases": {name: base(name) for name in PAGED},
+            "opened": {name for name, value in asked.items() if value},
             "has_teams": bool(mine.teams or mine.led_teams),
-            "risks": _risks(view, scope.objective_set),
-            "edges": edges,
-            "graph": _graph_data(edges),
+            "risks": _with_chains(view, risks.object_list),
+            "risks_page": risks,
+            "graph_of": graph,
+            "graph_links": GRAPH_LINKS,
+            "edges": links.object_list,
+            "links_page": links,
+            "graph": _graph_data(graph.edges),
+            "graph_all": here + "?" + urlencode({**graph_state, "graph": "all"}) + "#graph-heading",
+            "graph_mine": here + "?" + urlencode(graph_state) + "#graph-heading",
             "legend": [(s, _words(s)) for s in ("ok", "at_risk", "off_track", "done")],
         },
         view=view,

@@ -34,10 +34,22 @@
     })),
   ];
   container.classList.add("graph-ready");
+  // A few teams sit on a circle; more (the page draws a bounded number of links unless asked
+  // for all) are laid out by force, each group of linked teams apart, in a taller box.
+  const many = data.nodes.length > 12;
+  if (many) {
+    container.style.height = Math.min(60, 24 + data.nodes.length / 4) + "rem";
+  }
+  const layout = many
+    ? { name: "cose", padding: 30, animate: false, randomize: false, componentSpacing: 60,
+        nodeRepulsion: () => 40000, idealEdgeLength: () => 140 }
+    : { name: data.nodes.length > 2 ? "circle" : "grid", padding: 30 };
   window.cytoscape({
     container: container,
     elements: elements,
-    layout: { name: data.nodes.length > 2 ? "circle" : "grid", padding: 30 },
+    layout: layout,
+    minZoom: 0.2,
+    maxZoom: 3,
     wheelSensitivity: 0.3,
     style: [
       {

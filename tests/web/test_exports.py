@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zipfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,11 +23,14 @@ from typer.testing import CliRunner
 
 from tandem import DEMO_FILE
 from tandem.cli import app
+from tandem.core.report import resolve_scope
 from tandem.okrfile import load_path
+from tandem.okrs.models import KeyResult, Objective
 from tandem.organization.imports import organization_import
 from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
-from tandem.web.views.exports import CSV_COLUMNS, _text
+from tandem.web.views import exports
+from tandem.web.views.exports import CSV_COLUMNS, _text, team_groups
 from tests.conftest import TODAY
 from tests.web.conftest import HIDDEN, SIGNED_IN
 
@@ -172,6 +178,155 @@ def test_text_that_a_spreadsheet_would_run_stays_text() -> None:
     assert _text("Plain") == "Plain"
 
 
+def _summary_counts(body: str) -> dict[str, int]:
+    """The printable page's figures by team: team id → objectives."""
+    return {
+        team: int(count)
+        for team, count in re.findall(
+            r'<th scope="row"><a href="/report\?team=([^"&]+)">[^<]*</a>[^\n]*</th>\s*'
+            r'<td class="num">(\d+)</td>',
+            body,
+            re.S,
+        )
+    }
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_a_scope_too_large_to_print_shows_its_figures_by_team(
+    web_as: Callable[[str], Client], persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "PRINT_LIMIT", 5)
+    client = web_as(persona)
+    body = client.get("/report").content.decode()
+    every = {row["objective_id"] for row in csv_rows(client.get("/report.csv"))}
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    assert f"This scope holds {len(every)} objectives" in page
+    assert "choose a team to print its part" in page
+    assert 'href="/report.csv"' in body
+    assert 'href="/report.xlsx"' in body
+    # Each top-level team's figure is its own report's count, on what this person may see.
+    counts = _summary_counts(body)
+    assert set(counts) == {"search", "infra", "payments", "mobile", "cs"}
+    for team, count in counts.items():
+        in_team = {row["objective_id"] for row in csv_rows(client.get(f"/report.csv?team={team}"))}
+        assert count == len(in_team), (persona, team)
+    # Only the company's own objectives are printed; the rest is one choice away.
+    printed = set(re.findall(r'id="ro-([^"]+)"', body))
+    assert printed == {"NW-1", "NW-2", "NW-3"} & every
+    assert "Objectives of Northwind itself" in page
+    # Printing everything anyway stays possible, and lists every objective.
+    everything = client.get("/report?all=1").content.decode()
+    assert set(re.findall(r'id="ro-([^"]+)"', everything)) == every
+    assert "This scope holds" not in everything
+
+
+def test_a_chosen_team_small_enough_is_printed_in_full(
+    web_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "PRINT_LIMIT", 5)
+    client = web_as("admin")
+    body = client.get("/report", {"team": "infra"}).content.decode()
+    assert "This scope holds" not in body
+    in_team = {row["objective_id"] for row in csv_rows(client.get("/report.csv?team=infra"))}
+    assert set(re.findall(r'id="ro-([^"]+)"', body)) == in_team
+    assert len(in_team) <= 5
+    # A team whose scope is still too large shows its own objectives and its sub-teams.
+    monkeypatch.setattr(exports, "PRINT_LIMIT", 1)
+    body = client.get("/report", {"team": "infra"}).content.decode()
+    assert set(_summary_counts(body)) == {"sre"}
+    assert 'href="/report?team=sre"' in body
+
+
+def test_a_long_list_of_orphans_links_to_the_dashboard(
+    web_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "PRINT_LIMIT", 5)
+    monkeypatch.setattr(exports, "ORPHANS_LISTED", 0)
+    body = web_as("admin").get("/report").content.decode()
+    assert "1 in all" in body
+    assert 'href="/dashboard?show=orphans">the list of orphans</a>' in body
+
+
+def test_the_filter_keeps_the_choice_and_names_its_error(web_as: Callable[[str], Client]) -> None:
+    body = web_as("member").get("/report", {"cycle": "1999-Q1", "team": "search"}).content.decode()
+    assert re.search(r'<option value="search" selected>\W*Search</option>', body)
+    # The menu points to its message, for screen readers.
+    assert 'aria-describedby="id_cycle_error"' in body
+    assert '<p class="field-error" id="id_cycle_error">' in body
+
+
+def test_team_groups_count_as_the_report_of_each_team(generated_file: Any) -> None:
+    org = load_path(generated_file(300)).organization
+    objectives = list(org.objectives.values())
+    parents = {None, *(team.parent for team in org.teams.values())}
+    for node in parents:
+        groups = team_groups(org, objectives, node)
+        for group in groups:
+            found = {o.id for o in group.objectives}
+            if group.whole:
+                scope = resolve_scope(org, TODAY, cycle="all", team=group.team.id)
+                assert found == set(scope.objectives), group.team.id
+            else:
+                team = group.team
+                assert found == {
+                    o.id
+                    for o in objectives
+                    if o.owner == team.id
+                    or o.owner in team.members
+                    or (o.umbrella is not None and team.id in o.umbrella.teams)
+                }
+        below = [g.team.id for g in groups if g.whole]
+        root = org.root_team
+        assert root is not None
+        assert below == [t.id for t in org.teams.values() if t.parent == (node or root.id)]
+
+
+def test_workbook_cells_keep_their_types_and_text_stays_text(
+    web_as: Callable[[str], Client],
+) -> None:
+    # A title a spreadsheet would run, with markup and a character XML cannot hold.
+    Objective.objects.filter(id="SR-1").update(title='=HYPERLINK("x") <b> & co\x07 ')
+    KeyResult.objects.filter(id="SR-1.1").update(title="  spaced")
+    cache_clear()
+    response = web_as("admin").get("/report.xlsx")
+    package = zipfile.ZipFile(io.BytesIO(response.content))
+    for name in package.namelist():  # every part is well-formed XML
+        ElementTree.fromstring(package.read(name))
+    book = load_workbook(io.BytesIO(response.content))
+    objectives = book["Objectives"]
+    assert objectives["A1"].fill.fgColor.rgb == "FF24292F"
+    assert objectives["A1"].font.color.rgb == "FFFFFFFF"
+    # 48 characters wide (Excel stores the width with its padding: 48.71)
+    assert 48 <= objectives.column_dimensions["B"].width < 49
+    titles = [c.value for c in objectives[1]]
+    row = {
+        titles[i]: c
+        for i, c in enumerate(next(r for r in objectives.iter_rows() if r[0].value == "SR-1"))
+    }
+    assert row["Title"].value == '=HYPERLINK("x") <b> & co '
+    assert row["Title"].data_type == "s"
+    assert isinstance(row["Progress"].value, float)
+    assert row["Progress"].number_format == "0.0%"
+    key_results = book["Key results"]
+    header = [c.value for c in key_results[1]]
+    kr = {
+        header[i]: c
+        for i, c in enumerate(next(r for r in key_results.iter_rows() if r[1].value == "SR-1.1"))
+    }
+    assert kr["Title"].value == "  spaced"
+    assert isinstance(kr["Last update"].value, datetime)
+    assert kr["Last update"].number_format == "yyyy-mm-dd"
+    assert isinstance(kr["Stale"].value, bool)
+    assert isinstance(kr["Confidence"].value, int | None)
+    assert kr["Progress"].number_format == "0.0%"
+    # Every key result of the report, in its order.
+    report = csv_rows(web_as("admin").get("/report.csv"))
+    ids = [r[1].value for r in key_results.iter_rows(min_row=2)]
+    assert ids == [row["key_result_id"] for row in report if row["key_result_id"]]
+    due = [r[7].value for r in book["Dependencies"].iter_rows(min_row=2)]
+    assert any(isinstance(d, datetime) for d in due)
+
+
 # --- the same number of queries whatever the size (shared by the overview pages' tests) --
 
 
@@ -217,6 +372,19 @@ def query_counts(paths: Callable[[str], list[str]], file: Any) -> dict[str, int]
 def test_exports_take_the_same_queries_at_any_size(db: None, generated_file: Any) -> None:
     def paths(team: str) -> list[str]:
         return [f"{path}?team={team}" for path in EXPORTS] + ["/report.csv?cycle=all"]
+
+    small = query_counts(paths, generated_file(100))
+    large = query_counts(paths, generated_file(300))
+    assert small == large
+
+
+def test_the_summary_of_a_large_scope_takes_the_same_queries_at_any_size(
+    db: None, generated_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "PRINT_LIMIT", 10)
+
+    def paths(team: str) -> list[str]:
+        return ["/report", f"/report?team={team}"]
 
     small = query_counts(paths, generated_file(100))
     large = query_counts(paths, generated_file(300))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from datetime import date
@@ -19,6 +21,8 @@ from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.organization.imports import organization_import
 from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
+from tandem.web import pages
+from tandem.web.views import review
 from tests.web.conftest import HIDDEN, SIGNED_IN
 
 HTMX = {"HX-Request": "true"}
@@ -240,7 +244,7 @@ def _counts(client: Client, path: str) -> dict[str, int]:
 
 
 def test_the_review_takes_the_same_queries_on_a_larger_organisation(
-    db: None, generated_file: Any
+    db: None, generated_file: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     found = []
     for people in (100, 300):
@@ -249,12 +253,20 @@ def test_the_review_takes_the_same_queries_on_a_larger_organisation(
             org=organization, source="generated", today=date(2026, 9, 1), prune=True
         )
         root = Team.objects.get(is_root=True)
+        team = Team.objects.filter(parent=root).order_by("position").first()
+        assert team is not None
         user = User.objects.create(username=f"lead-{people}")
         Person.objects.filter(id=root.lead_id).update(user=user)
         client = Client()
         client.force_login(user)
-        # Q4: projected scores (a second evaluation); Q3: ended, graded.
-        found.append({c: _counts(client, f"/cycles/2026-{c}/review") for c in ("Q3", "Q4")})
+        counts = {}
+        # Q4: projected scores (a second evaluation); Q3: ended, graded; a team's page; and
+        # the others listed by owner, or counted by team.
+        for listed in (1000, 0):
+            monkeypatch.setattr(review, "OTHERS_LISTED", listed)
+            for path in ("2026-Q3/review", "2026-Q4/review", f"2026-Q4/review?team={team.id}"):
+                counts[(listed, path.replace(team.id, "TEAM"))] = _counts(client, f"/cycles/{path}")
+        found.append(counts)
     assert found[0] == found[1]
 
 
@@ -292,3 +304,157 @@ def test_two_owners_reflecting_at_once_do_not_overwrite_each_other(web_as: Web) 
     stamp = Reflection.objects.get(objective_id="SR-1").at.isoformat()
     again = web_as("lead").post(path, {"text": "Ana's look back", "based_on": stamp}, headers=HTMX)
     assert again.status_code == 200
+
+
+# --- a bounded page: your objectives, a team's, figures by team -------------------------
+
+
+def test_a_team_lists_its_own_objectives_and_counts_its_sub_teams(web_as: Web) -> None:
+    response = web_as("admin").get("/cycles/2026-Q4/review", {"team": "infra"})
+    assert response.status_code == 200
+    team = section(response, "team-heading")
+    assert "Objectives of Infrastructure (2)" in text(response)
+    for objective in ("IN-1", "IN-2"):
+        assert f'id="objective-{objective}"' in team
+    assert 'id="objective-SRE-1"' not in response.content.decode()
+    # The sub-team is one link away, with its figures.
+    teams = section(response, "teams-heading")
+    assert re.search(
+        r'<a href="/cycles/2026-Q4/review\?team=sre">Site Reliability</a>.*?<td class="num">1</td>',
+        teams,
+        re.S,
+    )
+    # The forms bring the owner back to this team's list.
+    assert '<input type="hidden" name="team" value="infra">' in team
+    # Where it sits: the company above it.
+    assert 'href="/cycles/2026-Q4/review?team=nw">Northwind</a>' in response.content.decode()
+
+
+def test_the_company_lead_s_own_objectives_are_the_company_s(web_as: Web) -> None:
+    # Zoe leads the company (so every team is below her): her own are Northwind's, none in Q4.
+    response = web_as("admin").get("/cycles/2026-Q4/review")
+    yours = section(response, "yours-heading")
+    assert "Neither you nor your teams own an objective in 2026-Q4" in text(response)
+    others = section(response, "others-heading")
+    assert 'id="objective-SR-1"' in others
+    # As an admin she may still grade any of them.
+    assert "/review/key-results/SR-1.1/score" in others
+    assert 'id="objective-' not in yours
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_many_other_objectives_are_counted_by_team(
+    web_as: Web, persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review, "OTHERS_LISTED", 2)
+    client = web_as(persona)
+    response = client.get("/cycles/2026-Q4/review")
+    others = section(response, "others-heading")
+    assert "too many for one page" in text(response)
+    assert 'id="objective-' not in others  # counted, not listed
+    rows = dict(
+        re.findall(
+            r'<a href="/cycles/2026-Q4/review\?team=([^"]+)">[^<]*</a>[^\n]*</th>\s*'
+            r'<td class="num">(\d+)</td>',
+            others,
+        )
+    )
+    assert set(rows) == {"search", "infra", "payments", "mobile", "cs"}
+    # Each team's count is its report's (its sub-teams and members too), of what this
+    # person may see: the private BEN-1 counts for those who may see it only.
+    for team, count in rows.items():
+        report = client.get("/report.csv", {"team": team, "cycle": "2026-Q4"})
+        rows_of = csv.DictReader(io.StringIO(report.content.decode("utf-8-sig")))
+        objectives = {row["objective_id"] for row in rows_of}
+        assert int(count) == len(objectives), (persona, team)
+
+
+def test_the_figures_count_reflections_and_overrides(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review, "OTHERS_LISTED", 2)
+    member = web_as("member")
+    assert (
+        member.post(
+            "/cycles/2026-Q4/review/objectives/SR-1/reflection", {"text": "Done well."}
+        ).status_code
+        == 303
+    )
+    assert (
+        member.post(
+            "/cycles/2026-Q4/review/key-results/SR-1.1/score", {"score": "0.5", "reason": "why"}
+        ).status_code
+        == 303
+    )
+    others = section(web_as("other_team").get("/cycles/2026-Q4/review"), "others-heading")
+    search = re.search(r'team=search">Search</a>.*?</tr>', others, re.S)
+    assert search is not None
+    cells = re.findall(r'<td class="num">([^<]*)</td>', search.group(0))
+    # Objectives, mean score, met, overridden, reflections (BEN-1 is not visible to dan).
+    assert cells[0] == "2"
+    assert cells[3] == "1"
+    assert cells[4] == "1 of 2"
+
+
+def test_your_objectives_come_a_page_at_a_time(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review, "PER_PAGE", 2)
+    client = web_as("member")
+    first = client.get("/cycles/2026-Q4/review")
+    yours = section(first, "yours-heading")
+    assert "Your objectives (3)" in text(first)
+    assert len(re.findall(r'<article class="card review-objective" id=', yours)) == 2
+    assert "1–2 of 3 objectives" in yours
+    assert 'href="?page=2#yours-heading"' in yours
+    second = client.get("/cycles/2026-Q4/review", {"page": "2"})
+    shown = re.findall(
+        r'<article class="card review-objective" id="objective-([^"]+)"',
+        section(second, "yours-heading"),
+    )
+    assert len(shown) == 1
+    assert '<input type="hidden" name="page" value="2">' in second.content.decode()
+    # A write from page 2 comes back to page 2, with and without JavaScript.
+    objective = shown[0]
+    saved = client.post(
+        f"/cycles/2026-Q4/review/objectives/{objective}/reflection",
+        {"text": "Looked back.", "page": "2"},
+    )
+    assert saved["Location"] == f"/cycles/2026-Q4/review?page=2#objective-{objective}"
+    refused = client.post(
+        f"/cycles/2026-Q4/review/objectives/{objective}/reflection", {"text": " ", "page": "2"}
+    )
+    assert refused.status_code == 422
+    assert "Write a few words" in section(refused, "yours-heading")
+    assert "3–3 of 3 objectives" in text(refused)
+
+
+def test_an_unknown_team_shows_your_objectives(web_as: Web) -> None:
+    response = web_as("member").get("/cycles/2026-Q4/review", {"team": "nope", "page": "x"})
+    assert response.status_code == 200
+    assert 'id="objective-SR-1"' in section(response, "yours-heading")
+
+
+def test_the_scores_at_the_cycle_s_end_are_computed_once_and_follow_changes(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[date] = []
+    real = pages.view_of
+
+    def counting(request: Any, as_of: date | None = None) -> Any:
+        if as_of is not None:
+            asked.append(as_of)
+        return real(request, as_of)
+
+    monkeypatch.setattr(review, "view_of", counting)
+    client = web_as("member")
+    client.get("/cycles/2026-Q4/review")
+    client.get("/cycles/2026-Q4/review")
+    assert asked == [date(2026, 12, 31)]
+    # A change makes a new view of today: the scores are asked for again, and follow it.
+    client.post(
+        "/cycles/2026-Q4/review/key-results/SR-1.1/score", {"score": "0.9", "reason": "why"}
+    )
+    page = text(client.get("/cycles/2026-Q4/review"))
+    assert len(asked) == 2
+    assert "“why”" in page

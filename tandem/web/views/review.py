@@ -3,11 +3,19 @@ reflection per objective, and closing (or reopening) the cycle.
 
 Scores follow SPEC section 2 ("Grading"): before the cycle ends the engine has none, so the
 page shows the projected ones, computed as if the cycle ended with what is recorded today.
+
+The page lists a bounded number of objectives: by default the caller's own (owned by them or
+by a team they belong to or lead), a page at a time, then the others they may see — grouped
+by owner when they are few, else as figures per team. ``?team=<id>`` lists one team's own
+objectives (a page at a time) with its sub-teams' figures. Every figure covers everything the
+caller may see in the cycle.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -15,9 +23,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from tandem.access.policy import (
@@ -28,6 +38,7 @@ from tandem.access.policy import (
 )
 from tandem.core import model as m
 from tandem.core.engine import Evaluation, KeyResultResult, ObjectiveResult, round_score
+from tandem.core.visibility import Audience
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.okrs.reviews import reflection_save
@@ -36,9 +47,13 @@ from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
 from tandem.web.views.dependencies import FormState, may_edit, own_teams
+from tandem.web.views.exports import QuickSelect, TeamGroup, team_groups, team_tree
 
 # What an objective needs to count as met (SPEC: committed 1.0, aspirational 0.7).
 EXPECTED = {m.Kind.COMMITTED: 1.0, m.Kind.ASPIRATIONAL: 0.7}
+PER_PAGE = 20  # objective cards a page (each with its forms)
+OTHERS_LISTED = 40  # other objectives listed by owner at most; beyond, figures per team
+OTHERS_OPEN = 12  # listed open at most; beyond, each owner's are folded
 
 
 @dataclass
@@ -70,35 +85,79 @@ class ObjectiveCard:
         return EXPECTED[self.objective.kind]
 
 
+# --- the scores as of the cycle's end ----------------------------------------------------
+
+
+class _EndEvaluations:
+    """The evaluation as of a cycle's end, kept with the view it was asked for.
+
+    Before a cycle ends, its (projected) scores come from a second evaluation of everything
+    the caller may see, as of the cycle's end: a quarter of a second for 10,000 people. The
+    organisation's cache holds a few evaluations shared by every page and day, and lets this
+    one go first; here it is kept as long as the view of today it goes with (the same object
+    while nothing changes; a new one after any change, which then asks again, and the
+    organisation's cache brings its own up to date with the new check-ins only).
+    """
+
+    HELD = 8
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.held: OrderedDict[tuple[int, str], tuple[weakref.ref[View], Evaluation]] = (
+            OrderedDict()
+        )
+
+    def get(self, request: WebRequest, view: View, cycle: m.Cycle) -> Evaluation:
+        key = (id(view), cycle.id)
+        with self.lock:
+            found = self.held.get(key)
+            if found is not None and found[0]() is view:
+                self.held.move_to_end(key)
+                return found[1]
+        evaluation = view_of(request, as_of=cycle.end).evaluation
+        with self.lock:
+            for gone in [k for k, (ref, _e) in self.held.items() if ref() is None]:
+                del self.held[gone]
+            self.held[key] = (weakref.ref(view), evaluation)
+            while len(self.held) > self.HELD:
+                self.held.popitem(last=False)
+        return evaluation
+
+
+_end_evaluations = _EndEvaluations()
+
+
 def _graded(request: WebRequest, view: View, cycle: m.Cycle) -> tuple[Evaluation, bool]:
     """The evaluation that has the cycle's scores, and whether they are projected."""
     if view.evaluation.cycles[cycle.id].ended:
         return view.evaluation, False
-    return view_of(request, as_of=cycle.end).evaluation, True
+    return _end_evaluations.get(request, view, cycle), True
+
+
+# --- the cards -----------------------------------------------------------------------------
 
 
 def _cards(
-    request: WebRequest, view: View, cycle: m.Cycle, only: str | None = None
-) -> tuple[list[ObjectiveCard], bool]:
-    """The cycle's objectives the caller may see (or just ``only``), with two bulk queries for
-    what the engine does not hold: who overrode a score and when, and the reflections."""
+    request: WebRequest, view: View, evaluation: Evaluation, objectives: list[m.Objective]
+) -> list[ObjectiveCard]:
+    """The cards of ``objectives``, with two queries for what the engine does not hold: who
+    overrode a score and when, and the reflections (of those objectives only)."""
     org = view.org
-    evaluation, projected = _graded(request, view, cycle)
-    objectives = [
-        o for o in org.objectives.values() if o.cycle == cycle.id and only in (None, o.id)
-    ]
+    # Never an empty IN (), which Django answers without a query: the page then makes the
+    # same queries whatever it shows.
+    ids = [o.id for o in objectives] or [""]
     # Each key result's version (an override is based on it) and who overrode it, when.
     stored = {
         kid: (version, by, at)
-        for kid, version, by, at in KeyResult.objects.filter(
-            objective__cycle_id=cycle.id
-        ).values_list("id", "version", "override_by_id", "override_at")
+        for kid, version, by, at in KeyResult.objects.filter(objective_id__in=ids).values_list(
+            "id", "version", "override_by_id", "override_at"
+        )
     }
     reflections = {
         oid: (text, person_name(org, by) if by else "someone", at)
-        for oid, text, by, at in Reflection.objects.filter(
-            objective__cycle_id=cycle.id
-        ).values_list("objective_id", "text", "by_id", "at")
+        for oid, text, by, at in Reflection.objects.filter(objective_id__in=ids).values_list(
+            "objective_id", "text", "by_id", "at"
+        )
     }
     audience = request.caller.audience
     cards = []
@@ -128,7 +187,184 @@ def _cards(
                 may_edit(audience, objective),
             )
         )
-    return cards, projected
+    return cards
+
+
+def _is_yours(mine: Audience, objective: m.Objective) -> bool:
+    """Owned by the caller, by a team they belong to or lead, or an umbrella they own (the
+    objectives of the teams below the ones they lead are reached through those teams)."""
+    me = mine.person
+    owner = objective.owner
+    return me is not None and (
+        owner == me
+        or owner in mine.teams
+        or (objective.umbrella is not None and objective.umbrella.owner == me)
+    )
+
+
+def _summary(
+    view: View, evaluation: Evaluation, groups: list[TeamGroup], reflected: set[str], query: str
+) -> list[dict[str, Any]]:
+    """Each group's figures: objectives, mean score, how many met their expectation, scores
+    overridden and reflections written."""
+    key_results = view.org.key_results
+    rows = []
+    for group in groups:
+        if not group.whole and not group.objectives:
+            continue  # a team with sub-teams but nothing of its own
+        results = [evaluation.objectives[o.id] for o in group.objectives]
+        scores = [r.score for r in results if r.score is not None]
+        judged = [r.met_expectation for r in results if r.met_expectation is not None]
+        rows.append(
+            {
+                "team": group.team,
+                "whole": group.whole,
+                "sub_teams": group.sub_teams,
+                "objectives": len(results),
+                "mean_score": sum(scores) / len(scores) if scores else None,
+                "met": sum(judged),
+                "judged": len(judged),
+                "overridden": sum(
+                    1
+                    for o in group.objectives
+                    for kid in o.key_results
+                    if key_results[kid].score_override is not None
+                ),
+                "reflections": sum(1 for o in group.objectives if o.id in reflected),
+                "url": f"{query}?{urlencode({'team': group.team.id})}",
+            }
+        )
+    return rows
+
+
+class _TeamForm(forms.Form):
+    team = forms.ChoiceField(label="Team", required=False, widget=QuickSelect)
+
+    def __init__(self, data: Any, *, org: m.Organization) -> None:
+        super().__init__(data)
+        field_: Any = self.fields["team"]
+        field_.choices = [
+            ("", "Your objectives"),
+            *((t.id, "\u2003" * depth + t.name) for t, depth in team_tree(org)),
+        ]
+
+
+def _page_number(value: str | None) -> str | None:
+    return value if value and value.isdigit() else None
+
+
+def _back_query(team: str | None, page: str | None) -> str:
+    """Where a write sends the caller back: the same team and page of the review."""
+    params = {"team": team or "", "page": page or ""}
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"?{query}" if query else ""
+
+
+def _page(
+    request: WebRequest,
+    cycle_id: str,
+    *,
+    team_id: str | None = None,
+    page_number: str | None = None,
+    acted: ObjectiveCard | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    view = view_of(request)
+    org = view.org
+    cycle = org.cycles.get(cycle_id)
+    state = Cycle.objects.filter(id=cycle_id).values_list("state", flat=True).first()
+    if cycle is None or state is None:
+        raise NotFoundError(f"there is no cycle '{cycle_id}'")
+    evaluation, projected = _graded(request, view, cycle)
+    team = org.teams.get(team_id) if team_id else None
+    in_cycle = [o for o in org.objectives.values() if o.cycle == cycle.id]
+    here = reverse("web:review", args=[cycle_id])
+    context: dict[str, Any] = {
+        "nav": "review",
+        "cycle": cycle,
+        "state": state,
+        "closed": state == Cycle.State.CLOSED,
+        "ended": view.evaluation.cycles[cycle.id].ended,
+        "projected": projected,
+        "team": team,
+        "team_form": _TeamForm({"team": team.id if team else ""}, org=org),
+        "in_cycle": len(in_cycle),
+        "may_close": _may_close(request, view),
+        "closer": _closer(org),
+    }
+    summary_groups: list[TeamGroup] = []
+    others: list[m.Objective] = []
+    if team is not None:
+        groups = team_groups(org, in_cycle, team.id)
+        listed = groups[0].objectives if groups and not groups[0].whole else []
+        summary_groups = [g for g in groups if g.whole]
+        context["trail"] = _trail(org, team)
+        base = f"?{urlencode({'team': team.id})}&page="
+        anchor = "#team-heading"
+    else:
+        mine = own_teams(request.caller.audience, org)
+        listed = [o for o in in_cycle if _is_yours(mine, o)]
+        others = [o for o in in_cycle if not _is_yours(mine, o)]
+        if len(others) > OTHERS_LISTED:
+            summary_groups = team_groups(org, in_cycle)
+            others = []
+        base, anchor = "?page=", "#yours-heading"
+    page: Page[m.Objective] = Paginator(listed, PER_PAGE).get_page(page_number)
+    shown = list(page.object_list)
+    cards = _cards(request, view, evaluation, shown + others)
+    if acted is not None:
+        found = False
+        for i, card in enumerate(cards):
+            if card.objective.id == acted.objective.id:
+                cards[i], found = acted, True
+        if not found:  # the page moved on since: show it first
+            acted.level = 3
+            cards.insert(0, acted)
+            shown.insert(0, acted.objective)
+    main, rest = cards[: len(shown)], cards[len(shown) :]
+    grouped: dict[str, list[ObjectiveCard]] = defaultdict(list)
+    for card in rest:
+        card.level = 4
+        grouped[card.owner].append(card)
+    # Which objectives have a reflection, counted over all the caller may see in the cycle.
+    reflected = {o.id for o in in_cycle}.intersection(
+        Reflection.objects.filter(objective__cycle_id=cycle.id).values_list(
+            "objective_id", flat=True
+        )
+    )
+    back_team = team.id if team else None
+    back_page = str(page.number) if page.number > 1 else None
+    context |= {
+        "page": page,
+        "cards": main,
+        "others": list(grouped.items()),
+        "others_total": len(in_cycle) - len(listed) if team is None else 0,
+        "reflections": len(reflected),
+        "open_others": len(rest) <= OTHERS_OPEN,
+        "summary": _summary(view, evaluation, summary_groups, reflected, here),
+        "pager_base": base,
+        "pager_anchor": anchor,
+        "back_team": back_team,
+        "back_page": back_page,
+    }
+    return pages.page(request, "web/review.html", context, view=view, status=status)
+
+
+def _trail(org: m.Organization, team: m.Team) -> list[m.Team]:
+    """The team's parents, the company first."""
+    trail: list[m.Team] = []
+    parent = team.parent
+    while parent is not None and parent in org.teams and len(trail) < len(org.teams):
+        trail.insert(0, org.teams[parent])
+        parent = org.teams[parent].parent
+    return trail
+
+
+def _closer(org: m.Organization) -> str:
+    root = org.root_team
+    if root is not None and root.lead:
+        return f"the lead of {root.name} ({person_name(org, root.lead)})"
+    return "the company's lead"
 
 
 def _may_close(request: WebRequest, view: View) -> bool:
@@ -140,59 +376,14 @@ def _may_close(request: WebRequest, view: View) -> bool:
     )
 
 
-def _page(
-    request: WebRequest,
-    cycle_id: str,
-    *,
-    acted: ObjectiveCard | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    view = view_of(request)
-    cycle = view.org.cycles.get(cycle_id)
-    state = Cycle.objects.filter(id=cycle_id).values_list("state", flat=True).first()
-    if cycle is None or state is None:
-        raise NotFoundError(f"there is no cycle '{cycle_id}'")
-    cards, projected = _cards(request, view, cycle)
-    if acted is not None:
-        cards = [acted if c.objective.id == acted.objective.id else c for c in cards]
-    mine = own_teams(request.caller.audience, view.org)
-    yours: list[ObjectiveCard] = []
-    others: dict[str, list[ObjectiveCard]] = defaultdict(list)
-    for card in cards:
-        if may_edit(mine, card.objective):
-            yours.append(card)
-        else:
-            card.level = 4
-            others[card.owner].append(card)
-    root = view.org.root_team
-    return pages.page(
-        request,
-        "web/review.html",
-        {
-            "nav": "review",
-            "cycle": cycle,
-            "state": state,
-            "closed": state == Cycle.State.CLOSED,
-            "ended": view.evaluation.cycles[cycle.id].ended,
-            "projected": projected,
-            "yours": yours,
-            "others": list(others.items()),
-            "open_others": sum(len(c) for c in others.values()) <= 12,
-            "may_close": _may_close(request, view),
-            "closer": (
-                f"the lead of {root.name} ({person_name(view.org, root.lead)})"
-                if root is not None and root.lead
-                else "the company's lead"
-            ),
-        },
-        view=view,
-        status=status,
-    )
-
-
 @signed_in
 def review(request: WebRequest, cycle_id: str) -> HttpResponse:
-    return _page(request, cycle_id)
+    return _page(
+        request,
+        cycle_id,
+        team_id=request.GET.get("team") or None,
+        page_number=request.GET.get("page"),
+    )
 
 
 # --- grading and reflecting --------------------------------------------------------------------
@@ -256,13 +447,18 @@ def _answer(
     row_id: str | None = None,
 ) -> HttpResponse:
     """After a write: the objective's card (HTMX), the page again (errors without JavaScript)
-    or a redirect with the notice."""
+    or a redirect with the notice, to the team and page of the review the form was on."""
+    view = view_of(request)
+    team = request.POST.get("team") or None
+    team = team if team in view.org.teams else None
+    page_number = _page_number(request.POST.get("page"))
     if status == 200 and not pages.is_htmx(request):
         messages.success(request, notice)
-        back = reverse("web:review", args=[cycle_id])
+        back = reverse("web:review", args=[cycle_id]) + _back_query(team, page_number)
         return HttpResponseRedirect(f"{back}#objective-{objective_id}", status=303)
-    view = view_of(request)
-    card = _cards(request, view, view.org.cycles[cycle_id], only=objective_id)[0][0]
+    cycle = view.org.cycles[cycle_id]
+    evaluation, projected = _graded(request, view, cycle)
+    card = _cards(request, view, evaluation, [view.org.objectives[objective_id]])[0]
     card.notice = notice
     if form_state is not None:
         target = next((r for r in card.rows if r.key_result.id == row_id), None)
@@ -272,22 +468,22 @@ def _answer(
             card.form = form_state
     if pages.is_htmx(request):
         mine = own_teams(request.caller.audience, view.org)
-        card.level = 3 if may_edit(mine, card.objective) else 4
+        card.level = 3 if team or _is_yours(mine, card.objective) else 4
         context = {
             "card": card,
             "closed": _is_closed(cycle_id),
-            "projected": _projected(view, cycle_id),
+            "projected": projected,
+            "back_team": team,
+            "back_page": page_number,
         }
         return render(request, "web/_review_objective.html", context, status=status)
-    return _page(request, cycle_id, acted=card, status=status)
+    return _page(
+        request, cycle_id, team_id=team, page_number=page_number, acted=card, status=status
+    )
 
 
 def _is_closed(cycle_id: str) -> bool:
     return Cycle.objects.filter(id=cycle_id, state=Cycle.State.CLOSED).exists()
-
-
-def _projected(view: View, cycle_id: str) -> bool:
-    return not view.evaluation.cycles[cycle_id].ended
 
 
 def _state_of(request: WebRequest, form: forms.Form) -> FormState:

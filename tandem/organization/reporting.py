@@ -499,7 +499,7 @@ def alignment_tree_get(
         oid
         for oid in scope.objectives
         if objective_rows[oid]["level"] == m.Level.COMPANY.value
-        or not _aligned_within(view.org, oid, in_scope)
+        or not aligned_within(view.org, oid, in_scope)
     ]
     orphans = set(report["alignment"]["orphans"])
     tree = [node(oid) for oid in roots if oid not in orphans]
@@ -513,7 +513,7 @@ def alignment_tree_get(
     }
 
 
-def _aligned_within(org: m.Organization, oid: str, in_scope: set[str]) -> bool:
+def aligned_within(org: m.Organization, oid: str, in_scope: set[str]) -> bool:
     """Whether the objective hangs below another objective of the tree."""
     target = org.objectives[oid].aligns_to
     if target is None:

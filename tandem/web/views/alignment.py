@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from tandem.core import model as m
 from tandem.core.report import key_result_row, objective_row, resolve_scope
 from tandem.errors import NotFoundError
-from tandem.organization.reporting import View
+from tandem.organization.reporting import View, aligned_within
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
 from tandem.web.views.exports import ScopeForm, export_query
@@ -115,7 +115,7 @@ def _map_build(view: View, cycle: str | None, team: str | None) -> _Map:
     tops = [
         oid
         for oid in scope.objectives
-        if results[oid].level is company or not _aligned_within(org, oid, in_scope)
+        if results[oid].level is company or not aligned_within(org, oid, in_scope)
     ]
     roots = [visit(oid) for oid in tops if oid not in orphans]
     # Orphans, and objectives on a loop of alignments, which hang below nothing.
@@ -136,16 +136,6 @@ def _map_build(view: View, cycle: str | None, team: str | None) -> _Map:
         for _target, children in reversed(node.groups):
             todo.extend(reversed(children))
     return _Map(scope.cycles, roots, apart_nodes, nodes, counts)
-
-
-def _aligned_within(org: m.Organization, oid: str, in_scope: set[str]) -> bool:
-    """Whether the objective hangs below another objective of the tree."""
-    target = org.objectives[oid].aligns_to
-    if target is None:
-        return False
-    if target in org.key_results:
-        target = org.key_results[target].objective
-    return target in in_scope and target != oid
 
 
 # --- what one answer shows ---------------------------------------------------------------

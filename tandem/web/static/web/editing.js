@@ -5,6 +5,23 @@
 "use strict";
 
 (() => {
+  // Arrow keys move between a picker's input and its results: true when the key was one.
+  const moveAmong = (event, results, input) => {
+    const options = [...results.querySelectorAll("[data-pick]")];
+    const index = options.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && options.length) {
+      event.preventDefault();
+      options[Math.min(index + 1, options.length - 1)].focus();
+      return true;
+    }
+    if (event.key === "ArrowUp" && index >= 0) {
+      event.preventDefault();
+      (index === 0 ? input : options[index - 1]).focus();
+      return true;
+    }
+    return false;
+  };
+
   // --- the alignment picker: a result button fills the hidden aligns_to field ---------------
   const picker = document.querySelector("[data-picker]");
   if (picker) {
@@ -36,15 +53,8 @@
     });
     // Arrow keys move between the search box and the results; Escape closes the list.
     picker.addEventListener("keydown", (event) => {
-      const options = [...results.querySelectorAll("[data-pick]")];
-      const index = options.indexOf(document.activeElement);
-      if (event.key === "ArrowDown" && options.length) {
-        event.preventDefault();
-        options[Math.min(index + 1, options.length - 1)].focus();
-      } else if (event.key === "ArrowUp" && index >= 0) {
-        event.preventDefault();
-        (index === 0 ? search : options[index - 1]).focus();
-      } else if (event.key === "Escape" && options.length) {
+      if (moveAmong(event, results, search)) return;
+      if (event.key === "Escape" && results.querySelector("[data-pick]")) {
         results.replaceChildren();
         search.focus();
       } else if (event.key === "Enter" && event.target === search) {
@@ -146,16 +156,9 @@
     // Arrow keys move between the input and the matches; Escape closes them (and puts back
     // what was chosen); Enter while searching searches rather than submits the form.
     picker.addEventListener("keydown", (event) => {
-      const options = [...results.querySelectorAll("[data-pick]")];
-      const index = options.indexOf(document.activeElement);
-      if (event.key === "ArrowDown" && options.length) {
-        event.preventDefault();
-        options[Math.min(index + 1, options.length - 1)].focus();
-      } else if (event.key === "ArrowUp" && index >= 0) {
-        event.preventDefault();
-        (index === 0 ? input : options[index - 1]).focus();
-      } else if (event.key === "Escape"
-                 && (options.length || (!multiple && input.value !== chosen))) {
+      if (moveAmong(event, results, input)) return;
+      if (event.key === "Escape"
+          && (results.querySelector("[data-pick]") || (!multiple && input.value !== chosen))) {
         event.preventDefault();
         close();
         if (!multiple) input.value = chosen;

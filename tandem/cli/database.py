@@ -65,9 +65,9 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
 
 
 def database_label() -> str:
-    from django.conf import settings  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
 
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
         return str(database["NAME"])
     return f"postgresql://{database.get('HOST') or 'localhost'}/{database['NAME']}"

@@ -50,8 +50,14 @@ def _database() -> dict[str, Any]:
         database["TEST"] = {"NAME": f"test_{database['NAME']}"}
         return database
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's backend; write transactions queue on a lock file (tandem/server/sqlite).
+        "ENGINE": "tandem.server.sqlite",
         "NAME": DATA_DIR / "tandem.sqlite3",
+        # Kept open: opening one (its pragmas and functions) cost more than a whole request.
+        "CONN_MAX_AGE": None,
+        # Tests run in memory, as on Django's own SQLite backend (said outright, since test
+        # runners recognise SQLite by that backend's name).
+        "TEST": {"NAME": ":memory:"},
         "OPTIONS": {
             # WAL lets readers go on while one process writes; IMMEDIATE takes the write lock
             # at the start of a transaction so two writers queue (up to the timeout) instead

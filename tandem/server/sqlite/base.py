@@ -1,0 +1,82 @@
+"""Django's SQLite backend, with Tandem's writers queueing on a lock file instead of polling.
+
+SQLite lets one connection write at a time. A second writer waits in SQLite's busy handler,
+which sleeps 1, 2, 5, 10, 15, 20, 25... milliseconds between tries, so in a burst of check-ins
+a write that takes one millisecond can wait fifty: the 16-client check-in p95 was set by these
+sleeps (docs/performance.md). Here every write transaction (``BEGIN IMMEDIATE``, what
+``transaction.atomic`` starts) first takes an exclusive ``flock`` on ``<database>.lock``, from
+any thread of any Tandem process. A waiter tries again within two milliseconds of the holder's
+commit, and SQLite's own wait is left for writers outside Tandem. Past the busy timeout
+(``TANDEM_SQLITE_TIMEOUT``) the transaction starts anyway and SQLite's busy handler has the
+last word, as before: the wait stays bounded and the error stays "database is locked".
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from typing import Any
+
+from django.db.backends.sqlite3 import base
+
+FIRST_PAUSE = 0.0002  # seconds between tries, doubling up to
+LONGEST_PAUSE = 0.002
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    _lock_fd: int | None = None
+    _holds_lock = False
+
+    def _start_transaction_under_autocommit(self) -> None:
+        if not self.is_in_memory_db():
+            self._lock_writers()
+        try:
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+        except BaseException:
+            self._unlock_writers()
+            raise
+
+    def _lock_writers(self) -> None:
+        if self._lock_fd is None:
+            self._lock_fd = os.open(f"{self.settings_dict['NAME']}.lock", os.O_RDWR | os.O_CREAT)
+        lock_fd = self._lock_fd
+        deadline = time.monotonic() + float(self.settings_dict["OPTIONS"].get("timeout", 5))
+        pause = FIRST_PAUSE
+        while True:
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return  # SQLite's busy handler decides from here
+                time.sleep(pause)
+                pause = min(pause * 2, LONGEST_PAUSE)
+            else:
+                self._holds_lock = True
+                return
+
+    def _unlock_writers(self) -> None:
+        if self._holds_lock and self._lock_fd is not None:
+            self._holds_lock = False
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _commit(self) -> Any:
+        try:
+            return super()._commit()  # type: ignore[misc]
+        finally:
+            self._unlock_writers()
+
+    def _rollback(self) -> Any:
+        try:
+            return super()._rollback()  # type: ignore[misc]
+        finally:
+            self._unlock_writers()
+
+    def _close(self) -> Any:
+        try:
+            return super()._close()  # type: ignore[misc]
+        finally:
+            self._unlock_writers()
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None

@@ -11,8 +11,9 @@ check-ins do not queue on one row's lock until their commit. Their ids are taken
 order and committed in another, though, so a cache that has read every check-in up to some
 id must know that no check-in below it is still to be committed before it moves on. On
 PostgreSQL a check-in's transaction holds a shared advisory lock from before its id is
-taken until it ends, and :func:`checkins_settle` waits for the exclusive one: every id taken
-before it is then committed or gone. On SQLite writers take turns (``BEGIN IMMEDIATE``), so
+taken until it ends (a pre-save signal takes it; ``checkin_record`` alone writes the lock and
+the row in one statement), and :func:`checkins_settle` waits for the exclusive one: every id
+taken before it is then committed or gone. On SQLite writers take turns (``BEGIN IMMEDIATE``), so
 ids are committed in order. A check-in saved outside a transaction on PostgreSQL (no lock can
 cover it) moves ``structure`` once committed, so caches read everything again.
 """

@@ -176,11 +176,13 @@ def test_a_view_held_is_brought_up_to_date_with_new_check_ins(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("inside", ["own statement", "caller's transaction"])
 def test_check_ins_written_at_once_by_many_all_reach_the_cache(
-    demo_organization: m.Organization,
+    demo_organization: m.Organization, inside: str
 ) -> None:
     """Writers in parallel commit check-ins in another order than their ids; readers in
-    between must still end up with every one of them, none twice."""
+    between must still end up with every one of them, none twice. Alone, a check-in is one
+    statement that takes the lock itself; inside a caller's transaction a signal takes it."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's test database is one connection's: writers take turns anyway")
     from tandem.organization.archive import organization_current  # noqa: PLC0415
@@ -193,6 +195,9 @@ def test_check_ins_written_at_once_by_many_all_reach_the_cache(
     def write(kid: str) -> None:
         try:
             for i in range(15):
+                if inside == "own statement":
+                    checkin_record(key_result_id=kid, day=TODAY, value=i, confidence=i % 11)
+                    continue
                 with transaction.atomic():
                     checkin_record(key_result_id=kid, day=TODAY, value=i, confidence=i % 11)
                     time.sleep(0.002)  # hold the transaction open: commits interleave

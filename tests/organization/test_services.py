@@ -28,6 +28,37 @@ def test_a_checkin_is_appended_and_reaches_the_engine(demo_in_db) -> None:
     assert (latest.value, latest.confidence, latest.by) == (410, 9, "ben")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_checkin_written_alone_is_stored_as_one_written_in_a_transaction(
+    demo_organization,
+) -> None:
+    """Alone (as the API writes them) a check-in is one statement on PostgreSQL: every field
+    must land as the ORM's own insert would store it, and it moves no revision counter."""
+    from django.db import transaction  # noqa: PLC0415
+
+    from tandem.organization.imports import organization_import  # noqa: PLC0415
+    from tandem.organization.revision import revision_get  # noqa: PLC0415
+
+    organization_import(org=demo_organization, source="northwind.yaml", today=DAY)
+    before = revision_get()
+    alone = checkin_record(
+        key_result_id="SR-1.1", day=DAY, value=412.5, confidence=8, note="ok", author_id="ben"
+    )
+    after = revision_get()
+    assert (after.value, after.structure) == (before.value, before.structure)
+    assert after.checkin == alone.pk > before.checkin
+    with transaction.atomic():
+        inside = checkin_record(
+            key_result_id="SR-1.1", day=DAY, value=412.5, confidence=8, note="ok", author_id="ben"
+        )
+    fields = ["key_result_id", "date", "value", "confidence", "note", "author_id"]
+    stored = {row["id"]: row for row in CheckIn.objects.values("id", "created_at", *fields)}
+    assert stored[alone.pk]["created_at"] == alone.created_at
+    assert {k: stored[alone.pk][k] for k in fields} == {k: stored[inside.pk][k] for k in fields}
+    assert stored[alone.pk]["value"] == 412.5
+    assert not alone._state.adding
+
+
 @pytest.mark.parametrize(
     ("kr_id", "value", "confidence", "message"),
     [

@@ -186,7 +186,7 @@ def _comm(pid: int) -> str:
 
 
 def cpu_sample(server_pid: int) -> dict[str, Any]:
-    """CPU seconds used so far by each server process (gunicorn's arbiter and workers) and
+    """CPU seconds used so far by each server process (Granian's main process and workers) and
     each PostgreSQL process, and by the whole machine (from /proc/stat)."""
     server: dict[int, float] = {}
     database: dict[int, float] = {}
@@ -853,9 +853,9 @@ def main() -> None:
     first = rows[0]
     result = (
         f"Measured {time.strftime('%Y-%m-%d')} on {machine()}, {ram_gb():.0f} GB RAM, "
-        f"{versions}, Django {_version('django')}, gunicorn {_version('gunicorn')} "
+        f"{versions}, Django {_version('django')}, Granian {_version('granian')} "
         f"(`make bench-api`, {commit()}seed {SEED}, {PEOPLE:,} people; "
-        f"`tandem serve --workers {args.workers}`, gthread, 4 threads each; "
+        f"`tandem serve --workers {args.workers}`, 2 threads each; "
         f"report team `{first['team']}`: {first['team_size']} teams, "
         f"lead `{first['lead']}`; admin linked to `{first['admin_person']}`; "
         f"{args.duration:g} s per read run, {args.write_duration:g} s per write run, "

@@ -214,11 +214,12 @@ def serve(
     ] = False,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[
-        int, typer.Option(min=1, max=64, help="Worker processes (each runs 4 threads).")
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 2,
+    threads: Annotated[
+        int, typer.Option(min=1, max=64, help="Threads in each worker process.")
     ] = 2,
 ) -> None:
-    """Run Tandem's web server (gunicorn): migrations first, static files included."""
+    """Run Tandem's web server (Granian): migrations first, static files included."""
     if host not in ("0.0.0.0", "::") and "TANDEM_ALLOWED_HOSTS" not in os.environ:  # noqa: S104
         allowed = f"[{host}]" if ":" in host else host
         os.environ["TANDEM_ALLOWED_HOSTS"] = f"localhost,127.0.0.1,[::1],{allowed}"
@@ -227,7 +228,7 @@ def serve(
     from django.db import connections  # noqa: PLC0415
 
     from tandem.organization import demo as demo_data  # noqa: PLC0415
-    from tandem.server.gunicorn import serve as run_server  # noqa: PLC0415
+    from tandem.server.serving import serve as run_server  # noqa: PLC0415
 
     console = Console(stderr=True)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -254,7 +255,7 @@ def serve(
             )
     console.print(f"Tandem is running at {url} (data: {database_label()}). Ctrl-C stops it.")
     connections.close_all()  # each worker opens its own connections after the fork
-    run_server(bind=f"{display_host}:{port}", workers=workers)
+    run_server(host=host, port=port, workers=workers, threads=threads)
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""`tandem serve --demo` as an admin starts it: a real gunicorn on a free port."""
+"""`tandem serve --demo` as an admin starts it: a real Granian server on a free port."""
 
 from __future__ import annotations
 
@@ -65,6 +65,8 @@ def test_serve_demo_starts_loads_the_demo_serves_pages_and_stops_on_ctrl_c(tmp_p
     assert server.returncode == 0, output
     assert "Sign in at" in output
     assert "/login as ana with the password northwind-demo" in output
+    # It names the database it serves: this SQLite file.
+    assert f"(data: {tmp_path / 'data' / 'tandem.sqlite3'})" in output.replace("\n", "")
     database = sqlite3.connect(tmp_path / "data" / "tandem.sqlite3")
     # Write-ahead logging: readers are not blocked while someone checks in.
     assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)

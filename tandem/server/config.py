@@ -29,6 +29,12 @@ class Config(BaseSettings):
         description="postgresql://user:password@host:5432/name to use PostgreSQL "
         "instead of SQLite in the data directory.",
     )
+    database_prepared_statements: bool = Field(
+        default=True,
+        description="PostgreSQL: prepare statements a connection runs often, so they are "
+        "planned once. Set false behind a pooler that cannot keep them (PgBouncer before "
+        "1.21, or later without max_prepared_statements, in transaction mode).",
+    )
     secret_key: str | None = Field(
         default=None,
         min_length=50,

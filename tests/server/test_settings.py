@@ -71,3 +71,18 @@ def test_the_commands_report_a_bad_setting_without_a_traceback(tmp_path) -> None
     assert "Error: bad environment variable" in result.stderr
     assert "TANDEM_DEBUG" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_postgresql_binds_parameters_apart_and_prepares_frequent_statements(monkeypatch) -> None:
+    from tandem.server import settings  # noqa: PLC0415
+
+    url = "postgresql://tandem@db:5432/tandem?sslmode=require"
+    monkeypatch.setenv("TANDEM_DATABASE_URL", url)
+    monkeypatch.delenv("TANDEM_DATABASE_PREPARED_STATEMENTS", raising=False)
+    monkeypatch.setattr(settings, "CONFIG", read_config())
+    options = settings._database()["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 5, "sslmode": "require"}
+    # Behind a pooler that cannot keep prepared statements, they can be turned off.
+    monkeypatch.setenv("TANDEM_DATABASE_PREPARED_STATEMENTS", "false")
+    monkeypatch.setattr(settings, "CONFIG", read_config())
+    assert settings._database()["OPTIONS"]["prepare_threshold"] is None

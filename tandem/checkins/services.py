@@ -36,9 +36,44 @@ def checkin_record(
 
     ``key_result`` is that key result when the caller has just read it, with its objective
     (and the objective's cycle: ``select_related("objective__cycle")``), as the API does to
-    check permissions: it is not read again. The reads only check the check-in; the write
-    is one statement on PostgreSQL (:func:`_insert_covered`) and one transaction on SQLite.
+    check permissions: it is not read again. On PostgreSQL, outside a caller's transaction,
+    the write is one statement (:func:`_insert_covered`) after the checks (read committed
+    would let the same changes in between within a transaction); elsewhere the checks and
+    the write are one transaction (on SQLite, writers' turn taken first).
     """
+
+    def checked() -> CheckIn:
+        return _checked(
+            key_result_id=key_result_id,
+            day=day,
+            value=value,
+            confidence=confidence,
+            note=note,
+            author_id=author_id,
+            key_result=key_result,
+        )
+
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        row = checked()
+        _insert_covered(row)
+        return row
+    with transaction.atomic():
+        row = checked()
+        row.save(force_insert=True)
+        return row
+
+
+def _checked(
+    *,
+    key_result_id: str,
+    day: date,
+    value: float | bool | None,
+    confidence: int | None,
+    note: str | None,
+    author_id: str | None,
+    key_result: KeyResult | None,
+) -> CheckIn:
+    """The check-in to write, once every rule holds (else the error that says which)."""
     if key_result is None or key_result.pk != key_result_id:
         key_result = KeyResult.objects.select_related("objective").filter(id=key_result_id).first()
         if key_result is None:
@@ -58,7 +93,7 @@ def checkin_record(
     _check_value(key_result, value)
     if value is None and confidence is None and not note:
         raise CheckInError("a check-in needs a value, a confidence or a note", field="value")
-    row = CheckIn(
+    return CheckIn(
         key_result=key_result,
         date=day,
         value=value,
@@ -66,12 +101,6 @@ def checkin_record(
         note=note,
         author_id=author_id,
     )
-    if connection.vendor == "postgresql" and connection.get_autocommit():
-        _insert_covered(row)
-    else:
-        with transaction.atomic():  # on SQLite: queued with the other writers
-            row.save(force_insert=True)
-    return row
 
 
 def _insert_covered(row: CheckIn) -> None:

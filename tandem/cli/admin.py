@@ -223,14 +223,21 @@ def serve(
     if host not in ("0.0.0.0", "::") and "TANDEM_ALLOWED_HOSTS" not in os.environ:  # noqa: S104
         allowed = f"[{host}]" if ":" in host else host
         os.environ["TANDEM_ALLOWED_HOSTS"] = f"localhost,127.0.0.1,[::1],{allowed}"
+    from tandem.server.serving import ServeError, listen_address  # noqa: PLC0415
+    from tandem.server.serving import serve as run_server  # noqa: PLC0415
+
+    console = Console(stderr=True)
+    try:
+        address = listen_address(host, port)
+    except ServeError as exc:
+        console.print(f"Error: {exc}", markup=False, style="bold red")
+        raise typer.Exit(2) from None
     django_setup(migrate=True)
     from django.core.management import call_command  # noqa: PLC0415
     from django.db import connections  # noqa: PLC0415
 
     from tandem.organization import demo as demo_data  # noqa: PLC0415
-    from tandem.server.serving import serve as run_server  # noqa: PLC0415
 
-    console = Console(stderr=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     display_host = f"[{host}]" if ":" in host else host
     url = f"http://{display_host}:{port}/"
@@ -255,7 +262,7 @@ def serve(
             )
     console.print(f"Tandem is running at {url} (data: {database_label()}). Ctrl-C stops it.")
     connections.close_all()  # each worker opens its own connections after the fork
-    run_server(host=host, port=port, workers=workers, threads=threads)
+    run_server(address=address, port=port, workers=workers, threads=threads)
 
 
 @app.command()

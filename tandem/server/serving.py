@@ -8,8 +8,50 @@ the database, and more only make the threads of one process queue for the interp
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+
 from granian.constants import Interfaces
 from granian.server import Server
+
+# Threads beyond a worker's first end after this long without a request (Granian's longest),
+# and their database connections with them.
+IDLE_THREAD_SECONDS = 600
+
+
+class ServeError(Exception):
+    """The server cannot start; the message says why and what to do."""
+
+
+def listen_address(host: str, port: int) -> str:
+    """The IP address to listen on for ``host`` (an address or a name, such as
+    ``localhost``), once sure that nothing listens on ``port`` there already.
+
+    Granian's workers share the port (``SO_REUSEPORT``), so a second server would start on it
+    without complaint and take half the requests: binding once without that option first
+    says when the port is taken.
+    """
+    try:
+        ipaddress.ip_address(host)
+        address = host
+    except ValueError:
+        try:
+            address = str(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0])
+        except socket.gaierror as exc:
+            raise ServeError(
+                f"--host {host}: not an address this machine can resolve ({exc})"
+            ) from None
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((address, port))
+        except OSError as exc:
+            raise ServeError(
+                f"cannot listen on {host} port {port}: {exc.strerror}. Is Tandem (or something "
+                "else) already running there? Stop it, or choose another --port."
+            ) from None
+    return address
+
 
 # The access log on standard output, the server's own messages on standard error (as
 # Django's): under systemd both reach the journal, and a pipe of the access log stays clean.
@@ -29,15 +71,17 @@ _LOG_STREAMS = {
 }
 
 
-def serve(*, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM stop the workers, then return)."""
+def serve(*, address: str, port: int, workers: int, threads: int) -> None:
+    """Serve on ``address`` (from :func:`listen_address`) until interrupted (Ctrl-C or
+    SIGTERM stop the workers, then return)."""
     Server(
         "tandem.server.wsgi:application",
-        address=host,
+        address=address,
         port=port,
         interface=Interfaces.WSGI,
         workers=workers,
         blocking_threads=threads,
+        blocking_threads_idle_timeout=IDLE_THREAD_SECONDS,
         log_access=True,
         log_dictconfig=_LOG_STREAMS,
         # A worker that dies is started again (one that keeps dying stops the server).

@@ -2,7 +2,7 @@
 and every answer (errors included, as ``application/problem+json``) matches the document.
 
 The document is the one served at ``/api/v1/openapi.json``, fetched in-process from Django's
-WSGI handler (the one gunicorn serves); the generated requests go through that same handler,
+WSGI handler (the one `tandem serve` serves); the generated requests go through that same handler,
 on the demo organisation, once with an org admin's token (zoe) and once with an ordinary
 member's (ben). New operations are picked up as they are added to the API.
 

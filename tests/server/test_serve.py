@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -71,3 +73,50 @@ def test_serve_demo_starts_loads_the_demo_serves_pages_and_stops_on_ctrl_c(tmp_p
     # Write-ahead logging: readers are not blocked while someone checks in.
     assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     database.close()
+
+
+def test_serve_listens_on_a_host_name_and_refuses_a_port_already_taken() -> None:
+    from tandem.server.serving import ServeError, listen_address  # noqa: PLC0415
+
+    port = free_port()
+    assert listen_address("localhost", port) in ("127.0.0.1", "::1")
+    assert listen_address("127.0.0.1", port) == "127.0.0.1"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        refused = rf"cannot listen on 127\.0\.0\.1 port {port}: .* already running"
+        with pytest.raises(ServeError, match=refused):
+            listen_address("127.0.0.1", port)
+    with pytest.raises(ServeError, match=r"--host no-such-host\.invalid: not an address"):
+        listen_address("no-such-host.invalid", port)
+
+
+def test_requests_do_not_carry_the_servers_environment_variables() -> None:
+    from tandem.server.wsgi import request_only  # noqa: PLC0415
+
+    seen: dict[str, object] = {}
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        seen.update(environ)
+        return [b""]
+
+    process = {
+        "TANDEM_DATABASE_URL": "postgresql://tandem:secret@db/tandem",
+        "HTTP_PROXY": "http://proxy.internal:3128",
+        "HTTP_ACCEPT": "text/html",
+        "REQUEST_METHOD": "GET",
+    }
+    served = request_only(app, process)
+    # As Granian builds it: the process's environment, then the request's own keys.
+    environ = process | {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_X_TRACE": "7"}
+    served(environ, lambda *args: None)
+    assert "TANDEM_DATABASE_URL" not in seen
+    assert "HTTP_PROXY" not in seen  # would pass for a header the client sent
+    assert seen["REQUEST_METHOD"] == "GET"
+    assert seen["HTTP_X_TRACE"] == "7"
+    # A header the client did send, with a value of its own, stays.
+    environ = process | {"REQUEST_METHOD": "POST", "HTTP_ACCEPT": "application/json"}
+    seen.clear()
+    served(environ, lambda *args: None)
+    assert seen["HTTP_ACCEPT"] == "application/json"
+    assert seen["REQUEST_METHOD"] == "POST"

@@ -53,8 +53,13 @@ def lock_is_free(database: Path) -> bool:
 
 
 @pytest.fixture
-def database(tmp_path: Path, django_db_blocker: Any) -> Iterator[Path]:
+def database(
+    tmp_path: Path, django_db_blocker: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """A SQLite file of its own (not the test database, which lives in memory)."""
+    # On the worker that also runs the browser tests, Playwright's event loop runs in this
+    # thread; these connections are plain synchronous ones all the same.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     path = tmp_path / "tandem.sqlite3"
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA journal_mode=WAL")
@@ -124,3 +129,20 @@ def test_past_the_busy_timeout_the_writer_gets_sqlites_error(database: Path) -> 
     second._commit()
     for wrapper in (first, second):
         wrapper.close()
+
+
+def test_a_connection_dropped_without_closing_gives_its_lock_file_back(database: Path) -> None:
+    """The server ends idle threads; their connections go to the garbage collector, and the
+    lock file each had open must be closed then (else every retired thread leaks one)."""
+    import gc  # noqa: PLC0415
+
+    (first,) = wrappers(database, timeout=20, count=1)
+    begin(first)
+    first._commit()
+    closer = first._lock_closer
+    assert closer is not None
+    assert closer.alive  # the lock file is open while the connection lives
+    first.connection.close()  # SQLite's own handle: only the lock file is left to the finalizer
+    del first
+    gc.collect()
+    assert not closer.alive  # it has closed the file

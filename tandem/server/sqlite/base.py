@@ -6,16 +6,18 @@ a write that takes one millisecond can wait fifty: the 16-client check-in p95 wa
 sleeps (docs/performance.md). Here every write transaction (``BEGIN IMMEDIATE``, what
 ``transaction.atomic`` starts) first takes an exclusive ``flock`` on ``<database>.lock``, from
 any thread of any Tandem process. A waiter tries again within two milliseconds of the holder's
-commit, and SQLite's own wait is left for writers outside Tandem. Past the busy timeout
-(``TANDEM_SQLITE_TIMEOUT``) the transaction starts anyway and SQLite's busy handler has the
-last word, as before: the wait stays bounded and the error stays "database is locked".
+commit, and SQLite's own wait is left for writers outside Tandem. A writer that waits the
+whole busy timeout (``TANDEM_SQLITE_TIMEOUT``) gets SQLite's own error, "database is locked",
+as before.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import time
+import weakref
 from typing import Any
 
 from django.db.backends.sqlite3 import base
@@ -26,6 +28,9 @@ LONGEST_PAUSE = 0.002
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _lock_fd: int | None = None
+    # Closes the file when the connection closes, or when a thread that ends (the server
+    # retires idle ones) leaves its connection to the garbage collector.
+    _lock_closer: weakref.finalize | None = None  # type: ignore[type-arg]
     _holds_lock = False
 
     def _start_transaction_under_autocommit(self) -> None:
@@ -39,7 +44,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _lock_writers(self) -> None:
         if self._lock_fd is None:
-            self._lock_fd = os.open(f"{self.settings_dict['NAME']}.lock", os.O_RDWR | os.O_CREAT)
+            lock_fd = os.open(f"{self.settings_dict['NAME']}.lock", os.O_RDWR | os.O_CREAT)
+            self._lock_fd = lock_fd
+            self._lock_closer = weakref.finalize(self, os.close, lock_fd)
         lock_fd = self._lock_fd
         deadline = time.monotonic() + float(self.settings_dict["OPTIONS"].get("timeout", 5))
         pause = FIRST_PAUSE
@@ -48,7 +55,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    return  # SQLite's busy handler decides from here
+                    with self.wrap_database_errors:
+                        raise sqlite3.OperationalError("database is locked") from None
                 time.sleep(pause)
                 pause = min(pause * 2, LONGEST_PAUSE)
             else:
@@ -77,6 +85,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return super()._close()  # type: ignore[misc]
         finally:
             self._unlock_writers()
-            if self._lock_fd is not None:
-                os.close(self._lock_fd)
-                self._lock_fd = None
+            if self._lock_closer is not None:
+                self._lock_closer()  # once: the garbage collector will not close it again
+                self._lock_closer = self._lock_fd = None

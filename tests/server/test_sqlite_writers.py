@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from django.db.utils import ConnectionHandler, OperationalError
 
+from tandem.server.sqlite.base import DatabaseWrapper
+
 
 def wrappers(path: Path, timeout: float, count: int = 2) -> list[Any]:
     """``count`` connections to the SQLite file ``path`` through Tandem's backend, as the
@@ -28,7 +30,8 @@ def wrappers(path: Path, timeout: float, count: int = 2) -> list[Any]:
             for i in range(count)
         }
     )
-    found = [handler["default" if i == 0 else f"w{i}"] for i in range(count)]
+    # Made here rather than by the handler, which would keep them in its thread-local storage.
+    found = [DatabaseWrapper(settings, alias) for alias, settings in handler.settings.items()]
     for wrapper in found:
         wrapper.inc_thread_sharing()  # used from the test's threads
     return found

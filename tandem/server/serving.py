@@ -79,6 +79,7 @@ def serve(*, address: str, port: int, workers: int, threads: int) -> None:
         address=address,
         port=port,
         interface=Interfaces.WSGI,
+        websockets=False,  # none over WSGI: said outright, Granian logs no notice about it
         workers=workers,
         blocking_threads=threads,
         blocking_threads_idle_timeout=IDLE_THREAD_SECONDS,

@@ -12,10 +12,10 @@ from tandem.access.policy import key_result_get_visible, may_check_in, require
 from tandem.api.auth import caller_of
 from tandem.api.inputs import Input, IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
-from tandem.api.reports import today
 from tandem.checkins.models import CheckIn
 from tandem.checkins.services import checkin_record
 from tandem.organization.reporting import view_get
+from tandem.server import dates
 
 router = Router(tags=["check-ins"])
 
@@ -70,7 +70,7 @@ def checkin_create(
     )
     row = checkin_record(
         key_result_id=key_result_id,
-        day=payload.date or today(),
+        day=payload.date or dates.today(),
         value=payload.value,
         confidence=payload.confidence,
         note=payload.note,
@@ -92,7 +92,7 @@ def checkin_history(request: HttpRequest, key_result_id: str) -> list[CheckInOut
     # are asked about.
     if (
         audience.admin
-        or key_result_id not in view_get(audience=audience, as_of=today()).org.key_results
+        or key_result_id not in view_get(audience=audience, as_of=dates.today()).org.key_results
     ):
         key_result_get_visible(audience, key_result_id)
     rows = CheckIn.objects.filter(key_result_id=key_result_id).order_by("date", "id")

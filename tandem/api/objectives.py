@@ -11,13 +11,13 @@ from ninja import Field, Query, Router, Schema
 from tandem.api.auth import caller_of
 from tandem.api.inputs import IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
-from tandem.api.reports import today
 from tandem.api.versions import etag, version_of
 from tandem.core import model as m
 from tandem.core.report import key_result_row, objective_row
 from tandem.errors import NotFoundError
 from tandem.okrs.models import KeyResult, Objective
 from tandem.organization.reporting import View, scope_get, view_get
+from tandem.server import dates
 
 router = Router(tags=["objectives and key results"])
 
@@ -151,7 +151,7 @@ def _matches(view: View, objective: m.Objective, filters: ObjectiveFilters) -> b
 
 
 def view_of(request: HttpRequest, as_of: date | None = None) -> View:
-    return view_get(audience=caller_of(request).audience, as_of=as_of or today())
+    return view_get(audience=caller_of(request).audience, as_of=as_of or dates.today())
 
 
 @router.get("/objectives", response={200: ObjectivePage, ERROR_STATUSES: Problem})

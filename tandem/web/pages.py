@@ -8,18 +8,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Concatenate, ParamSpec
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from tandem.access.policy import Caller, audience_get
 from tandem.core import model as m
 from tandem.errors import NotFoundError, PermissionDeniedError
 from tandem.organization.reporting import View, view_get
 from tandem.people.models import Person
+from tandem.server import dates
 
 P = ParamSpec("P")
 
@@ -28,13 +27,6 @@ class WebRequest(HttpRequest):
     """A request to a signed-in page: :func:`signed_in` sets ``caller``."""
 
     caller: Caller
-
-
-def today() -> date:
-    """The as-of date of every page: today in the server's time zone, or the date
-    ``TANDEM_TODAY`` pretends it is (demos and browser tests)."""
-    pretend: date | None = settings.TANDEM_TODAY
-    return pretend or timezone.localdate()
 
 
 def web_caller(request: HttpRequest) -> Caller:
@@ -65,7 +57,7 @@ def signed_in(
 
 def view_of(request: WebRequest, as_of: date | None = None) -> View:
     """The organisation as the caller may see it on ``as_of`` (today), evaluated."""
-    return view_get(audience=request.caller.audience, as_of=as_of or today())
+    return view_get(audience=request.caller.audience, as_of=as_of or dates.today())
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -89,7 +81,7 @@ def owner_name(org: m.Organization, owner_id: str | None) -> str:
 def nav_context(request: WebRequest, view: View | None = None) -> dict[str, Any]:
     """The navigation bar: the caller's teams and the cycle under way (for the review link)."""
     audience = request.caller.audience
-    context: dict[str, Any] = {"caller": request.caller, "today": today()}
+    context: dict[str, Any] = {"caller": request.caller, "today": dates.today()}
     if view is not None:
         org = view.org
         # From the data rather than the audience: an admin's audience lists no teams.

@@ -88,3 +88,16 @@ def test_the_history_of_an_archived_key_result_stays_readable(as_persona) -> Non
     assert response.json() == before
     # ...and, for someone who may not see it, a hidden key result's history stays hidden.
     assert as_persona("outsider").get("/key-results/BEN-1.1/check-ins").status_code == 404
+
+
+def test_under_a_pretended_today_the_api_dates_as_the_pages_do(as_persona, settings) -> None:  # type: ignore[no-untyped-def]
+    """A demo run with TANDEM_TODAY: the API's default date is the pages' date, so a check-in
+    and the report land on the day everyone else is shown."""
+    from datetime import date  # noqa: PLC0415
+
+    settings.TANDEM_TODAY = date(2026, 10, 2)
+    client: ApiClient = as_persona("member")
+    response = client.post("/key-results/BEN-1.1/check-ins", {"value": 70, "confidence": 9})
+    assert response.status_code == 201, response.content
+    assert response.json()["date"] == "2026-10-02"
+    assert client.get("/report").json()["as_of"] == "2026-10-02"

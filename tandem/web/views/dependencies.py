@@ -46,6 +46,7 @@ from tandem.dependencies.services import dependency_create, dependency_transitio
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.organization.reporting import View
+from tandem.server import dates
 from tandem.web import pages
 from tandem.web.forms import NumberField
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
@@ -929,7 +930,7 @@ def dependency_new(request: WebRequest) -> HttpResponse:
             "needer": needer,
             "choices": [] if needer else _from_choices(request, view),
             "teams": teams,
-            "today": pages.today(),
+            "today": dates.today(),
         },
         view=view,
         status=status,

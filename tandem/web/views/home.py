@@ -19,6 +19,7 @@ from tandem.checkins.services import checkin_record
 from tandem.errors import InvalidError, TandemError
 from tandem.okrs.models import Milestone
 from tandem.okrs.services import key_result_update
+from tandem.server import dates
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import (
@@ -181,7 +182,7 @@ def _milestone_changes(
     """The key result's milestones with the person's changes applied (ticked today when newly
     done), or None when nothing changes. A change is a difference between what the form
     showed and what was sent: milestones nobody touched keep what is stored now."""
-    today = pages.today()
+    today = dates.today()
     rows = Milestone.objects.filter(key_result_id=key_result_id).order_by("position")
     newly_done, newly_undone = set(ticked) - set(shown), set(shown) - set(ticked)
     changed = False
@@ -220,7 +221,7 @@ def _record(request: WebRequest, form: CheckInForm) -> None:
                 )
         checkin_record(
             key_result_id=card.id,
-            day=pages.today(),
+            day=dates.today(),
             value=form.checkin_value(),
             confidence=form.cleaned_data.get("confidence"),
             note=(form.cleaned_data.get("note") or "").strip() or None,

@@ -44,6 +44,7 @@ from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.okrs.reviews import reflection_save
 from tandem.okrs.services import UNSET, Unset, cycle_state_set, key_result_score_override
 from tandem.organization.reporting import View
+from tandem.server import dates
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
 from tandem.web.views.dependencies import FormState, may_edit, own_teams
@@ -603,7 +604,7 @@ def review_state(request: WebRequest, cycle_id: str) -> HttpResponse:
             f"{cycle_id} is closed: its OKRs are read-only, and scores may still be overridden."
         )
     else:
-        reopened = Cycle.State.PLANNING if pages.today() < cycle.start else Cycle.State.ACTIVE
+        reopened = Cycle.State.PLANNING if dates.today() < cycle.start else Cycle.State.ACTIVE
         cycle_state_set(cycle_id=cycle_id, state=reopened)
         notice = f"{cycle_id} is open again ({reopened.label.lower()})."
     messages.success(request, notice)

@@ -4,16 +4,23 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help demo chromium screenshots bench-pages test test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api docs lock
+.PHONY: help install demo chromium screenshots bench-pages test test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
+# The lock holds every package, the build backend included, pinned with == and hashes. pip
+# installs exactly those (--no-deps: it resolves nothing, so no pip 23+ can reach for a release
+# published after the lock, as it did for an extra like coverage[toml]) and builds Tandem with
+# the locked hatchling (--no-build-isolation); pip check proves the set is whole.
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
+
+install: $(BIN)/.installed  ## Install Tandem and its pinned dependencies into .venv
 
 demo: $(BIN)/.installed  ## Install, then serve the demo organisation at http://127.0.0.1:8000/
 	$(BIN)/tandem serve --demo
@@ -71,5 +78,5 @@ docs: $(BIN)/.installed  ## Regenerate docs/cli-reference.md from the commands' 
 
 lock:  ## Re-pin every dependency (with uv, installed in .venv-lock)
 	test -x .venv-lock/bin/uv || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet uv)
-	.venv-lock/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	.venv-lock/bin/uv pip compile pyproject.toml requirements-build.in --extra dev --generate-hashes --python-version 3.11 \
 		--output-file requirements.lock

@@ -4,10 +4,10 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chromium screenshots bench-pages test test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api docs lock
+.PHONY: help install demo chromium screenshots bench-pages test test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api bench-smoke docs lock
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 # The lock holds every package, the build backend included, pinned with == and hashes. pip
 # installs exactly those (--no-deps: it resolves nothing, so no pip 23+ can reach for a release
@@ -69,6 +69,16 @@ bench-api: $(BIN)/.installed  ## API latency and check-in throughput on tandem s
 
 bench-pages: $(BIN)/.installed  ## Server time of every web page, demo and 10k people (about 5 min)
 	$(BIN)/python benchmarks/pages.py
+
+# Every benchmark at a tiny size (100 people, half-second runs), to prove they still run: CI
+# runs it. Generated files, databases and servers are temporary (PostgreSQL at
+# TANDEM_BENCH_POSTGRES, default the local one, gets a database of its own, dropped at the end);
+# nothing is written to docs/ or benchmarks/data/. About 2 min on 2 cores.
+bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs them; writes nothing
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/run.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/database.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/pages.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/api.py --smoke
 
 screenshots: $(BIN)/.installed chromium  ## Retake docs/screenshots/ of the main pages (demo data)
 	$(BIN)/python -m tests.browser.screenshots

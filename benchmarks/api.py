@@ -4,6 +4,7 @@
                                                    # updates docs/performance.md (only
                                                    # with both backends and default runs)
     python benchmarks/api.py --backends sqlite --duration 2    # a quick run; prints only
+    python benchmarks/api.py --smoke    # every run, 100 people, a second or less; writes nothing
 
 For each backend the generated 10k-person organisation (seed 1, the file of ``make bench``)
 goes into fresh storage with ``tandem import``: a new SQLite file in a temporary
@@ -28,6 +29,10 @@ Clients are threads with one keep-alive ``http.client`` connection each, spread 
 forked processes; latency is measured by the client, from sending the request to having read
 the whole response. The server, the database and the clients share the machine's cores: the
 CPU each used is measured from /proc and printed with every run.
+
+``--smoke`` runs all of it with 100 people generated into a temporary folder, 1 and 2 clients
+and runs of half a second, in a PostgreSQL database of its own (``bench_api_smoke_<pid>``), and
+fails on any error, lost check-in or missing measurement; it writes no results.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -344,11 +349,12 @@ class Runner:
 
 
 class Postgres:
-    """Creates (and finally drops) the benchmark's database on the server at ``url``."""
+    """Creates (and finally drops) the benchmark's database ``name`` on the server at ``url``."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, name: str = BENCH_DB) -> None:
+        assert not name.startswith("test"), "the test suite's databases are not ours"
         self.url = url
-        assert not BENCH_DB.startswith("test")
+        self.name = name
 
     def admin(self) -> Any:
         import psycopg  # noqa: PLC0415
@@ -362,13 +368,13 @@ class Postgres:
 
     def fresh(self) -> str:
         with self.admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-        return self.url.rsplit("/", 1)[0] + "/" + BENCH_DB
+            conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {self.name}")
+        return self.url.rsplit("/", 1)[0] + "/" + self.name
 
     def drop(self) -> None:
         with self.admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
 
 
 class Database:
@@ -425,12 +431,23 @@ def free_port() -> int:
 
 @contextmanager
 def server(env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[int, int]]:
-    """``tandem serve`` on a free loopback port; yields (port, pid) once /healthz answers."""
+    """``tandem serve`` on a free loopback port; yields (port, pid) once /healthz answers.
+
+    The server leads a process group of its own (its workers are in it), and the whole group
+    is stopped at the end, however the benchmark ends: no worker outlives it.
+    """
     port = free_port()
     command = [str(Path(sys.executable).parent / "tandem"), "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers)]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.time() + 120
         while True:
@@ -455,6 +472,8 @@ def server(env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[int, 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        with suppress(ProcessLookupError):  # any worker left behind
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def get_json(port: int, path: str, token: str) -> Any:
@@ -809,6 +828,37 @@ def commit() -> str:
     return f"commit {out.stdout.strip()}{' with uncommitted changes' if dirty else ''}, "
 
 
+def smoke_problems(rows: list[dict[str, Any]]) -> list[str]:
+    """What went wrong in a smoke run: errors, lost check-ins, runs that sent nothing."""
+    problems = []
+    for row in rows:
+        if not row.get("worker_rss_mb"):
+            problems.append(f"{row['backend']}: no worker found")
+        for part in ("reads", "writes", "mixed"):
+            for result in row.get(part, []):
+                if result.get("lost"):
+                    problems.append(f"{row['backend']} {part}: {result['lost']} check-ins lost")
+                for s in result["loads"]:
+                    if s["errors"] or not s["ok"]:
+                        problems.append(
+                            f"{row['backend']} {part}: {s['name']} as {s['caller']}, "
+                            f"{s['ok']} answered {s['statuses']}"
+                        )
+    return problems
+
+
+def smoke_args(args: argparse.Namespace) -> int:
+    """Set ``args`` for a smoke run; returns its people."""
+    args.no_write = True
+    args.clients, args.write_rates = [1, 2], [5.0]
+    args.duration = args.write_duration = args.warmup = 0.5
+    args.mixed_duration = 1.0
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run import SMOKE_PEOPLE  # noqa: PLC0415
+
+    return SMOKE_PEOPLE
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=BACKENDS)
@@ -827,34 +877,45 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=4.0)
     parser.add_argument("--write-rates", type=float, nargs="+", default=WRITE_RATES)
     parser.add_argument("--no-write", action="store_true", help="do not update the docs")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="every run at a tiny size (100 people, half-second runs); writes nothing",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from database import ram_gb  # noqa: PLC0415
-    from run import SEED, machine, organisation  # noqa: PLC0415
+    from database import database_versions, ram_gb  # noqa: PLC0415
+    from run import (  # noqa: PLC0415
+        DATA,
+        SEED,
+        machine,
+        organisation,
+        smoke_failed,
+        unwind_on_sigterm,
+    )
 
-    postgres = Postgres(args.postgres)
+    unwind_on_sigterm()
+
+    people, postgres = PEOPLE, Postgres(args.postgres)
+    if args.smoke:
+        people = smoke_args(args)
+        postgres = Postgres(args.postgres, f"bench_api_smoke_{os.getpid()}")
     backends = list(args.backends)
-    versions = f"SQLite {sqlite3.sqlite_version}"
-    if "postgresql" in backends:
-        import psycopg  # noqa: PLC0415
-
-        try:
-            versions += f", PostgreSQL {postgres.version()}"
-        except psycopg.OperationalError as exc:
-            print(f"PostgreSQL at {args.postgres} is out of reach ({exc}); skipping it")
-            backends.remove("postgresql")
-    path = organisation(PEOPLE)
+    versions = database_versions(postgres, backends, smoke=args.smoke)
     started = time.perf_counter()
     rows = []
-    for backend in backends:
-        print(f"{PEOPLE:,} people, {backend} (load average {os.getloadavg()[0]:.1f})", flush=True)
-        rows.append(bench(backend, path, postgres, args))
+    with tempfile.TemporaryDirectory(prefix="tandem-bench-smoke-") as temporary:
+        path = organisation(people, Path(temporary) if args.smoke else DATA)
+        for backend in backends:
+            load = os.getloadavg()[0]
+            print(f"{people:,} people, {backend} (load average {load:.1f})", flush=True)
+            rows.append(bench(backend, path, postgres, args))
     first = rows[0]
     result = (
         f"Measured {time.strftime('%Y-%m-%d')} on {machine()}, {ram_gb():.0f} GB RAM, "
         f"{versions}, Django {_version('django')}, Granian {_version('granian')} "
-        f"(`make bench-api`, {commit()}seed {SEED}, {PEOPLE:,} people; "
+        f"(`make bench-api`, {commit()}seed {SEED}, {people:,} people; "
         f"`tandem serve --workers {args.workers}`, 2 threads each; "
         f"report team `{first['team']}`: {first['team_size']} teams, "
         f"lead `{first['lead']}`; admin linked to `{first['admin_person']}`; "
@@ -870,6 +931,9 @@ def main() -> None:
     )
     print(result)
     print(f"\n(the whole benchmark took {time.perf_counter() - started:.0f} s)")
+    if args.smoke:
+        smoke_failed(smoke_problems(rows))
+        return
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(result + "\n")
     (RESULTS.with_suffix(".json")).write_text(json.dumps(rows, indent=1))

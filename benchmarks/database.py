@@ -3,6 +3,7 @@
     python benchmarks/database.py                    # 1k, 10k, 100k on SQLite and PostgreSQL;
                                                      # updates docs/performance.md
     python benchmarks/database.py --sizes 1000 --backends sqlite    # a quick run; prints only
+    python benchmarks/database.py --smoke    # every code path, 100 people; writes nothing
 
 For every size and backend the organisation goes into fresh storage (a new SQLite file in a
 temporary TANDEM_DATA_DIR, or a new PostgreSQL database), then two fresh processes measure:
@@ -19,7 +20,8 @@ temporary TANDEM_DATA_DIR, or a new PostgreSQL database), then two fresh process
 Then ``tandem report --cycle all --format json`` runs end to end as the user would. PostgreSQL
 is reached as ``--postgres`` (default postgresql://postgres@127.0.0.1:5432/postgres; skipped
 when out of reach); the benchmark creates and drops the database ``tandem_bench`` there (never
-the test suite's ``test`` or ``test_*``).
+the test suite's ``test`` or ``test_*``); a smoke run uses ``tandem_bench_smoke_<pid>``, so it
+may run beside a measurement, and fails when PostgreSQL is out of reach rather than skip it.
 ``--timeout SECONDS`` stops a measurement that runs longer and records it as stopped.
 """
 
@@ -40,7 +42,18 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from run import AS_OF, DOC, ROOT, SEED, machine, organisation
+from run import (
+    AS_OF,
+    DATA,
+    DOC,
+    ROOT,
+    SEED,
+    SMOKE_PEOPLE,
+    machine,
+    organisation,
+    smoke_failed,
+    unwind_on_sigterm,
+)
 
 from tandem.core.engine import evaluate
 from tandem.core.report import build_report, resolve_scope
@@ -273,10 +286,12 @@ def cli_report(env: dict[str, str], timeout: float | None) -> dict[str, float]:
 
 
 class Postgres:
-    """Creates (and finally drops) the benchmark's database on the server at ``url``."""
+    """Creates (and finally drops) the benchmark's database ``name`` on the server at ``url``."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, name: str = BENCH_DB) -> None:
+        assert not name.startswith("test"), "the test suite's databases are not ours"
         self.url = url
+        self.name = name
 
     def admin(self) -> Any:
         import psycopg  # noqa: PLC0415
@@ -289,20 +304,40 @@ class Postgres:
         return str(row[0]).split()[0] if row else "?"
 
     def fresh(self) -> str:
-        assert not BENCH_DB.startswith("test"), "the test suite's databases are not ours"
         with self.admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-        return self.url.rsplit("/", 1)[0] + "/" + BENCH_DB
+            conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {self.name}")
+        return self.url.rsplit("/", 1)[0] + "/" + self.name
 
     def size_mb(self) -> float:
         with self.admin() as conn:
-            row = conn.execute("SELECT pg_database_size(%s)", (BENCH_DB,)).fetchone()
+            row = conn.execute("SELECT pg_database_size(%s)", (self.name,)).fetchone()
         return float(row[0]) / 2**20 if row else 0.0
 
     def drop(self) -> None:
         with self.admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+def database_versions(postgres: Any, backends: list[str], *, smoke: bool) -> str:
+    """The versions of the backends measured (``postgres``: this module's or api.py's
+    Postgres). A PostgreSQL out of reach is taken out of ``backends``, but fails a smoke run:
+    one that skipped it would prove nothing."""
+    versions = f"SQLite {sqlite3.sqlite_version}"
+    if "postgresql" in backends:
+        import psycopg  # noqa: PLC0415
+
+        try:
+            versions += f", PostgreSQL {postgres.version()}"
+        except psycopg.OperationalError as exc:
+            if smoke:
+                raise SystemExit(
+                    f"PostgreSQL at {postgres.url} is out of reach ({exc}); run the smoke "
+                    "with --backends sqlite, or give a server in TANDEM_BENCH_POSTGRES"
+                ) from None
+            print(f"PostgreSQL at {postgres.url} is out of reach ({exc}); skipping it")
+            backends.remove("postgresql")
+    return versions
 
 
 def sqlite_size_mb(data_dir: Path) -> float:
@@ -311,9 +346,17 @@ def sqlite_size_mb(data_dir: Path) -> float:
 
 
 def bench(
-    people: int, backend: str, postgres: Postgres, timeout: float | None
+    people: int,
+    backend: str,
+    postgres: Postgres,
+    timeout: float | None,
+    *,
+    data: Path = DATA,
+    repeat: int | None = None,
 ) -> dict[str, object]:
-    path = organisation(people)
+    """``data``: where the generated files are cached; ``repeat``: the report's runs (by
+    default 3, or 1 above 10k people)."""
+    path = organisation(people, data)
     data_dir = Path(tempfile.mkdtemp(prefix="tandem-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
     env |= {"TANDEM_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "tandem.server.settings"}
@@ -324,7 +367,8 @@ def bench(
         row["import"] = in_child("measure_import", [str(path)], env, timeout)
         print(f"  import: {row['import']}", flush=True)
         row["db_mb"] = postgres.size_mb() if backend == "postgresql" else sqlite_size_mb(data_dir)
-        repeat = 3 if people <= 10_000 else 1
+        if repeat is None:
+            repeat = 3 if people <= 10_000 else 1
         row["report"] = in_child("measure_report", [repeat], env, timeout)
         print(f"  report: {row['report']}", flush=True)
         row["cli"] = cli_report(env, timeout)
@@ -446,24 +490,31 @@ def main() -> None:
         "--timeout", type=float, default=None, help="stop a measurement after this many seconds"
     )
     parser.add_argument("--no-write", action="store_true", help="do not update the docs")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"{SMOKE_PEOPLE} people, each measurement once, in a database of its own; "
+        "writes nothing",
+    )
     args = parser.parse_args()
+    unwind_on_sigterm()
+    repeat = None
     postgres = Postgres(args.postgres)
+    if args.smoke:
+        args.sizes, args.no_write, repeat = [SMOKE_PEOPLE], True, 1
+        args.timeout = args.timeout or 300
+        postgres = Postgres(args.postgres, f"{BENCH_DB}_smoke_{os.getpid()}")
     backends = list(args.backends)
-    versions = f"SQLite {sqlite3.sqlite_version}"
-    if "postgresql" in backends:
-        import psycopg  # noqa: PLC0415
-
-        try:
-            versions += f", PostgreSQL {postgres.version()}"
-        except psycopg.OperationalError as exc:
-            print(f"PostgreSQL at {args.postgres} is out of reach ({exc}); skipping it")
-            backends.remove("postgresql")
+    versions = database_versions(postgres, backends, smoke=args.smoke)
     rows = []
-    for people in args.sizes:
-        for backend in backends:
-            load = os.getloadavg()[0]
-            print(f"{people:,} people, {backend} (load average {load:.1f})", flush=True)
-            rows.append(bench(people, backend, postgres, args.timeout) | {"load": load})
+    with tempfile.TemporaryDirectory(prefix="tandem-bench-smoke-") as temporary:
+        data = Path(temporary) if args.smoke else DATA
+        for people in args.sizes:
+            for backend in backends:
+                load = os.getloadavg()[0]
+                print(f"{people:,} people, {backend} (load average {load:.1f})", flush=True)
+                row = bench(people, backend, postgres, args.timeout, data=data, repeat=repeat)
+                rows.append(row | {"load": load})
     result = (
         f"Measured {time.strftime('%Y-%m-%d')} on {machine()}, {ram_gb():.0f} GB RAM, "
         f"{versions}, Django {_version('django')}, psycopg {_version('psycopg')} "
@@ -472,11 +523,27 @@ def main() -> None:
         f"each measurement).\n\n{tables(rows)}"
     )
     print(result)
+    if args.smoke:
+        smoke_failed(smoke_problems(rows))
     if not args.no_write and args.sizes == SIZES and backends == BACKENDS:
         text = DOC.read_text()
         begin, end = text.index(MARK_BEGIN) + len(MARK_BEGIN), text.index(MARK_END)
         DOC.write_text(text[:begin] + "\n" + result + "\n" + text[end:])
         print(f"updated {DOC.relative_to(ROOT)}")
+
+
+def smoke_problems(rows: list[dict[str, object]]) -> list[str]:
+    problems = []
+    for row in rows:
+        where = f"{row['people']} people on {row['backend']}"
+        report = _get(row, "report")
+        if "stopped" in row:
+            problems.append(f"{where}: {row['stopped']}")
+        elif report is None or _get(row, "cli") is None:
+            problems.append(f"{where}: a measurement is missing")
+        elif not (report["objectives"] and report["floor_rows"] and report["full_read_s"] > 0):
+            problems.append(f"{where}: the report or the floor read nothing ({report})")
+    return problems
 
 
 def _loads(rows: list[dict[str, object]]) -> str:

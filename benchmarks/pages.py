@@ -3,6 +3,7 @@
     python benchmarks/pages.py                  # demo and 10k people on SQLite;
                                                 # updates docs/performance.md
     python benchmarks/pages.py --sizes demo --requests 10 --no-write    # a quick run
+    python benchmarks/pages.py --smoke    # demo and 100 people, 2 requests; writes nothing
 
 Each organisation goes into a fresh SQLite file (a temporary TANDEM_DATA_DIR), then one fresh
 process signs in three people with Django's test client (in process: no network, so the time
@@ -17,7 +18,8 @@ requests every page:
   of a warm request.
 
 Pages are shown as of the organisation's "today" (TANDEM_TODAY): 2026-11-21 for the demo,
-2026-11-15 for the generated organisations (the date they were generated for).
+2026-11-15 for the generated organisations (the date they were generated for). A smoke run
+fails when a page answers anything but 200.
 """
 
 from __future__ import annotations
@@ -33,7 +35,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from run import AS_OF, DOC, ROOT, machine, organisation
+from run import (
+    AS_OF,
+    DATA,
+    DOC,
+    ROOT,
+    SMOKE_PEOPLE,
+    machine,
+    organisation,
+    smoke_failed,
+    unwind_on_sigterm,
+)
 
 MARK_BEGIN = "<!-- page benchmark results: begin -->"
 MARK_END = "<!-- page benchmark results: end -->"
@@ -63,7 +75,7 @@ def _prepare(path: str) -> tuple[dict[str, Any], dict[str, str]]:
     from tandem.okrfile import load_path  # noqa: PLC0415
     from tandem.organization.imports import organization_import  # noqa: PLC0415
     from tandem.people.models import Membership, Person, Team  # noqa: PLC0415
-    from tandem.web.pages import today  # noqa: PLC0415
+    from tandem.server.dates import today  # noqa: PLC0415
 
     call_command("migrate", verbosity=0)
     org = load_path(path).organization
@@ -189,13 +201,14 @@ def _setup_and_measure(path: str, requests: int) -> dict[str, Any]:
 # --- the driver ----------------------------------------------------------------------------
 
 
-def run_size(size: str, requests: int) -> dict[str, Any]:
+def run_size(size: str, requests: int, cache: Path = DATA) -> dict[str, Any]:
+    """``cache``: where generated organisations are cached."""
     if size == "demo":
         from tandem import DEMO_FILE  # noqa: PLC0415
 
         path, pretend = Path(DEMO_FILE), DEMO_TODAY
     else:
-        path, pretend = organisation(int(size)), AS_OF.isoformat()
+        path, pretend = organisation(int(size), cache), AS_OF.isoformat()
     with tempfile.TemporaryDirectory(prefix="tandem-pages-") as data:
         env = {k: v for k, v in os.environ.items() if k != "TANDEM_DATABASE_URL"}
         env |= {"TANDEM_DATA_DIR": data, "TANDEM_TODAY": pretend, "TANDEM_LOG_LEVEL": "ERROR"}
@@ -258,20 +271,38 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=SIZES, help="demo and/or people counts")
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--no-write", action="store_true", help="do not update the docs")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"the demo and {SMOKE_PEOPLE} people, 2 warm requests a page; writes nothing",
+    )
     args = parser.parse_args()
+    unwind_on_sigterm()
+    if args.smoke:
+        args.sizes, args.requests, args.no_write = ["demo", str(SMOKE_PEOPLE)], 2, True
     results = []
-    for size in args.sizes:
-        print(f"== {size}", flush=True)
-        result = run_size(size, args.requests)
-        results.append(result)
-        worst = max((r["p95"] for r in result["rows"] if r["status"] == 200), default=0.0)
-        print(f"  slowest p95: {_ms(worst)}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="tandem-bench-smoke-") as temporary:
+        for size in args.sizes:
+            print(f"== {size}", flush=True)
+            result = run_size(size, args.requests, Path(temporary) if args.smoke else DATA)
+            results.append(result)
+            worst = max((r["p95"] for r in result["rows"] if r["status"] == 200), default=0.0)
+            print(f"  slowest p95: {_ms(worst)}", flush=True)
     head = (
         f"Measured {time.strftime('%Y-%m-%d')} on {machine()} (`make bench-pages`, SQLite, "
         f"load average {os.getloadavg()[0]:.1f} at the end).\n\n"
     )
     text = head + table(results, args.requests)
     print(text)
+    if args.smoke:
+        smoke_failed(
+            [
+                f"{result['size']}: {row['page']} as {row['role']} answered {row['status']}"
+                for result in results
+                for row in result["rows"]
+                if row["status"] != 200
+            ]
+        )
     if not args.no_write:
         write_doc(text)
 

@@ -53,3 +53,14 @@ class StaleVersionError(TandemError):
 
     status = 412
     title = "Precondition failed"
+
+
+class TooManyRequestsError(TandemError):
+    """Too many failures from one address (bad API tokens); ``retry_after`` is in seconds."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

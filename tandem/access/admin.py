@@ -1,4 +1,5 @@
-"""The admin page for API tokens: who holds which, and when each was last used.
+"""The admin pages for API tokens (who holds which, and when each was last used) and for the
+failures that pause a sign-in or an address's bad tokens.
 
 Read-only: tokens are created and revoked with ``tandem token``, which shows a new token once.
 The page never shows a token's hash, only its public prefix.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.utils import timezone
 
@@ -53,3 +56,9 @@ class ApiTokenAdmin(ViewOnlyMixin, ApiTokenAdminBase):
     @admin.display(description="state")
     def state(self, token: ApiToken) -> str:
         return token.state(timezone.now()).label
+
+
+# Failed sign-ins and bad API tokens that count towards a pause (tandem/access/throttle.py):
+# deleting a row lifts its pause. django-axes' own admin pages are off (AXES_ENABLE_ADMIN): its
+# logs of every sign-in are not kept.
+admin.site.register(AccessAttempt, AccessAttemptAdmin)

@@ -87,6 +87,10 @@ def token_revoke(*, token_id_or_prefix: str, now: datetime | None = None) -> Api
 def token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken | None:
     """The live token ``raw`` is (not revoked, not expired) with its person, or None.
 
+    A token whose person's login is deactivated (``is_active`` false) is refused like an
+    unknown one, for as long as the login stays deactivated. A person without a login may
+    still have tokens: an admin makes them for scripts.
+
     Records the use in ``last_used_at``, to the minute: the column is written only when it is
     empty or older than ``LAST_USE_PRECISION`` (60 seconds), so a client calling many times a
     second costs one write a minute, not one per call. The UPDATE repeats that condition, so
@@ -99,6 +103,7 @@ def token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken | N
         ApiToken.objects.select_related("person", "person__user")
         .filter(token_hash=_digest(raw), revoked_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(Q(person__user__isnull=True) | Q(person__user__is_active=True))
         .first()
     )
     if token is None:
@@ -131,24 +136,27 @@ def token_holder(raw: str, *, now: datetime | None = None) -> TokenHolder | None
     stale_before = now - LAST_USE_PRECISION
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(_HOLDER_SQL, [adapt(stale_before), _digest(raw), adapt(now)])
+        cursor.execute(_HOLDER_SQL, [adapt(stale_before), _digest(raw), adapt(now), True])
         row = cursor.fetchone()
     if row is None:
         return None
-    token_id, person_id, scope, stale, is_active, is_superuser = row
+    token_id, person_id, scope, stale, is_superuser = row
     if stale:
         _record_use(token_id, now, stale_before)
-    return TokenHolder(token_id, person_id, scope, bool(is_active and is_superuser))
+    # The query keeps only active logins (or none): is_superuser is an active admin's.
+    return TokenHolder(token_id, person_id, scope, bool(is_superuser))
 
 
 _HOLDER_SQL = (
     "SELECT t.id, t.person_id, t.scope, "
     "CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END, "
-    "u.is_active, u.is_superuser "
+    "u.is_superuser "
     "FROM access_apitoken t JOIN people_person p ON p.id = t.person_id "
     "LEFT JOIN auth_user u ON u.id = p.user_id "
     "WHERE t.token_hash = %s AND t.revoked_at IS NULL "
-    "AND (t.expires_at IS NULL OR t.expires_at > %s)"
+    "AND (t.expires_at IS NULL OR t.expires_at > %s) "
+    # A deactivated login's tokens are refused, as its sessions are.
+    "AND (u.id IS NULL OR u.is_active = %s)"
 )
 
 

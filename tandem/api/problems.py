@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 
 PROBLEM_JSON = "application/problem+json"
-ERROR_STATUSES = frozenset({400, 401, 403, 404, 409, 412, 422, 428})
+ERROR_STATUSES = frozenset({400, 401, 403, 404, 409, 412, 422, 428, 429})
 
 
 class FieldError(Schema):
@@ -105,7 +105,11 @@ def api_field(field: str) -> str:
 def on_tandem_error(request: HttpRequest, exc: Any) -> HttpResponse:  # TandemError
     errors = [{"field": api_field(exc.field), "message": exc.message}] if exc.field else None
     current = getattr(exc, "current", None)
-    return problem(exc.status, exc.title, exc.message, errors=errors, current=current)
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return problem(
+        exc.status, exc.title, exc.message, errors=errors, current=current, headers=headers
+    )
 
 
 def on_authentication_error(request: HttpRequest, exc: Any) -> HttpResponse:  # AuthenticationError

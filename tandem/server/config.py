@@ -56,6 +56,37 @@ class Config(BaseSettings):
         gt=0,
         description="Seconds a write waits for another one to finish (SQLite busy timeout).",
     )
+    proxy_count: int = Field(
+        default=0,
+        ge=0,
+        le=10,
+        description="How many reverse proxies or load balancers in front of Tandem add the "
+        "client's address to X-Forwarded-For: the client is the address that many entries from "
+        "the end. 0: the address of the connection itself.",
+    )
+    login_failure_limit: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins for one id from one address before sign-in is paused for "
+        "that id from that address.",
+    )
+    login_cooloff_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="How long a paused sign-in, or an address refused for bad API tokens, "
+        "waits; every further failure during the wait starts it again.",
+    )
+    api_token_failure_limit: int = Field(
+        default=20,
+        ge=1,
+        description="API requests with an unknown, revoked or expired token from one address "
+        "before such requests from it are answered 429 (valid tokens always work).",
+    )
+    session_idle_minutes: int = Field(
+        default=480,
+        ge=5,
+        description="A signed-in browser session ends after this many minutes without a request.",
+    )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     today: date | None = Field(
         default=None,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from tandem.server.config import ConfigError, read_config
 
@@ -94,6 +96,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "csp",
+    "axes",
     "tandem.people",
     "tandem.okrs",
     "tandem.checkins",
@@ -107,13 +111,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files are cacheable and need no policy), before the rest: so
+    # that an answer Django makes for a request it refused early gets the headers too.
+    "csp.middleware.CSPMiddleware",
+    "tandem.server.headers.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tandem.server.sessions.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.api.problems.ProblemMiddleware",
+    # Last: turns a sign-in that failed too often into the page saying how long to wait.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.server.urls"
@@ -137,7 +148,11 @@ TEMPLATES = [
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = ["tandem.people.auth.PersonIdOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a paused sign-in before any password is checked.
+    "tandem.people.auth.SignInPauseBackend",
+    "tandem.people.auth.PersonIdOrEmailBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -146,6 +161,30 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# Failed sign-ins and bad API tokens, counted in the database so that every app server and
+# worker shares the counts (tandem/access/throttle.py; docs/deployment.md#sign-in-and-sessions).
+TANDEM_PROXY_COUNT = CONFIG.proxy_count
+TANDEM_LOGIN_FAILURE_LIMIT = CONFIG.login_failure_limit
+TANDEM_LOGIN_COOLOFF_MINUTES = CONFIG.login_cooloff_minutes
+TANDEM_API_TOKEN_FAILURE_LIMIT = CONFIG.api_token_failure_limit
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tandem.people.auth.lockout_name"
+AXES_CLIENT_IP_CALLABLE = "tandem.access.throttle.client_ip"
+AXES_FAILURE_LIMIT = "tandem.access.throttle.failure_limit"
+AXES_COOLOFF_TIME = timedelta(minutes=CONFIG.login_cooloff_minutes)
+AXES_LOCKOUT_CALLABLE = "tandem.web.views.signin.sign_in_paused"
+AXES_RESET_ON_SUCCESS = True
+# Who signed in when is not kept: only the failures that count towards a pause.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # tandem/access/admin.py shows the attempts, without the empty logs
+AXES_VERBOSE = False
+
+# A signed-in session ends after TANDEM_SESSION_IDLE_MINUTES without a request
+# (tandem/server/sessions.py keeps it alive while it is used).
+SESSION_COOKIE_AGE = CONFIG.session_idle_minutes * 60
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -170,6 +209,24 @@ if CONFIG.https:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Scripts, styles, images and fonts from Tandem itself only: no inline script or style, no
+# style attribute, no eval (the templates have none; htmx is told not to add its own style,
+# Cytoscape.js finds its rule already there). data: images for the API docs' icons.
+# docs/deployment.md explains each choice; tandem.server.headers adds Permissions-Policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -179,4 +236,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
+    # django-axes says INFO on every sign-in; its warnings (failures, pauses) are enough.
+    "loggers": {"axes": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"}},
 }

@@ -19,6 +19,7 @@ from tandem.access.tokens import (
     TOKEN_PATTERN,
     token_authenticate,
     token_create,
+    token_holder,
     token_list,
     token_revoke,
 )
@@ -116,6 +117,17 @@ def test_an_expired_token_does_not_authenticate(people: None) -> None:
     assert token_authenticate(raw, now=NOW + timedelta(days=30, seconds=-1)) is not None
     assert token_authenticate(raw, now=NOW + timedelta(days=30)) is None
     assert token.state(NOW + timedelta(days=30)) == ApiToken.State.EXPIRED
+
+
+def test_a_deactivated_logins_token_does_not_authenticate(people: None) -> None:
+    _token, raw = token_create(person_id="ana", now=NOW)
+    User.objects.filter(username="ana").update(is_active=False)
+    assert token_authenticate(raw, now=NOW) is None
+    assert token_holder(raw, now=NOW) is None
+    # For as long as the login stays deactivated: reactivated, its tokens work again.
+    User.objects.filter(username="ana").update(is_active=True)
+    assert token_authenticate(raw, now=NOW) is not None
+    assert token_holder(raw, now=NOW) is not None
 
 
 def test_a_revoked_token_does_not_authenticate(people: None) -> None:

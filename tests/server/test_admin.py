@@ -37,9 +37,10 @@ ADMIN_PAGES = [
     "auth.user",
     "auth.group",
     "access.apitoken",
+    "axes.accessattempt",
 ]
-# Pages the demo leaves empty: it has no groups and no API tokens.
-EMPTY_IN_DEMO = {"auth.group", "access.apitoken"}
+# Pages the demo leaves empty: it has no groups, no API tokens and no failed sign-ins.
+EMPTY_IN_DEMO = {"auth.group", "access.apitoken", "axes.accessattempt"}
 
 
 def url(page: str, view: str = "changelist", *args: object) -> str:

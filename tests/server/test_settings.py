@@ -47,6 +47,15 @@ def test_today_can_be_pretended_for_demos_and_tests(monkeypatch) -> None:
         ("TANDEM_SQLITE_TIMEOUT", "-1", "TANDEM_SQLITE_TIMEOUT: Input should be greater than 0"),
         ("TANDEM_SECRET_KEY", "short", "TANDEM_SECRET_KEY: String should have at least 50"),
         ("TANDEM_TODAY", "21/11/2026", "TANDEM_TODAY: Input should be a valid date"),
+        ("TANDEM_LOGIN_FAILURE_LIMIT", "0", "TANDEM_LOGIN_FAILURE_LIMIT: Input should be greater"),
+        ("TANDEM_LOGIN_COOLOFF_MINUTES", "soon", "TANDEM_LOGIN_COOLOFF_MINUTES: Input should be"),
+        ("TANDEM_API_TOKEN_FAILURE_LIMIT", "-3", "TANDEM_API_TOKEN_FAILURE_LIMIT: Input should"),
+        (
+            "TANDEM_SESSION_IDLE_MINUTES",
+            "1",
+            "TANDEM_SESSION_IDLE_MINUTES: Input should be greater",
+        ),
+        ("TANDEM_PROXY_COUNT", "-1", "TANDEM_PROXY_COUNT: Input should be greater"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_the_problem(monkeypatch, name, value, message):
@@ -86,3 +95,33 @@ def test_postgresql_binds_parameters_apart_and_prepares_frequent_statements(monk
     monkeypatch.setenv("TANDEM_DATABASE_PREPARED_STATEMENTS", "false")
     monkeypatch.setattr(settings, "CONFIG", read_config())
     assert settings._database()["OPTIONS"]["prepare_threshold"] is None
+
+
+def test_sign_in_throttling_and_sessions_follow_their_settings(monkeypatch) -> None:
+    from datetime import timedelta  # noqa: PLC0415
+
+    from django.conf import settings  # noqa: PLC0415
+
+    for name in ("LOGIN_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES", "SESSION_IDLE_MINUTES"):
+        monkeypatch.delenv(f"TANDEM_{name}", raising=False)
+    monkeypatch.delenv("TANDEM_API_TOKEN_FAILURE_LIMIT", raising=False)
+    monkeypatch.delenv("TANDEM_PROXY_COUNT", raising=False)
+    config = read_config()
+    assert (
+        config.login_failure_limit,
+        config.login_cooloff_minutes,
+        config.api_token_failure_limit,
+        config.session_idle_minutes,
+        config.proxy_count,
+    ) == (5, 15, 20, 480, 0)
+    # The running settings are made from them (the test run sets none of these variables).
+    running = (
+        settings.TANDEM_LOGIN_FAILURE_LIMIT,
+        settings.AXES_COOLOFF_TIME,
+        settings.TANDEM_API_TOKEN_FAILURE_LIMIT,
+        settings.SESSION_COOKIE_AGE,
+        settings.TANDEM_PROXY_COUNT,
+    )
+    assert running == (5, timedelta(minutes=15), 20, 480 * 60, 0)
+    monkeypatch.setenv("TANDEM_SESSION_IDLE_MINUTES", "30")
+    assert read_config().session_idle_minutes == 30

@@ -15,6 +15,14 @@ class PreconditionRequiredError(TandemError):
     title = "Precondition required"
 
 
+# Versions are positive 32-bit numbers (PositiveIntegerField) that start at 1. A longer one
+# (Python refuses to read one of more than 4,300 digits) names no version that can exist: it
+# is read as 0, which never matches either, so the write is refused with 412 and the current
+# state, as for any version that is not the current one.
+VERSION_DIGITS = 10
+NO_SUCH_VERSION = 0
+
+
 def etag(version: int) -> str:
     return f'"{version}"'
 
@@ -34,10 +42,12 @@ def if_match(request: HttpRequest, *, required: bool) -> int | None:
                 "of your last GET), so that no one else's change is overwritten"
             )
         return None
-    found = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', header)
+    found = re.fullmatch(r'\s*(?:W/)?"?([0-9]+)"?\s*', header, flags=re.ASCII)
     if found is None:
-        raise PreconditionRequiredError(f'If-Match must be an ETag such as "3" (got {header!r})')
-    return int(found.group(1))
+        shown = header if len(header) <= 40 else f"{header[:40]}..."
+        raise PreconditionRequiredError(f'If-Match must be an ETag such as "3" (got {shown!r})')
+    digits = found.group(1).lstrip("0")
+    return int(digits) if 0 < len(digits) <= VERSION_DIGITS else NO_SUCH_VERSION
 
 
 def version_of(model: type[models.Model], object_id: str) -> int | None:

@@ -29,7 +29,10 @@ def listen_address(host: str, port: int) -> str:
 
     Granian's workers share the port (``SO_REUSEPORT``), so a second server would start on it
     without complaint and take half the requests: binding once without that option first
-    says when the port is taken.
+    says when the port is taken. The probe does set ``SO_REUSEADDR``, as Granian does: the
+    connections of a server that just stopped (a crash, a restart under load) linger in
+    TIME_WAIT for a minute, and would refuse the probe without it, though Granian itself could
+    listen; a socket that listens on the port still refuses it.
     """
     try:
         ipaddress.ip_address(host)
@@ -43,6 +46,7 @@ def listen_address(host: str, port: int) -> str:
             ) from None
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((address, port))
         except OSError as exc:

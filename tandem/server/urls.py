@@ -6,6 +6,12 @@ from tandem.api.api import api
 from tandem.server import views
 from tandem.web.views.home import my_okrs
 
+# Problem details under /api/, the HTML pages elsewhere (tandem.server.errors).
+handler400 = "tandem.server.errors.bad_request"
+handler403 = "tandem.server.errors.permission_denied"
+handler404 = "tandem.server.errors.page_not_found"
+handler500 = "tandem.server.errors.server_error"
+
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem"
 admin.site.index_title = "People, teams, cycles and settings"

@@ -91,6 +91,40 @@ def test_serve_listens_on_a_host_name_and_refuses_a_port_already_taken() -> None
         listen_address("no-such-host.invalid", port)
 
 
+def test_serve_starts_again_at_once_on_a_port_whose_connections_are_in_time_wait() -> None:
+    """After a crash or a SIGTERM under load, the old server's closed connections wait in
+    TIME_WAIT for a minute; the port is free to listen on all the same."""
+    from tandem.server.serving import ServeError, listen_address  # noqa: PLC0415
+
+    # As Granian's: SO_REUSEADDR (its connections inherit it) and SO_REUSEPORT.
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = int(server.getsockname()[1])
+    try:
+        # Still listening: refused, even though the probe now reuses addresses.
+        with pytest.raises(ServeError, match="already running"):
+            listen_address("127.0.0.1", port)
+        client = socket.create_connection(("127.0.0.1", port))
+        served, _ = server.accept()
+        served.close()  # the server closes first: its side of the connection enters TIME_WAIT
+        assert client.recv(1) == b""
+        client.close()
+    finally:
+        server.close()
+    states = subprocess.run(
+        ["ss", "-Htan", "state", "time-wait", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if states.returncode == 0:  # iproute2 present: the test does test what it says
+        assert f"127.0.0.1:{port}" in states.stdout
+    assert listen_address("127.0.0.1", port) == "127.0.0.1"
+
+
 def test_requests_do_not_carry_the_servers_environment_variables() -> None:
     from tandem.server.wsgi import request_only  # noqa: PLC0415
 

@@ -149,3 +149,38 @@ def test_a_connection_dropped_without_closing_gives_its_lock_file_back(database:
     del first
     gc.collect()
     assert not closer.alive  # it has closed the file
+
+
+def test_the_database_its_journal_and_its_lock_file_are_readable_by_their_owner_only(
+    tmp_path: Path, django_db_blocker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every OKR and the password hashes are in there: 0600, as the secret key, under the
+    usual umask that makes other files 0644."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    database = tmp_path / "tandem.sqlite3"
+    previous_umask = os.umask(0o022)
+    try:
+        with django_db_blocker.unblock():
+            (wrapper,) = wrappers(database, timeout=20, count=1)
+            wrapper.ensure_connection()
+            wrapper.cursor().execute("PRAGMA journal_mode=WAL")
+            begin(wrapper)
+            wrapper.cursor().execute("CREATE TABLE note (id INTEGER PRIMARY KEY, who TEXT)")
+            wrapper._commit()
+            made = {path.name: path.stat().st_mode & 0o777 for path in sorted(tmp_path.iterdir())}
+            wrapper.close()
+    finally:
+        os.umask(previous_umask)
+    assert made == {
+        "tandem.sqlite3": 0o600,
+        "tandem.sqlite3-shm": 0o600,
+        "tandem.sqlite3-wal": 0o600,
+        "tandem.sqlite3.lock": 0o600,
+    }
+    # A database that is there already keeps the mode its owner gave it.
+    database.chmod(0o640)
+    with django_db_blocker.unblock():
+        (wrapper,) = wrappers(database, timeout=20, count=1)
+        wrapper.ensure_connection()
+        wrapper.close()
+    assert database.stat().st_mode & 0o777 == 0o640

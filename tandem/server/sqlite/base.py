@@ -9,10 +9,15 @@ any thread of any Tandem process. A waiter tries again within two milliseconds o
 commit, and SQLite's own wait is left for writers outside Tandem. A writer that waits the
 whole busy timeout (``TANDEM_SQLITE_TIMEOUT``) gets SQLite's own error, "database is locked",
 as before.
+
+The database holds every OKR and the password hashes: it is created readable by its owner
+only (0600, as the secret key), and so are its lock file and the ``-wal`` and ``-shm`` files,
+which SQLite creates with the database's own permissions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import sqlite3
@@ -26,12 +31,31 @@ FIRST_PAUSE = 0.0002  # seconds between tries, doubling up to
 LONGEST_PAUSE = 0.002
 
 
+# Read and written by the owner (the account Tandem runs as) only, whatever the umask.
+PRIVATE = 0o600
+
+
+def create_private(path: str) -> None:
+    """Create the file ``path`` empty and private, unless it exists (a file that is there
+    already keeps the mode its owner gave it)."""
+    # Any other failure (no such folder, no permission) is SQLite's to report, as before.
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _lock_fd: int | None = None
     # Closes the file when the connection closes, or when a thread that ends (the server
     # retires idle ones) leaves its connection to the garbage collector.
     _lock_closer: weakref.finalize | None = None  # type: ignore[type-arg]
     _holds_lock = False
+
+    def get_new_connection(self, conn_params: Any) -> Any:
+        name = str(self.settings_dict["NAME"])
+        if not self.is_in_memory_db() and not name.startswith("file:"):
+            # An empty file is an empty database: SQLite opens it as it would have made it.
+            create_private(name)
+        return super().get_new_connection(conn_params)
 
     def _start_transaction_under_autocommit(self) -> None:
         if not self.is_in_memory_db():
@@ -44,7 +68,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _lock_writers(self) -> None:
         if self._lock_fd is None:
-            lock_fd = os.open(f"{self.settings_dict['NAME']}.lock", os.O_RDWR | os.O_CREAT)
+            lock_fd = os.open(f"{self.settings_dict['NAME']}.lock", os.O_RDWR | os.O_CREAT, PRIVATE)
             self._lock_fd = lock_fd
             self._lock_closer = weakref.finalize(self, os.close, lock_fd)
         lock_fd = self._lock_fd

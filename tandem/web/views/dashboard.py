@@ -32,6 +32,7 @@ HEALTHS = ("on_track", "at_risk", "off_track", "none")
 SHOWN = 10  # items of each list on the dashboard itself
 ORPHANS_SHOWN = 10  # orphan ids in the coverage card
 PER_PAGE = 50  # items a page on a list's own page
+MAX_INDENT = 9  # the deepest level the team table indents further
 TEAM_ROWS = 50  # at most this many teams in the chart and its table
 TEAM_DEPTH = 2  # levels below the company (or the chosen team) shown, when there is room
 LISTS = {
@@ -72,6 +73,9 @@ def by_team(
             {
                 "team": each,
                 "depth": depth,
+                # A class per level (.indent-0 … .indent-9 in overview.css): the pages' Content
+                # Security Policy allows no style attribute. Deeper teams indent no further.
+                "indent": min(depth, MAX_INDENT),
                 "objectives": len(objectives),
                 "progress": sum(progress) / len(progress) if progress else None,
                 "counts": {health: counts[health] for health in HEALTHS},

@@ -91,7 +91,7 @@ def id_kind_in_use(object_id: str) -> str | None:
 
 def id_ensure_free(object_id: str, *, field: str = "id") -> str:
     """Check an id chosen by the caller: its form (InvalidError) and that nothing has it yet
-    (ConflictError naming what does)."""
+    (ConflictError, the same whatever has it)."""
     if not ID_RE.fullmatch(object_id):
         raise InvalidError(
             f"'{object_id}' is not an id: use letters, digits, '.', '_' and '-' only",
@@ -103,12 +103,13 @@ def id_ensure_free(object_id: str, *, field: str = "id") -> str:
             f"{len(object_id)})",
             field=field,
         )
-    kind = id_kind_in_use(object_id)
-    if kind is not None:
+    if id_kind_in_use(object_id) is not None:
+        # The same answer whatever has the id, and whether or not the caller may see it: the
+        # kind of a hidden objective, key result or dependency is not the caller's to learn.
         raise ConflictError(
-            f"'{object_id}' is already the id of {_a(kind)}; ids are unique across people, teams, "
-            "cycles, objectives, key results and dependencies: choose another one, or leave the "
-            "id out to get a free one",
+            f"the id '{object_id}' is taken; ids are unique across people, teams, cycles, "
+            "objectives, key results and dependencies (those you may not see included): "
+            "choose another one, or leave the id out to get a free one",
             field=field,
         )
     return object_id
@@ -118,12 +119,25 @@ def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
+# The kinds everyone may see (the directory): naming one in a refusal tells nothing hidden.
+_DIRECTORY_KINDS = frozenset({"person", "team", "cycle"})
+
+
 def id_ensure_names(model: type[models.Model], object_id: str, *, what: str, field: str) -> None:
-    """Refuse (InvalidError on ``field``) an id that names no ``model`` (``what``: "a team")."""
+    """Refuse (InvalidError on ``field``) an id that names no ``model`` (``what``: "a team").
+
+    The message names what has the id only when it is a person, a team or a cycle; an
+    objective's, a key result's or a dependency's id gets the answer of an id that names
+    nothing, since the caller may not see them.
+    """
     if model._default_manager.filter(pk=object_id).exists():
         return
     kind = id_kind_in_use(object_id)
-    found = f"it is the id of {_a(kind)}" if kind else "nothing has that id"
+    noun = what.removeprefix("a ").removeprefix("an ")
+    if kind is not None and kind in _DIRECTORY_KINDS:
+        found = f"it is the id of {_a(kind)}"
+    else:
+        found = f"no {noun} has that id"
     raise InvalidError(f"'{object_id}' is not {what} ({found})", field=field)
 
 

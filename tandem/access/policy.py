@@ -252,6 +252,15 @@ def key_result_get_visible(audience: Audience, key_result_id: str) -> KeyResult:
     return found
 
 
+def key_result_get_current(audience: Audience, key_result_id: str) -> KeyResult:
+    """As :func:`key_result_get_visible`, for reads: an archived key result, or one of an
+    archived objective, is out of every plan and answers as a missing one (NotFoundError)."""
+    found = key_result_get_visible(audience, key_result_id)
+    if found.archived_at is not None or found.objective.archived_at is not None:
+        raise NotFoundError(f"there is no key result '{key_result_id}'")
+    return found
+
+
 def target_ensure_visible(audience: Audience, target_id: str, *, field: str) -> str:
     """An objective or key result id the caller may see, else the same refusal whether it is
     hidden or missing (so the answer tells nothing about what is hidden). Returns its kind."""

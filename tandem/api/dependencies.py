@@ -29,6 +29,7 @@ from tandem.api.auth import caller_of
 from tandem.api.editing import KeyResultIn
 from tandem.api.inputs import Input, IsoDate
 from tandem.api.objectives import view_of
+from tandem.api.openapi import if_match_declared
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, if_match
 from tandem.core.report import dependency_row, team_subtree
@@ -218,6 +219,7 @@ def _transition(
     "/dependencies/{dependency_id}/accept",
     response={200: DependencyOut, ERROR_STATUSES: Problem},
     by_alias=True,
+    openapi_extra=if_match_declared(required=False),
 )
 def dependency_accept(
     request: HttpRequest, response: HttpResponse, dependency_id: str, payload: AcceptIn
@@ -266,6 +268,7 @@ def dependency_accept(
     "/dependencies/{dependency_id}/decline",
     response={200: DependencyOut, ERROR_STATUSES: Problem},
     by_alias=True,
+    openapi_extra=if_match_declared(required=False),
 )
 def dependency_decline(
     request: HttpRequest, response: HttpResponse, dependency_id: str, payload: DeclineIn
@@ -280,6 +283,7 @@ def dependency_decline(
     "/dependencies/{dependency_id}/deliver",
     response={200: DependencyOut, ERROR_STATUSES: Problem},
     by_alias=True,
+    openapi_extra=if_match_declared(required=False),
 )
 def dependency_deliver(
     request: HttpRequest, response: HttpResponse, dependency_id: str, payload: ReasonIn
@@ -294,6 +298,7 @@ def dependency_deliver(
     "/dependencies/{dependency_id}/cancel",
     response={200: DependencyOut, ERROR_STATUSES: Problem},
     by_alias=True,
+    openapi_extra=if_match_declared(required=False),
 )
 def dependency_cancel(
     request: HttpRequest, response: HttpResponse, dependency_id: str, payload: ReasonIn

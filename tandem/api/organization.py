@@ -59,14 +59,24 @@ def _person(row: Person) -> PersonOut:
 def me(request: HttpRequest) -> MeOut:
     caller = caller_of(request)
     person = Person.objects.filter(id=caller.person).first() if caller.person else None
+    leads = (
+        list(Team.objects.filter(lead_id=caller.person).values_list("id", flat=True))
+        if caller.person
+        else []
+    )
+    # An admin's audience holds no teams (an admin sees everything without them): the teams
+    # are read here, as the audience reads them, a lead being a member of the team they lead.
+    teams = (
+        set(Membership.objects.filter(person_id=caller.person).values_list("team_id", flat=True))
+        if caller.admin and caller.person
+        else set(caller.audience.teams)
+    )
     return MeOut(
         person=_person(person) if person else None,
         admin=caller.admin,
         may_write=caller.may_write,
-        teams=sorted(caller.audience.teams),
-        leads=list(Team.objects.filter(lead_id=caller.person).values_list("id", flat=True))
-        if caller.person
-        else [],
+        teams=sorted(teams | set(leads)),
+        leads=leads,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tandem.checkins.models import CheckIn
 from tests.api.conftest import ApiClient
 
@@ -76,16 +78,24 @@ def test_a_check_in_keeps_the_number_as_entered(as_persona) -> None:  # type: ig
     assert isinstance(values[-2], int)
 
 
-def test_the_history_of_an_archived_key_result_stays_readable(as_persona) -> None:  # type: ignore[no-untyped-def]
-    member: ApiClient = as_persona("member")
-    before = member.get("/key-results/SR-1.1/check-ins").json()
-    assert before, "SR-1.1 has check-ins in the demo"
-    assert member.post("/key-results/SR-1.1/archive").status_code == 204
-    # Out of the plan (and so of the cached view), its history is still there for ben...
-    assert member.get("/key-results/SR-1.1").status_code == 404
-    response = member.get("/key-results/SR-1.1/check-ins")
-    assert response.status_code == 200
-    assert response.json() == before
+@pytest.mark.parametrize("persona", ["admin", "member"])
+@pytest.mark.parametrize("archived", ["SR-1.1", "SR-1"])
+def test_the_history_of_an_archived_key_result_is_not_found_like_the_key_result(  # type: ignore[no-untyped-def]
+    as_persona, persona: str, archived: str
+) -> None:
+    """F15: archived (itself or with its objective), a key result is out of every plan: its
+    check-ins answer 404 as it does, in the same words as a key result that never was."""
+    client: ApiClient = as_persona(persona)
+    assert client.get("/key-results/SR-1.1/check-ins").json(), "SR-1.1 has check-ins in the demo"
+    kind = "key-results" if archived == "SR-1.1" else "objectives"
+    assert as_persona("member").post(f"/{kind}/{archived}/archive").status_code == 204
+    assert client.get("/key-results/SR-1.1").status_code == 404
+    response = client.get("/key-results/SR-1.1/check-ins")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "there is no key result 'SR-1.1'"
+    # Restored, it is back with its history.
+    assert as_persona("member").post(f"/{kind}/{archived}/restore").status_code == 200
+    assert client.get("/key-results/SR-1.1/check-ins").status_code == 200
     # ...and, for someone who may not see it, a hidden key result's history stays hidden.
     assert as_persona("outsider").get("/key-results/BEN-1.1/check-ins").status_code == 404
 

@@ -89,3 +89,26 @@ def test_requests_from_hidden_objectives_do_not_exist_for_others(as_persona) -> 
     incoming = as_persona("other_team").get("/teams/infra/dependencies/incoming").json()
     assert "DEP-4" not in [d["id"] for d in incoming]
     assert as_persona("admin").get("/dependencies/DEP-4").status_code == 200
+
+
+def test_only_a_key_result_of_the_provider_team_delivers_a_request(as_persona) -> None:  # type: ignore[no-untyped-def]
+    """F7: DEP-3 asks Search; ana (Search's lead) may see IN-1.1 (Infrastructure's) and BEN-1.1
+    (ben's own, in Search), but neither is Search's to deliver."""
+    ana: ApiClient = as_persona("lead")
+    for key_result, owner in (
+        ("IN-1.1", "IN-1 is owned by 'infra'"),
+        ("BEN-1.1", "BEN-1 is owned by 'ben'"),
+    ):
+        response = ana.post("/dependencies/DEP-3/accept", {"provider_kr": key_result})
+        assert response.status_code == 422, response.content
+        assert response.json()["errors"] == [
+            {
+                "field": "provider_kr",
+                "message": f"{key_result} is not search's to deliver: name a key result of an "
+                f"objective of search or of one of its sub-teams ({owner})",
+            }
+        ]
+    assert ana.get("/dependencies/DEP-3").json()["state"] == "requested"
+    response = ana.post("/dependencies/DEP-3/accept", {"provider_kr": "SR-2.1"})
+    assert response.status_code == 200, response.content
+    assert response.json()["provider_kr"] == "SR-2.1"

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tandem.dependencies.models import Dependency
 from tests.api.conftest import ApiClient
 from tests.dbstate import tandem
 
@@ -159,3 +160,88 @@ def test_the_openapi_document_and_docs_are_served(client) -> None:  # type: igno
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/key-results/{key_result_id}/check-ins" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["admin", "member"])
+def test_what_belongs_to_archived_work_is_not_found_either(as_persona, persona: str) -> None:  # type: ignore[no-untyped-def]
+    """F15: an archived objective's key results, their check-ins and the requests it made
+    answer 404 as it does; its requests cannot be answered or cancelled (409) until it is
+    restored; an archived key result leaves its objective's list."""
+    client: ApiClient = as_persona(persona)
+    ben: ApiClient = as_persona("member")
+    assert ben.post("/key-results/SR-1.2/archive").status_code == 204
+    assert client.get("/objectives/SR-1").json()["key_results"] == ["SR-1.1"]
+    assert [kr["id"] for kr in client.get("/objectives/SR-1/key-results").json()] == ["SR-1.1"]
+    assert ben.post("/objectives/SR-1/archive").status_code == 204
+    for path in (
+        "/objectives/SR-1",
+        "/objectives/SR-1/key-results",
+        "/key-results/SR-1.1",
+        "/key-results/SR-1.1/check-ins",
+        "/key-results/SR-1.2/check-ins",
+        "/dependencies/DEP-1",  # from SR-1.1: its state and history
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, (path, response.content)
+    assert "DEP-1" not in client.get("/teams/infra/dependencies/incoming").content.decode()
+    assert "DEP-1" not in client.get("/teams/search/dependencies/outgoing").content.decode()
+    version = Dependency.objects.get(id="DEP-1").version
+    refused = ben.post("/dependencies/DEP-1/cancel", {"reason": "not needed"})
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["detail"] == (
+        "DEP-1 comes from an archived objective or key result; restore it before changing the "
+        "request"
+    )
+    dependency = Dependency.objects.get(id="DEP-1")
+    assert (dependency.state, dependency.version) == ("accepted", version)  # nothing written
+    assert ben.post("/objectives/SR-1/restore").status_code == 200
+    assert client.get("/dependencies/DEP-1").json()["state"] == "accepted"
+    assert client.get("/key-results/SR-1.1/check-ins").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "teams", "leads"),
+    [
+        ("admin", ["nw"], ["nw"]),  # zoe, an admin, leads the company's root team
+        ("lead", ["search"], ["search"]),
+        ("member", ["search"], []),
+        ("other_team", ["infra"], []),
+    ],
+)
+def test_me_names_the_teams_of_admins_too(as_persona, persona: str, teams, leads) -> None:  # type: ignore[no-untyped-def]
+    """F17: an admin's teams are theirs like anyone's (they see everything without them)."""
+    me = as_persona(persona).get("/me").json()
+    assert (me["teams"], me["leads"]) == (teams, leads)
+
+
+def test_the_openapi_document_declares_if_match_and_its_428(client) -> None:  # type: ignore[no-untyped-def]
+    """F19: the writes that read If-Match declare it, required on PATCH, with their 428."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    takes = {
+        ("patch", "/objectives/{objective_id}"): True,
+        ("patch", "/key-results/{key_result_id}"): True,
+        ("post", "/objectives/{objective_id}/archive"): False,
+        ("post", "/objectives/{objective_id}/restore"): False,
+        ("put", "/objectives/{objective_id}/alignment"): False,
+        ("delete", "/objectives/{objective_id}/alignment"): False,
+        ("post", "/key-results/{key_result_id}/archive"): False,
+        ("post", "/key-results/{key_result_id}/restore"): False,
+        **{("post", f"/dependencies/{{dependency_id}}/{a}"): False for a in ("accept", "decline")},
+        **{("post", f"/dependencies/{{dependency_id}}/{a}"): False for a in ("deliver", "cancel")},
+    }
+    for (method, path), required in takes.items():
+        operation = paths[f"/api/v1{path}"][method]
+        headers = [p for p in operation["parameters"] if p["in"] == "header"]
+        assert [(h["name"], h["required"]) for h in headers] == [("If-Match", required)], path
+        answer = operation["responses"]["428"]
+        assert "If-Match" in answer["description"], path
+        assert answer["content"]["application/problem+json"]["schema"] == {
+            "$ref": "#/components/schemas/Problem"
+        }
+    # Writes that do not read it do not declare it.
+    for method, path in (
+        ("post", "/objectives"),
+        ("post", "/key-results/{key_result_id}/check-ins"),
+    ):
+        operation = paths[f"/api/v1{path}"][method]
+        assert not [p for p in operation.get("parameters", []) if p["in"] == "header"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tandem.okrs.models import Activity, KeyResult, Objective
 from tests.api.conftest import ApiClient
 
@@ -190,6 +192,39 @@ def test_mistakes_in_the_request_are_named(as_persona) -> None:  # type: ignore[
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "9" * 5000,  # past Python's limit on reading digits (4,300): was a 500
+        f'W/"{"1" * 4301}"',
+        "99999999999",  # more than any version can be
+        '"0"',  # versions start at 1
+    ],
+)
+def test_an_if_match_naming_a_version_that_cannot_exist_is_stale(as_persona, header) -> None:  # type: ignore[no-untyped-def]
+    ana: ApiClient = as_persona("lead")
+    response = ana.patch("/objectives/SR-1", {"title": "Ana's title"}, headers={"If-Match": header})
+    assert response.status_code == 412, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["current"]["title"] != "Ana's title"
+    assert Objective.objects.get(id="SR-1").title != "Ana's title"
+    response = ana.post(
+        "/dependencies/DEP-3/decline", {"reason": "No"}, headers={"If-Match": header}
+    )
+    assert response.status_code == 412, response.content
+
+
+@pytest.mark.parametrize("header", ["three", "-1", "1.0", "\u0663", "x" * 10_000])
+def test_an_if_match_that_is_not_an_etag_is_refused_not_echoed_whole(as_persona, header) -> None:  # type: ignore[no-untyped-def]
+    response = as_persona("lead").patch(
+        "/objectives/SR-1", {"title": "Ana's title"}, headers={"If-Match": header}
+    )
+    assert response.status_code == 428
+    assert response["Content-Type"] == "application/problem+json"
+    assert "If-Match must be an ETag" in response.json()["detail"]
+    assert len(response.json()["detail"]) < 200
+
+
 def test_every_api_error_is_a_problem(as_persona) -> None:  # type: ignore[no-untyped-def]
     client: ApiClient = as_persona("member")
     response = client.send("DELETE", "/objectives/SR-1")
@@ -272,3 +307,37 @@ def test_the_history_names_who_changed_what_through_the_api(as_persona) -> None:
         "restored",
     ]
     assert {by for _, by in history} == {"ben"}
+
+
+def test_a_description_has_at_most_5000_characters(as_persona) -> None:  # type: ignore[no-untyped-def]
+    """F16: one rule and one message, the services', for every write that takes one."""
+    client: ApiClient = as_persona("member")
+    message = (
+        "a description has at most 5000 characters (this one has 5001); link to a longer "
+        "document instead"
+    )
+    long = "x" * 5001
+    writes = [
+        ("POST", "/objectives", {"cycle": "2026-Q4", "title": "T", "owner": "search"}),
+        ("PATCH", "/objectives/SR-2", {}),
+        ("POST", "/objectives/SR-2/key-results", {"title": "T", "form": "boolean"}),
+        ("PATCH", "/key-results/SR-2.1", {}),
+    ]
+    for method, path, body in writes:
+        response = client.send(
+            method, path, body | {"description": long}, headers={"If-Match": "*"}
+        )
+        assert response.status_code == 422, (path, response.content)
+        assert response.json()["errors"] == [{"field": "description", "message": message}], path
+    new_key_result = {"title": "T", "form": "boolean", "description": long}
+    accepted = as_persona("lead").post(
+        "/dependencies/DEP-3/accept", {"objective": "SR-2", "new_key_result": new_key_result}
+    )
+    assert accepted.status_code == 422
+    errors = accepted.json()["errors"]
+    assert errors == [{"field": "new_key_result.description", "message": message}]
+    # 5,000 is fine, and the spaces around do not count.
+    fits = {"description": " " + "x" * 5000 + " "}
+    response = client.patch("/objectives/SR-2", fits, headers={"If-Match": "*"})
+    assert response.status_code == 200
+    assert response.json()["description"] == "x" * 5000

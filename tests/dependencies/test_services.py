@@ -104,7 +104,7 @@ def test_an_objective_may_ask_too_and_an_id_may_be_chosen(demo_in_db) -> None:
             {"id": "SR-1"},
             ConflictError,
             "id",
-            "'SR-1' is already the id of an objective; ids are unique across people",
+            "the id 'SR-1' is taken; ids are unique across people",
         ),
         ({"id": "a b"}, InvalidError, "id", "'a b' is not an id"),
         ({"from_id": "PA-Q3-1.1"}, ClosedCycleError, None, "cycle '2026-Q3' is closed"),
@@ -161,7 +161,7 @@ def test_declining_needs_a_reason_and_the_states_stay_in_order(demo_in_db) -> No
         dependency_transition(dependency_id="DEP-3", to_state=State.DECLINED, by_id="ana")
     with refused(DependencyError, "DEP-5 is delivered; it can become accepted, not cancelled"):
         dependency_transition(dependency_id="DEP-5", to_state=State.CANCELLED, by_id="omar")
-    with refused(InvalidError, "'ghost' is not a person (nothing has that id)"):
+    with refused(InvalidError, "'ghost' is not a person (no person has that id)"):
         dependency_transition(dependency_id="DEP-3", to_state=State.ACCEPTED, by_id="ghost")
     assert Dependency.objects.get(id="DEP-3").version == 1
 
@@ -217,7 +217,7 @@ def test_a_sub_team_objective_may_take_the_new_key_result(demo_in_db) -> None:
         (
             {"provider_kr_id": "ghost"},
             "provider_kr_id",
-            "'ghost' is not a key result (nothing has that id)",
+            "'ghost' is not a key result (no key result has that id)",
         ),
         (
             {"provider_kr_id": "CS-1.1"},
@@ -264,13 +264,32 @@ def test_a_sub_team_objective_may_take_the_new_key_result(demo_in_db) -> None:
         (
             {"provider_kr_new": {"title": "t", "form": "boolean"}, "provider_objective_id": "x"},
             "provider_objective_id",
-            "'x' is not an objective (nothing has that id)",
+            "'x' is not an objective (no objective has that id)",
         ),
         (
             {"provider_kr_new": {"title": "t", "form": "boolean"}, "provider_objective_id": "IN-1"},
             "provider_objective_id",
             "the new key result goes in an objective of search or of one of its sub-teams; IN-1 "
             "is owned by 'infra'",
+        ),
+        # F7: an existing key result follows the same rule as a new one: the provider's.
+        (
+            {"provider_kr_id": "IN-1.1"},
+            "provider_kr_id",
+            "IN-1.1 is not search's to deliver: name a key result of an objective of search or "
+            "of one of its sub-teams (IN-1 is owned by 'infra')",
+        ),
+        (
+            {"provider_kr_id": "NW-1.2"},  # the company's, above search: not search's
+            "provider_kr_id",
+            "NW-1.2 is not search's to deliver: name a key result of an objective of search or "
+            "of one of its sub-teams (NW-1 is owned by 'nw')",
+        ),
+        (
+            {"provider_kr_id": "BEN-1.1"},  # a member's individual objective: not the team's
+            "provider_kr_id",
+            "BEN-1.1 is not search's to deliver: name a key result of an objective of search or "
+            "of one of its sub-teams (BEN-1 is owned by 'ben')",
         ),
     ],
 )
@@ -322,3 +341,34 @@ def test_a_closed_cycles_dependencies_are_read_only(demo_in_db) -> None:
             provider_objective_id="IN-1",
         )
     assert Dependency.objects.get(id="OLD").state == "requested"
+
+
+def test_a_sub_teams_key_result_may_deliver_a_request_to_its_parent(demo_in_db) -> None:
+    dependency_create(from_id="SR-1.2", provider_team_id="infra", need="Faster disks", id="D")
+    dependency = dependency_transition(
+        dependency_id="D", to_state=State.ACCEPTED, by_id="omar", provider_kr_id="SRE-1.2"
+    )
+    assert dependency.provider_kr_id == "SRE-1.2"
+    # But not the other way: infra's key result does not deliver what sre was asked.
+    dependency_create(from_id="SR-1.2", provider_team_id="sre", need="Alerts", id="E")
+    with refused(InvalidError, "IN-1.1 is not sre's to deliver") as caught:
+        dependency_transition(
+            dependency_id="E", to_state=State.ACCEPTED, by_id="lena", provider_kr_id="IN-1.1"
+        )
+    assert caught.value.field == "provider_kr_id"
+
+
+@pytest.mark.parametrize("archive", ["objective", "key result"])
+def test_a_request_from_archived_work_cannot_change(demo_in_db, archive: str) -> None:
+    """F15: out of every plan with what asked for it, until that is restored."""
+    dependency_create(from_id="SR-1.2", provider_team_id="infra", need="Faster disks", id="D")
+    if archive == "objective":
+        objective_archive(objective_id="SR-1")
+    else:
+        key_result_archive(key_result_id="SR-1.2")
+    version = Dependency.objects.get(id="D").version
+    for to_state in (State.ACCEPTED, State.CANCELLED):
+        with refused(ConflictError, "D comes from an archived objective or key result; restore"):
+            dependency_transition(dependency_id="D", to_state=to_state, by_id="omar")
+    dependency = Dependency.objects.get(id="D")
+    assert (dependency.state, dependency.version) == ("requested", version)

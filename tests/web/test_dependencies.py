@@ -337,6 +337,20 @@ def test_accepting_with_a_key_result_in_place_updates_the_card(web_as: Web) -> N
     assert DependencyEvent.objects.filter(dependency=dep, to_state="accepted", by_id="ana").exists()
 
 
+def test_accepting_with_another_teams_key_result_is_refused_next_to_the_field(web_as: Web) -> None:
+    """F7: what the form offers is the rule the service enforces, for a typed id too."""
+    version = Dependency.objects.get(id="DEP-3").version
+    response = web_as("lead").post(
+        "/dependencies/DEP-3/accept",
+        {"mode": "existing", "provider_kr": "IN-1.1", "version": version, "listing": "incoming"},
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert "IN-1.1 is not search's to deliver" in text(response)
+    dep = Dependency.objects.get(id="DEP-3")
+    assert (dep.state, dep.provider_kr_id, dep.version) == ("requested", None, version)
+
+
 def test_accepting_with_a_new_key_result_creates_it_owned_by_whoever_accepts(web_as: Web) -> None:
     response = web_as("member").post(
         "/dependencies/DEP-3/accept",

@@ -6,11 +6,16 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import StrictBool, StrictFloat, StrictInt
+from pydantic import StrictBool, StrictInt
 
-from tandem.access.policy import key_result_get_visible, may_check_in, require
+from tandem.access.policy import (
+    key_result_get_current,
+    key_result_get_visible,
+    may_check_in,
+    require,
+)
 from tandem.api.auth import caller_of
-from tandem.api.inputs import Input, IsoDate
+from tandem.api.inputs import Input, IsoDate, Number
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.checkins.models import CheckIn
 from tandem.checkins.services import checkin_record
@@ -21,10 +26,12 @@ router = Router(tags=["check-ins"])
 
 
 class CheckInIn(Input):
-    value: StrictBool | StrictInt | StrictFloat | None = Field(
+    value: StrictBool | Number | None = Field(
         None, description="a number, or true/false for a done/not-done key result"
     )
-    confidence: int | None = Field(None, ge=0, le=10, description="0 (no chance) to 10 (sure)")
+    confidence: StrictInt | None = Field(
+        None, ge=0, le=10, description="0 (no chance) to 10 (sure)"
+    )
     note: str | None = Field(None, max_length=5000)
     date: IsoDate | None = Field(None, description="default: today")
 
@@ -89,11 +96,11 @@ def checkin_history(request: HttpRequest, key_result_id: str) -> list[CheckInOut
     audience = caller_of(request).audience
     # What the caller's cached view holds they may see, without asking the database (whose
     # visibility filter walks the manager chain); the archived, the hidden and the missing
-    # are asked about.
+    # are asked about, and all three answer 404, as GET /key-results/{id} does.
     if (
         audience.admin
         or key_result_id not in view_get(audience=audience, as_of=dates.today()).org.key_results
     ):
-        key_result_get_visible(audience, key_result_id)
+        key_result_get_current(audience, key_result_id)
     rows = CheckIn.objects.filter(key_result_id=key_result_id).order_by("date", "id")
     return [_out(row) for row in rows]

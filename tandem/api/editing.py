@@ -19,7 +19,7 @@ from tandem.access.policy import (
     target_ensure_visible,
 )
 from tandem.api.auth import caller_of
-from tandem.api.inputs import Input, IsoDate
+from tandem.api.inputs import Input, IsoDate, Number
 from tandem.api.objectives import (
     KeyResultOut,
     ObjectiveOut,
@@ -28,15 +28,29 @@ from tandem.api.objectives import (
     router,
     view_of,
 )
+from tandem.api.openapi import if_match_declared
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, if_match
 from tandem.errors import InvalidError, NotFoundError, StaleVersionError
+from tandem.okrfile.schema import DESCRIPTION_MAX_LENGTH
 from tandem.okrs import services
 from tandem.okrs.models import KeyResult, Objective
 from tandem.people.models import Person, Team
 
 # The same router as the reads: one path, several methods.
 T = TypeVar("T")
+
+
+def _description() -> Any:
+    """A description's field: its limit declared in the document but checked by the services,
+    for one rule and one message in the API, the web pages and files
+    (tandem.okrfile.schema.description_problem)."""
+    return Field(
+        None,
+        description=f"at most {DESCRIPTION_MAX_LENGTH:,} characters",
+        json_schema_extra={"maxLength": DESCRIPTION_MAX_LENGTH},
+    )
+
 
 Form = Literal["numeric", "keep_above", "keep_below", "boolean", "milestones", "rollup"]
 
@@ -53,7 +67,7 @@ class ObjectiveIn(Input):
     kind: Literal["aspirational", "committed"] = "aspirational"
     visibility: Literal["public", "team", "private"] = "public"
     aligns_to: str | None = Field(None, description="an objective or key result id")
-    description: str | None = None
+    description: str | None = _description()
     umbrella: UmbrellaIn | None = None
     id: str | None = Field(None, description="default: generated from the owner (SEARCH-1)")
 
@@ -63,7 +77,7 @@ class ObjectivePatch(Input):
     owner: str | None = None
     kind: Literal["aspirational", "committed"] | None = None
     visibility: Literal["public", "team", "private"] | None = None
-    description: str | None = None
+    description: str | None = _description()
     umbrella: UmbrellaIn | None = None
 
 
@@ -73,37 +87,37 @@ class AlignmentIn(Input):
 
 class MilestoneIn(Input):
     title: str = Field(max_length=500)
-    weight: float = Field(1.0, ge=0)
+    weight: Number = Field(1.0, ge=0)
     done_on: IsoDate | None = None
 
 
 class KeyResultIn(Input):
     title: str = Field(max_length=500)
     form: Form
-    start: int | float | None = None
-    target: int | float | None = None
-    threshold: int | float | None = None
+    start: Number | None = None
+    target: Number | None = None
+    threshold: Number | None = None
     unit: str | None = Field(None, max_length=500)
-    weight: float = Field(1.0, ge=0)
+    weight: Number = Field(1.0, ge=0)
     owner: str | None = Field(None, description="a person id")
     contributors: list[str] = Field(default_factory=list, description="people and team ids")
     milestones: list[MilestoneIn] = Field(default_factory=list)
-    description: str | None = None
+    description: str | None = _description()
     id: str | None = Field(None, description="default: the objective's id and a number (SR-1.3)")
 
 
 class KeyResultPatch(Input):
     title: str | None = Field(None, max_length=500)
     form: Form | None = None
-    start: int | float | None = None
-    target: int | float | None = None
-    threshold: int | float | None = None
+    start: Number | None = None
+    target: Number | None = None
+    threshold: Number | None = None
     unit: str | None = Field(None, max_length=500)
-    weight: float | None = Field(None, ge=0)
+    weight: Number | None = Field(None, ge=0)
     owner: str | None = None
     contributors: list[str] | None = None
     milestones: list[MilestoneIn] | None = None
-    description: str | None = None
+    description: str | None = _description()
 
 
 def _owner_fields(owner: str) -> dict[str, str | None]:
@@ -216,7 +230,11 @@ def objective_create(
     return Status(201, _objective_response(request, response, created.id))
 
 
-@router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, ERROR_STATUSES: Problem})
+@router.patch(
+    "/objectives/{objective_id}",
+    response={200: ObjectiveOut, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=True),
+)
 def objective_update(
     request: HttpRequest, response: HttpResponse, objective_id: str, payload: ObjectivePatch
 ) -> ObjectiveOut:
@@ -270,7 +288,11 @@ def _objective_action(
     return _objective_response(request, response, objective_id)
 
 
-@router.post("/objectives/{objective_id}/archive", response={204: None, ERROR_STATUSES: Problem})
+@router.post(
+    "/objectives/{objective_id}/archive",
+    response={204: None, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=False),
+)
 def objective_archive(request: HttpRequest, objective_id: str) -> Status[None]:
     """Archive an objective: it leaves plans, lists and reports, and keeps its id and history."""
     caller = caller_of(request)
@@ -287,7 +309,9 @@ def objective_archive(request: HttpRequest, objective_id: str) -> Status[None]:
 
 
 @router.post(
-    "/objectives/{objective_id}/restore", response={200: ObjectiveOut, ERROR_STATUSES: Problem}
+    "/objectives/{objective_id}/restore",
+    response={200: ObjectiveOut, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=False),
 )
 def objective_restore(
     request: HttpRequest, response: HttpResponse, objective_id: str
@@ -297,7 +321,9 @@ def objective_restore(
 
 
 @router.put(
-    "/objectives/{objective_id}/alignment", response={200: ObjectiveOut, ERROR_STATUSES: Problem}
+    "/objectives/{objective_id}/alignment",
+    response={200: ObjectiveOut, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=False),
 )
 def objective_align(
     request: HttpRequest, response: HttpResponse, objective_id: str, payload: AlignmentIn
@@ -311,7 +337,9 @@ def objective_align(
 
 
 @router.delete(
-    "/objectives/{objective_id}/alignment", response={200: ObjectiveOut, ERROR_STATUSES: Problem}
+    "/objectives/{objective_id}/alignment",
+    response={200: ObjectiveOut, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=False),
 )
 def objective_unalign(
     request: HttpRequest, response: HttpResponse, objective_id: str
@@ -356,7 +384,11 @@ def _key_result_editable(caller: Caller, key_result_id: str) -> KeyResult:
     return key_result
 
 
-@router.patch("/key-results/{key_result_id}", response={200: KeyResultOut, ERROR_STATUSES: Problem})
+@router.patch(
+    "/key-results/{key_result_id}",
+    response={200: KeyResultOut, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=True),
+)
 def key_result_update(
     request: HttpRequest, response: HttpResponse, key_result_id: str, payload: KeyResultPatch
 ) -> KeyResultOut:
@@ -376,7 +408,11 @@ def key_result_update(
     return _key_result_response(request, response, key_result_id)
 
 
-@router.post("/key-results/{key_result_id}/archive", response={204: None, ERROR_STATUSES: Problem})
+@router.post(
+    "/key-results/{key_result_id}/archive",
+    response={204: None, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=False),
+)
 def key_result_archive(request: HttpRequest, key_result_id: str) -> Status[None]:
     caller = caller_of(request)
     _key_result_editable(caller, key_result_id)
@@ -391,7 +427,9 @@ def key_result_archive(request: HttpRequest, key_result_id: str) -> Status[None]
 
 
 @router.post(
-    "/key-results/{key_result_id}/restore", response={200: KeyResultOut, ERROR_STATUSES: Problem}
+    "/key-results/{key_result_id}/restore",
+    response={200: KeyResultOut, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=False),
 )
 def key_result_restore(
     request: HttpRequest, response: HttpResponse, key_result_id: str

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, StrictFloat, StrictInt
 
 
 class Input(Schema):
@@ -24,3 +24,8 @@ def _iso_date(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+# A number as typed in JSON: "7" and true are not numbers (no coercion). Whether it is finite
+# and within bounds is the services' one rule (tandem.core.numbers), with its one message.
+Number = StrictInt | StrictFloat

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from tandem.dbchecks import NUMBER_MESSAGE, JsonNumberWithin
 from tandem.okrs.models import KeyResult
 from tandem.people.models import Person
 
@@ -30,7 +31,12 @@ class CheckIn(models.Model):
                 condition=Q(confidence__isnull=True) | Q(confidence__lte=10),
                 name="checkin_confidence_0_to_10",
                 violation_error_message="Confidence is a whole number from 0 to 10.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=JsonNumberWithin("value", booleans=True),
+                name="checkin_value_finite_within_bounds",
+                violation_error_message=NUMBER_MESSAGE.format(what="A value that is a number"),
+            ),
         ]
 
     def __str__(self) -> str:

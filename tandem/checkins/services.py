@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 
 from tandem.checkins.models import CheckIn
+from tandem.core.numbers import number_problem
 from tandem.errors import ConflictError, InvalidError, NotFoundError
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.okrs.services import cycle_ensure_open
 from tandem.organization.revision import CHECKINS_LOCK
+from tandem.server import dates
 
 
 class CheckInError(InvalidError):
@@ -75,12 +77,15 @@ def _checked(
 ) -> CheckIn:
     """The check-in to write, once every rule holds (else the error that says which)."""
     if key_result is None or key_result.pk != key_result_id:
-        key_result = KeyResult.objects.select_related("objective").filter(id=key_result_id).first()
+        key_result = (
+            KeyResult.objects.select_related("objective__cycle").filter(id=key_result_id).first()
+        )
         if key_result is None:
             raise UnknownKeyResultError(f"there is no key result with id '{key_result_id}'")
     objective = key_result.objective
     if not (Objective.cycle.is_cached(objective) and objective.cycle.state != Cycle.State.CLOSED):
         cycle_ensure_open(cycle_id=objective.cycle_id)
+    _check_day(day, objective.cycle)
     if key_result.archived_at is not None or key_result.objective.archived_at is not None:
         raise ConflictError(
             f"{key_result.id} is archived: restore it (or its objective) to check in on it"
@@ -127,6 +132,25 @@ def _insert_covered(row: CheckIn) -> None:
     row._state.db = connection.alias
 
 
+# How far from its cycle a check-in may be dated: a baseline measured before the cycle starts,
+# a last value recorded after it ends; never after today (tomorrow, for a time zone ahead of the
+# server's), so no mistyped year leaves a check-in that stays the latest forever.
+CHECKIN_WINDOW = timedelta(days=92)
+
+
+def _check_day(day: object, cycle: Cycle) -> None:
+    if isinstance(day, datetime) or not isinstance(day, date):
+        raise CheckInError(f"a check-in's date is a date (got {day!r})", field="date")
+    earliest = cycle.start - CHECKIN_WINDOW
+    latest = min(dates.today() + timedelta(days=1), cycle.end + CHECKIN_WINDOW)
+    if not earliest <= day <= latest:
+        raise CheckInError(
+            f"a check-in in cycle {cycle.id} is dated from {earliest} to {latest}: from three "
+            f"months before the cycle starts to today at the latest (got {day})",
+            field="date",
+        )
+
+
 def _check_value(key_result: KeyResult, value: float | bool | None) -> None:
     if value is None:
         return
@@ -147,3 +171,7 @@ def _check_value(key_result: KeyResult, value: float | bool | None) -> None:
         raise CheckInError(
             f"{key_result.id} is measured in numbers: its value is a number", field="value"
         )
+    else:
+        problem = number_problem(value, what="the value")
+        if problem is not None:
+            raise CheckInError(problem, field="value")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from tandem.core import model as m
 from tandem.core.graph import loops, single_successor_loops, strongly_connected
+from tandem.core.numbers import usable_number
 
 # Floating-point slack for comparisons against thresholds such as a 0.7 score.
 EPSILON = 1e-9
@@ -188,6 +189,17 @@ def _checkin_date(checkin: m.CheckIn) -> date:
     return checkin.date
 
 
+def _latest_value(checkins: Sequence[m.CheckIn], measured: bool) -> float | bool | None:
+    """The latest value recorded: a check-in without one (a confidence or a note only) keeps
+    the one before. A number that breaks tandem.core.numbers' rule (a row written before it,
+    or by hand) is left out as if absent; the unusable-number quality rule reports it."""
+    for checkin in reversed(checkins):
+        value = checkin.value
+        if value is not None and (not measured or usable_number(value)):
+            return value
+    return None
+
+
 def _read(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> _Reading:
     # Runs once per key result, so it avoids building lists: the check-ins are sorted by
     # date, and the database's read as of a day holds none after it (the slice is then
@@ -197,22 +209,20 @@ def _read(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> _Reading:
         checkins = checkins[: bisect.bisect_right(checkins, as_of, key=_checkin_date)]
     latest = checkins[-1] if checkins else None
     last_update = latest.date if latest is not None else cycle.start
-    # A check-in without a value (a confidence or a note only) keeps the last value recorded.
-    value = None
-    for checkin in reversed(checkins):
-        if checkin.value is not None:
-            value = checkin.value
-            break
     metric = kr.metric
+    value = _latest_value(checkins, isinstance(metric, m.NumericMetric | m.ThresholdMetric))
     progress: float | None
     current: float | bool | None
     if isinstance(metric, m.NumericMetric):
-        current = value if value is not None else metric.start
-        span = metric.target - metric.start
-        progress = 0.0 if span == 0 else (float(current) - metric.start) / span
+        if usable_number(metric.start) and usable_number(metric.target):
+            current = value if value is not None else metric.start
+            span = metric.target - metric.start
+            progress = 0.0 if span == 0 else (float(current) - metric.start) / span
+        else:
+            current, progress = value, 0.0
     elif isinstance(metric, m.ThresholdMetric):
         current = value
-        if current is None:
+        if current is None or not usable_number(metric.threshold):
             progress = 0.0
         elif metric.above:
             progress = 1.0 if current >= metric.threshold else 0.0

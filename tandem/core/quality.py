@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from tandem.core import model as m
 from tandem.core.engine import Evaluation
+from tandem.core.numbers import NUMBER_RULE, shown, usable_number
 from tandem.core.similarity import similar_rows, vectorize
 
 
@@ -112,6 +113,37 @@ def _kr_not_measurable(org: m.Organization, ev: Evaluation) -> Iterator[Finding]
                 "measured: set the target you want to reach, or use keep_above / "
                 "keep_below to hold a level",
             )
+
+
+@rule("unusable-number", Severity.ERROR)
+def _unusable_number(org: m.Organization, ev: Evaluation) -> Iterator[Finding]:
+    """Numbers that break tandem.core.numbers' rule: only a row written before the rule, or by
+    hand, holds one (every boundary refuses them). The engine leaves them out."""
+    for kr in org.key_results.values():
+        metric = kr.metric
+        if isinstance(metric, m.NumericMetric):
+            numbers = {"start": metric.start, "target": metric.target}
+        elif isinstance(metric, m.ThresholdMetric):
+            numbers = {"the threshold": metric.threshold}
+        else:
+            continue
+        for name, number in numbers.items():
+            if not usable_number(number):
+                yield _finding(
+                    "unusable-number",
+                    kr.id,
+                    f"{name} is {shown(number)}, not {NUMBER_RULE}: progress reads 0 until "
+                    "it is set again",
+                )
+        for checkin in kr.checkins:
+            if checkin.value is not None and not usable_number(checkin.value):
+                yield _finding(
+                    "unusable-number",
+                    kr.id,
+                    f"the check-in of {checkin.date} holds {shown(checkin.value)}, not "
+                    f"{NUMBER_RULE}: it is left out of progress; check in again with the "
+                    "right value",
+                )
 
 
 @rule("alignment-broken", Severity.ERROR)

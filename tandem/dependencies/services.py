@@ -5,7 +5,7 @@ that needs the help: a closed cycle's dependencies are read-only, like its OKRs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +14,7 @@ from django.db.models import Max
 from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.errors import ConflictError, InvalidError, NotFoundError
 from tandem.identifiers import dependency_id_generate, id_ensure_free, id_ensure_names, id_insert
-from tandem.okrs.models import KeyResult, Objective
+from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.okrs.services import (
     clean_text,
     cycle_ensure_open,
@@ -57,11 +57,11 @@ class DependencyError(ConflictError):
 
 def _needer(from_id: str) -> tuple[KeyResult | None, Objective]:
     """The key result (or objective) that needs the help, and its objective; not archived."""
-    key_result = KeyResult.objects.select_related("objective").filter(id=from_id).first()
+    key_result = KeyResult.objects.select_related("objective__cycle").filter(id=from_id).first()
     objective = (
         key_result.objective
         if key_result is not None
-        else Objective.objects.filter(id=from_id).first()
+        else Objective.objects.select_related("cycle").filter(id=from_id).first()
     )
     if objective is None:
         raise InvalidError(
@@ -76,6 +76,24 @@ def _needer(from_id: str) -> tuple[KeyResult | None, Objective]:
             f"'{from_id}' is archived; restore it before asking for help with it", field="from_id"
         )
     return key_result, objective
+
+
+# How far from the cycle of what needs the help a due date may lie: help needed before the
+# cycle starts, or delivered in the year after it ends. Beyond that it is a mistyped year.
+DUE_BEFORE = timedelta(days=92)
+DUE_AFTER = timedelta(days=366)
+
+
+def _check_due(due: object, cycle: Cycle) -> None:
+    if isinstance(due, datetime) or not isinstance(due, date):
+        raise InvalidError(f"due is a date (got {due!r})", field="due")
+    earliest, latest = cycle.start - DUE_BEFORE, cycle.end + DUE_AFTER
+    if not earliest <= due <= latest:
+        raise InvalidError(
+            f"due is a date from {earliest} to {latest}: from three months before cycle "
+            f"{cycle.id} starts to a year after it ends (got {due})",
+            field="due",
+        )
 
 
 def _ensure_person(person_id: str | None, *, field: str) -> None:
@@ -99,8 +117,8 @@ def dependency_create(
     cycle_ensure_open(cycle_id=objective.cycle_id)
     id_ensure_names(Team, provider_team_id, what="a team", field="provider_team_id")
     need = clean_text(need, field="need", what="what you need")
-    if due is not None and (isinstance(due, datetime) or not isinstance(due, date)):
-        raise InvalidError(f"due is a date (got {due!r})", field="due")
+    if due is not None:
+        _check_due(due, objective.cycle)
     _ensure_person(by_id, field="by_id")
     top = Dependency.objects.aggregate(top=Max("position"))["top"]
     dependency = Dependency(
@@ -138,10 +156,11 @@ def dependency_transition(
 ) -> Dependency:
     """Move a dependency to ``to_state`` (see TRANSITIONS). Declining needs a reason.
 
-    Accepting may name the provider's key result that delivers the help: an existing one
-    (``provider_kr_id``), or a new one made from ``provider_kr_new`` (key_result_create's
-    arguments) in ``provider_objective_id``, an objective of the provider team or of one of
-    its sub-teams.
+    Accepting may name the provider's key result that delivers the help, in an objective of
+    the provider team or of one of its sub-teams: an existing one (``provider_kr_id``), or a
+    new one made from ``provider_kr_new`` (key_result_create's arguments) in
+    ``provider_objective_id``. A request from an archived objective or key result cannot
+    change (ConflictError) until that is restored.
     """
     dependency = (
         Dependency.objects.select_for_update(of=("self",))
@@ -151,13 +170,22 @@ def dependency_transition(
     )
     if dependency is None:
         raise NotFoundError(f"there is no dependency with id '{dependency_id}'")
-    ensure_version(object_id=dependency.id, stored=dependency.version, given=version)
     needer = (
         dependency.from_key_result.objective
         if dependency.from_key_result is not None
         else dependency.from_objective
     )
     assert needer is not None  # a database constraint: from a key result or an objective
+    if needer.archived_at is not None or (
+        dependency.from_key_result is not None
+        and dependency.from_key_result.archived_at is not None
+    ):
+        # Out of every plan with what asked for it, like an archived objective's key results.
+        raise ConflictError(
+            f"{dependency_id} comes from an archived objective or key result; restore it "
+            "before changing the request"
+        )
+    ensure_version(object_id=dependency.id, stored=dependency.version, given=version)
     cycle_ensure_open(cycle_id=needer.cycle_id)
     allowed = TRANSITIONS[dependency.state]
     if to_state not in allowed:
@@ -236,6 +264,9 @@ def _existing_provider_key_result(dependency: Dependency, key_result_id: str) ->
             f"{key_result_id} is the key result that needs the help; it cannot also deliver it",
             field="provider_kr_id",
         )
+    _ensure_delivers(
+        dependency, key_result.objective, key_result_id=key_result.id, field="provider_kr_id"
+    )
     return key_result.id
 
 
@@ -258,18 +289,37 @@ def _new_provider_key_result(
         )
     id_ensure_names(Objective, objective_id, what="an objective", field="provider_objective_id")
     objective = Objective.objects.get(id=objective_id)
-    if not _is_within(objective.owner_team_id, dependency.provider_id):
-        raise InvalidError(
-            f"the new key result goes in an objective of {dependency.provider_id} or of one of "
-            f"its sub-teams; {objective_id} is owned by '{objective.owner_id}'",
-            field="provider_objective_id",
-        )
+    _ensure_delivers(dependency, objective, key_result_id=None, field="provider_objective_id")
     try:
         key_result = key_result_create(objective_id=objective_id, by_id=by_id, **fields)
     except InvalidError as exc:  # its fields are named as the caller gave them
         where = f"provider_kr_new.{exc.field}" if exc.field else "provider_kr_new"
         raise InvalidError(exc.message, field=where) from exc
     return key_result.id
+
+
+def _ensure_delivers(
+    dependency: Dependency, objective: Objective, *, key_result_id: str | None, field: str
+) -> None:
+    """The one rule for the key result that delivers a request, an existing one
+    (``key_result_id``) or a new one in ``objective``, from the API and the web pages alike:
+    it is the provider team's, in an objective owned by that team or by one of its sub-teams
+    (what the web page's accept form offers)."""
+    provider = dependency.provider_id
+    if _is_within(objective.owner_team_id, provider):
+        return
+    owner = objective.owner_id
+    if key_result_id is not None:
+        raise InvalidError(
+            f"{key_result_id} is not {provider}'s to deliver: name a key result of an objective "
+            f"of {provider} or of one of its sub-teams ({objective.id} is owned by '{owner}')",
+            field=field,
+        )
+    raise InvalidError(
+        f"the new key result goes in an objective of {provider} or of one of its sub-teams; "
+        f"{objective.id} is owned by '{owner}'",
+        field=field,
+    )
 
 
 def _is_within(team_id: str | None, ancestor_id: str) -> bool:

@@ -20,6 +20,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from tandem.core import model as m
+from tandem.core.numbers import number_problem, shown
 from tandem.okrfile import schema as s
 from tandem.okrfile.yamlio import LineDict, line_of, read_yaml
 
@@ -170,11 +171,13 @@ def _describe(error: Any) -> str:
         return f"'{field}' must be a text id; quote it (got {error['input']!r})"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
         return f"'{field}' must be a date written YYYY-MM-DD (got {error['input']!r})"
+    if kind == "number_range":
+        return str(number_problem(error["input"], what=f"'{field}'"))
     if kind == "value_error":
         return message.removeprefix("Value error, ")
     if message.startswith("Input should") and field:
         got = error.get("input")
-        suffix = f" (got {got!r})" if isinstance(got, str | int | float) else ""
+        suffix = f" (got {shown(got)})" if isinstance(got, str | int | float) else ""
         return f"'{field}' should{message.removeprefix('Input should')}{suffix}"
     return f"'{field}': {message}" if field else message
 
@@ -205,7 +208,7 @@ class _Builder:
                     continue
                 seen.add(loc)
                 field = next((p for p in reversed(loc) if isinstance(p, str)), "value")
-                message = f"'{field}' must be a number (got {error['input']!r})"
+                message = f"'{field}' must be a number (got {shown(error['input'])})"
             else:
                 message = _describe(error)
             line, id_ = line_of(self.raw, loc)
@@ -379,7 +382,7 @@ class _Builder:
             self.problem(
                 self.lines.get(kr.id),
                 kr.id,
-                f"the check-in of {checkin.date} has value {value!r}; this key result's "
+                f"the check-in of {checkin.date} has value {shown(value)}; this key result's "
                 f"check-ins take {expected}",
             )
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,6 +25,9 @@ from pydantic import (
     Tag,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from tandem.core.numbers import NUMBER_RULE, usable_number
 
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 ID_RE = re.compile(ID_PATTERN)
@@ -47,9 +51,54 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENG
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX_LENGTH)
 ]
+# A few paragraphs, like a reflection (tandem.okrs.reviews): every list and report carries the
+# description, so a longer document is linked from it rather than pasted in.
+DESCRIPTION_MAX_LENGTH = 5000
+
+
+def description_problem(text: str) -> str | None:
+    """What is wrong with a description, if anything: the one rule and message of files, the
+    services (so the API and the web pages) alike. The spaces around it do not count."""
+    length = len(text.strip())
+    if length > DESCRIPTION_MAX_LENGTH:
+        return (
+            f"a description has at most {DESCRIPTION_MAX_LENGTH} characters (this one has "
+            f"{length}); link to a longer document instead"
+        )
+    return None
+
+
+def _description(value: str) -> str:
+    problem = description_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+Description = Annotated[str, AfterValidator(_description)]
+
+
+def _bounded(value: int | float) -> int | float:
+    """tandem.core.numbers' rule; the loader words the error with the field's name."""
+    if not usable_number(value):
+        raise PydanticCustomError("number_range", NUMBER_RULE)
+    return value
+
+
 # Ints stay ints (so a value of 800 is reported as 800, not 800.0); bools are not numbers;
-# .nan and .inf are not measurements.
-Number = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+# .nan, .inf and numbers beyond ±10^15 are not measurements.
+Number = Annotated[StrictInt | StrictFloat, AfterValidator(_bounded)]
+
+
+def _bounded_if_number(value: bool | int | float | None) -> bool | int | float | None:
+    return value if value is None or isinstance(value, bool) else _bounded(value)
+
+
+# A check-in's value: one union with one check after it, so that a number out of bounds is one
+# error for 'value', not one per member of the union.
+CheckInValue = Annotated[
+    StrictBool | StrictInt | StrictFloat | None, AfterValidator(_bounded_if_number)
+]
 Confidence = Annotated[int, Field(ge=0, le=10)]
 NonNegative = Annotated[Number, Field(ge=0)]
 
@@ -166,7 +215,7 @@ MetricEntry = Annotated[
 
 class CheckInEntry(Entry):
     date: Date
-    value: StrictBool | Number | None = None
+    value: CheckInValue = None
     confidence: Confidence | None = None
     note: str | None = None
     by: Id | None = None
@@ -180,7 +229,7 @@ class ScoreOverrideEntry(Entry):
 class KeyResultEntry(Entry):
     id: Id
     title: Text
-    description: str | None = None
+    description: Description | None = None
     owner: Id | None = None
     contributors: list[Id] = []
     weight: NonNegative = 1
@@ -197,7 +246,7 @@ class UmbrellaEntry(Entry):
 class ObjectiveEntry(Entry):
     id: Id
     title: Text
-    description: str | None = None
+    description: Description | None = None
     cycle: Id
     owner: Id
     kind: Literal["aspirational", "committed"] = "aspirational"

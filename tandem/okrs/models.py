@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from tandem.dbchecks import NUMBER_MESSAGE, JsonNumberWithin
 from tandem.identifiers import ID_MAX_LENGTH, id_field
 from tandem.people.models import Person, Team
 
@@ -175,6 +176,14 @@ class KeyResult(models.Model):
             models.CheckConstraint(
                 condition=~Q(form__in=["keep_above", "keep_below"]) | Q(threshold__isnull=False),
                 name="kr_threshold_has_value",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=JsonNumberWithin(column),
+                    name=f"kr_{column}_finite_within_bounds",
+                    violation_error_message=NUMBER_MESSAGE.format(what=column.capitalize()),
+                )
+                for column in ("start", "target", "threshold")
             ),
         ]
 

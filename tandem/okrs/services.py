@@ -15,7 +15,6 @@ changes nothing records nothing.
 from __future__ import annotations
 
 import enum
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +25,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from tandem.checkins.models import CheckIn
+from tandem.core.numbers import number_problem
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.identifiers import (
     id_ensure_free,
@@ -35,7 +35,7 @@ from tandem.identifiers import (
     key_result_id_generate,
     objective_id_generate,
 )
-from tandem.okrfile.schema import TEXT_MAX_LENGTH
+from tandem.okrfile.schema import TEXT_MAX_LENGTH, description_problem
 from tandem.okrs.models import (
     Activity,
     Contributor,
@@ -150,24 +150,18 @@ def _optional_text(value: str | None, *, field: str, what: str) -> str | None:
 def _description(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
+    problem = description_problem(value)
+    if problem is not None:
+        raise InvalidError(problem, field="description")
     return value.strip()
 
 
-# The largest start, target, threshold or weight the services take, either way.
-MAX_NUMBER = 10**15
-
-
 def _number(value: object, *, field: str, what: str) -> int | float:
-    """A number as the file takes it: an int or a finite float, never true/false."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidError(f"{what} is a number (got {value!r})", field=field)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidError(f"{what} is a finite number (got {value!r})", field=field)
-    if abs(value) > MAX_NUMBER:
-        # Larger numbers overflow the engine's arithmetic (progress, expected pace).
-        raise InvalidError(
-            f"{what} is at most {MAX_NUMBER:.0e} either way (this one is too large)", field=field
-        )
+    """A number as the file takes it (tandem.core.numbers: finite, within ±10^15)."""
+    problem = number_problem(value, what=what)
+    if problem is not None:
+        raise InvalidError(problem, field=field)
+    assert isinstance(value, int | float)
     return value
 
 
@@ -177,12 +171,7 @@ def _weight(value: object, *, field: str = "weight") -> float:
         raise InvalidError(
             f"a weight is 0 or more (got {number}); 0 leaves it out of the progress", field=field
         )
-    try:
-        return float(number)
-    except OverflowError:
-        raise InvalidError(
-            "a weight is a number of a sensible size (this one is too large)", field=field
-        ) from None
+    return float(number)
 
 
 def _choice(value: object, choices: type[Objective.Kind | Objective.Visibility], field: str) -> str:

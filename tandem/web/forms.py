@@ -18,9 +18,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core import model as m
+from tandem.core.numbers import number_problem
 from tandem.errors import TandemError
 from tandem.okrs.models import KeyResult, Objective
-from tandem.okrs.services import MAX_NUMBER
 
 Choices = list[tuple[str, Any]]
 
@@ -481,10 +481,9 @@ class NumberField(forms.FloatField):
             number: int | float | None = int(text)
         except ValueError:
             number = super().to_python(text)
-        if number is not None and abs(number) > MAX_NUMBER:
-            raise forms.ValidationError(
-                f"Enter a number between -{MAX_NUMBER:.0e} and {MAX_NUMBER:.0e}.", code="max_value"
-            )
+        problem = None if number is None else number_problem(number, what="the number")
+        if problem is not None:
+            raise forms.ValidationError(f"{problem[0].upper()}{problem[1:]}.", code="max_value")
         return number
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:

@@ -166,7 +166,27 @@ BROKEN = [
         None,
         "'provider' must name a team, but 'ana' is not one",
     ),
+    # The services' rule and message (tandem.okrfile.schema.description_problem).
+    (
+        "objective description too long",
+        GOOD_OBJECTIVE.replace("cycle: Q4", f"description: {'x' * 5001}\n  cycle: Q4"),
+        "description: xxx",
+        "SR-1: a description has at most 5000 characters (this one has 5001); link to a longer "
+        "document instead",
+    ),
+    (
+        "key result description too long",
+        GOOD_OBJECTIVE.replace("owner: ana,", f"owner: ana, description: {'y' * 5001},"),
+        "id: SR-1.1",
+        "a description has at most 5000 characters (this one has 5001)",
+    ),
 ]
+
+
+def test_a_description_of_5000_characters_loads_as_a_block() -> None:
+    block = "  description: |\n    " + "x" * 5000 + "\n  cycle: Q4"
+    text = org_text(GOOD_OBJECTIVE.replace("  cycle: Q4", block))
+    assert load_text(text).organization.objectives["SR-1"].description == "x" * 5000 + "\n"
 
 
 @pytest.mark.parametrize(
@@ -274,3 +294,33 @@ def test_the_error_listing_ends_with_a_count_and_loads_nothing() -> None:
     with pytest.raises(OkrFileError) as caught:
         load_text("version: 1\norganization: X\nteams: []\n")
     assert str(caught.value).endswith("1 problem; nothing was loaded.")
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("9" * 400, "'value' must be a finite number from -10^15 to 10^15 (got a number of 400"),
+        ("1e16", "'value' must be a finite number from -10^15 to 10^15 (got 1e+16)"),
+        (".nan", "'value' must be a finite number from -10^15 to 10^15 (got nan)"),
+        ("-.inf", "'value' must be a finite number from -10^15 to 10^15 (got -inf)"),
+    ],
+)
+def test_a_check_in_value_follows_the_one_rule_for_numbers(written: str, message: str) -> None:
+    text = org_text(
+        GOOD_OBJECTIVE.replace(
+            "target: 400}}",
+            "target: 400},\n       checkins: [{date: 2026-10-05, value: " + written + "}]}",
+        )
+    )
+    found = problems(text)
+    assert len(found) == 1
+    assert message in found[0]
+    # The line of the check-in itself.
+    assert found[0].startswith(f"okrs.yaml:{line_of(text, 'checkins:')}: error: SR-1.1:")
+
+
+def test_a_metric_number_follows_the_same_rule() -> None:
+    text = org_text(GOOD_OBJECTIVE.replace("start: 900", "start: -1e300"))
+    assert [p.split(": ", 3)[-1] for p in problems(text)] == [
+        "'start' must be a finite number from -10^15 to 10^15 (got -1e+300)"
+    ]

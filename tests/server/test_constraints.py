@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from tandem.checkins.models import CheckIn
 from tandem.okrs.models import KeyResult, Objective
@@ -19,6 +20,17 @@ def refused(action) -> bool:  # type: ignore[no-untyped-def]
         with transaction.atomic():
             action()
     except IntegrityError:
+        return True
+    return False
+
+
+def refused_or_invalid(action) -> bool:  # type: ignore[no-untyped-def]
+    """Refused by a constraint, or not even JSON (NaN: PostgreSQL's jsonb refuses it as such,
+    SQLite's JSON check as a constraint), or past what Python writes (5,000 digits)."""
+    try:
+        with transaction.atomic():
+            action()
+    except (IntegrityError, DataError, ValueError):
         return True
     return False
 
@@ -62,3 +74,28 @@ def test_a_score_override_needs_a_reason_and_stays_in_range(demo_in_db) -> None:
     assert refused(lambda: kr.update(override_score=0.5, override_reason=None))
     assert refused(lambda: kr.update(override_score=1.5, override_reason="why"))
     assert not refused(lambda: kr.update(override_score=0.5, override_reason="scope cut"))
+
+
+@pytest.mark.parametrize(
+    "value", [10**15 + 1, -(10**16), int("9" * 400), 1e16, math.inf, math.nan, "12", [1], {}]
+)
+def test_a_check_in_value_is_a_finite_number_within_bounds_or_true_or_false(
+    demo_in_db, value: object
+) -> None:
+    def checkin(value: object):  # type: ignore[no-untyped-def]
+        return lambda: CheckIn.objects.create(
+            key_result_id="SR-1.1", date=date(2026, 11, 20), value=value
+        )
+
+    assert refused_or_invalid(checkin(value))
+    for fine in (10**15, -(10**15), 0.5, 680, True, False, None):
+        assert not refused(checkin(fine))
+
+
+@pytest.mark.parametrize("column", ["start", "target", "threshold"])
+def test_a_metric_number_is_finite_and_within_bounds(demo_in_db, column: str) -> None:
+    kr = KeyResult.objects.filter(id="SR-1.1")
+    assert refused_or_invalid(lambda: kr.update(**{column: 10**16}))
+    assert refused_or_invalid(lambda: kr.update(**{column: math.inf}))
+    assert refused_or_invalid(lambda: kr.update(**{column: True}))
+    assert not refused(lambda: kr.update(**{column: 10**15}))

@@ -89,6 +89,13 @@ def test_on_the_objective_page_the_card_comes_back_with_its_chart(
     ("posted", "field", "message"),
     [
         ({"value": "fast", "note": "kept"}, "value", "Write a number"),
+        # The services' one rule and message for numbers (tandem.core.numbers), as in the API.
+        (
+            {"value": "9" * 30, "note": "kept"},
+            "value",
+            "the value must be a finite number from -10^15 to 10^15 (got a number of 30 digits)",
+        ),
+        ({"value": "1e400", "note": "kept"}, "value", "a finite number from -10^15 to 10^15"),
         ({"value": "700", "confidence": "11", "note": "kept"}, "confidence", "0 to 10"),
         ({"note": ""}, None, "a check-in needs a value, a confidence or a note"),
     ],

@@ -443,6 +443,24 @@ def test_the_services_refusals_land_next_to_their_field(web: Web) -> None:
     )
 
 
+def test_a_description_too_long_is_refused_next_to_it_as_the_api_and_files_do(web: Web) -> None:
+    """F16: the services' rule and message, shown next to the field."""
+    message = (
+        "a description has at most 5000 characters (this one has 5001); link to a longer "
+        "document instead"
+    )
+    client = web("member")
+    created = client.post("/objectives/new", NEW_OBJECTIVE | {"description": "x" * 5001})
+    assert created.status_code == 422
+    assert error_of(text(created), "description") == message
+    assert not Objective.objects.filter(title=NEW_OBJECTIVE["title"]).exists()
+    added = client.post(
+        "/objectives/SR-1/key-results/new", NEW_KEY_RESULT | {"description": "y" * 5001}
+    )
+    assert added.status_code == 422
+    assert error_of(text(added), "description") == message
+
+
 def test_a_closed_cycle_is_not_offered_and_is_read_only(web: Web) -> None:
     client = web("admin")
     body = text(client.get("/objectives/new"))
@@ -602,6 +620,14 @@ def test_archive_and_restore_a_key_result(web: Web) -> None:
     assert KeyResult.objects.get(id="SR-1.2").archived_at is None
     assert web("outsider").post("/key-results/SR-1.2/archive").status_code == 403
     assert web("other_team").get("/key-results/BEN-1.1/archive").status_code == 404
+
+
+@pytest.mark.parametrize("version", ["9" * 5000, "99999999999", "\u00b2", "1.0"])
+def test_archiving_with_a_version_that_cannot_exist_says_it_changed(web: Web, version: str) -> None:
+    response = web("lead").post("/objectives/SR-2/archive", {"version": version}, follow=True)
+    assert response.status_code == 200
+    assert "changed since you opened the page" in text(response)
+    assert Objective.objects.get(id="SR-2").archived_at is None
 
 
 def test_changes_need_a_post(web: Web) -> None:

@@ -30,7 +30,7 @@ from tandem.organization.imports import organization_import
 from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
 from tandem.web.views import exports
-from tandem.web.views.exports import CSV_COLUMNS, _text, team_groups
+from tandem.web.views.exports import CSV_COLUMNS, FORMULA_START, _text, team_groups
 from tests.conftest import TODAY
 from tests.web.conftest import HIDDEN, SIGNED_IN
 
@@ -172,10 +172,25 @@ def test_workbook_sheets_headers_and_percentages(web_as: Callable[[str], Client]
     assert book["Dependencies"].max_row > 1
 
 
+def test_a_title_split_at_a_semicolon_never_starts_a_cell_with_a_formula(
+    web_as: Callable[[str], Client],
+) -> None:
+    """F13: spreadsheets whose list separator is ';' read the file split at every ';'."""
+    Objective.objects.filter(id="SR-1").update(title="Grow;=1+1;@SUM(A1);-2")
+    text = web_as("admin").get("/report.csv").content.decode("utf-8-sig")
+    assert "\"Grow;'=1+1;'@SUM(A1);'-2\"" in text
+    for line in text.splitlines():
+        for row in csv.reader([line], delimiter=";"):
+            assert not any(cell.startswith(FORMULA_START) for cell in row[1:]), line
+        assert line.startswith('"')
+        assert line.endswith('"')
+
+
 def test_text_that_a_spreadsheet_would_run_stays_text() -> None:
     assert _text("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _text("-5 tickets") == "'-5 tickets"
     assert _text("Plain") == "Plain"
+    assert _text("Grow;=1+1;") == "Grow;'=1+1;"
 
 
 def _summary_counts(body: str) -> dict[str, int]:

@@ -12,7 +12,6 @@ read, so that two people editing at once never silently overwrite each other.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -35,11 +34,11 @@ from tandem.access.policy import (
 )
 from tandem.core import model as m
 from tandem.core.engine import evaluate
+from tandem.core.numbers import usable_number
 from tandem.core.quality import Finding, lint
 from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import services
 from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
-from tandem.okrs.services import MAX_NUMBER
 from tandem.organization.reporting import View
 from tandem.web import forms as web_forms
 from tandem.web import pages
@@ -496,7 +495,11 @@ def _archive_action(
         }
         return pages.page(request, "web/edit_confirm.html", context, view=pages.view_of(request))
     version_text = request.POST.get("version", "")
-    version = int(version_text) if version_text.isdigit() else None
+    version: int | None = None
+    if version_text:
+        # What cannot be a version (not ASCII digits, or more of them than a version has:
+        # Python reads no more than 4,300) matches none, and is told it changed: no 500.
+        version = int(version_text) if re.fullmatch(r"[0-9]{1,10}", version_text) else 0
     by_id = request.caller.person
     services_call = ARCHIVE_SERVICES["objective" if is_objective else "key_result", action]
     subject = {"objective_id" if is_objective else "key_result_id": subject_id}
@@ -878,7 +881,7 @@ def _number(text: str | None) -> int | float | None:
         except ValueError:
             continue
         # Nothing to advise on a number the services would refuse.
-        return number if math.isfinite(number) and abs(number) <= MAX_NUMBER else None
+        return number if usable_number(number) else None
     return None
 
 

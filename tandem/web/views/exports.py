@@ -228,9 +228,15 @@ CSV_COLUMNS = [
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A spreadsheet whose list separator is ';' (most of Europe) splits a comma-separated file at
+# every ';', quotes or not: what follows a ';' is the start of a cell too.
+_AFTER_SEMICOLON = re.compile(r";(?=[=+\-@\t\r])")
+
+
 def _text(value: str | None) -> str:
     if not value:
         return ""
+    value = _AFTER_SEMICOLON.sub(";'", value)
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
@@ -449,7 +455,8 @@ def report_csv(request: WebRequest) -> HttpResponse:
     # LibreOffice and every CSV library skip the mark.
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Every field quoted, so that a ',' or a line break in a text never starts a cell either.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(csv_rows(view, data))
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")

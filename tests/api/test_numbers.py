@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tandem.checkins.models import CheckIn
@@ -103,6 +103,8 @@ ANY_VALUE = st.one_of(ANY_SCALAR, st.lists(st.integers(), max_size=2))
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(value=ANY_VALUE)
+@example(value=10**15)  # the largest the rule takes: every report must show it
+@example(value=-(10**15))
 def test_no_stored_value_can_make_a_report_fail(as_persona, value: object) -> None:  # type: ignore[no-untyped-def]
     """Written straight to the database, as a row from before the rule or by hand would be:
     the database refuses it, or every report still answers."""

@@ -103,6 +103,11 @@ class KeyResultIn(Input):
     contributors: list[str] = Field(default_factory=list, description="people and team ids")
     milestones: list[MilestoneIn] = Field(default_factory=list)
     description: str | None = _description()
+    since: IsoDate | None = Field(
+        None,
+        description="the day it is measured from, on or before its cycle's end; default: "
+        "today while its cycle is under way; null: its cycle's start",
+    )
     id: str | None = Field(None, description="default: the objective's id and a number (SR-1.3)")
 
 
@@ -118,6 +123,9 @@ class KeyResultPatch(Input):
     contributors: list[str] | None = None
     milestones: list[MilestoneIn] | None = None
     description: str | None = _description()
+    since: IsoDate | None = Field(
+        None, description="the day it is measured from; null: its cycle's start"
+    )
 
 
 def _owner_fields(owner: str) -> dict[str, str | None]:
@@ -367,7 +375,10 @@ def key_result_create(
     caller = caller_of(request)
     objective = objective_get_visible(caller.audience, objective_id)
     require(may_edit_objective(caller.audience, objective), _edit_message(objective_id))
-    arguments = _key_result_arguments(payload.model_dump())
+    # Left out, since is the service's default (today, while the cycle is under way).
+    arguments = _key_result_arguments(payload.model_dump(exclude={"since"}))
+    if "since" in payload.model_fields_set:
+        arguments["since"] = payload.since
     created = services.key_result_create(
         objective_id=objective_id, by_id=caller.person, **arguments
     )

@@ -13,7 +13,8 @@ from tandem.api.inputs import IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, version_of
 from tandem.core import model as m
-from tandem.core.report import key_result_row, objective_row
+from tandem.core.engine import key_result_start
+from tandem.core.report import DECIMALS, key_result_row, objective_row
 from tandem.errors import NotFoundError
 from tandem.okrs.models import KeyResult, Objective
 from tandem.organization.reporting import View, scope_get, view_get
@@ -82,6 +83,10 @@ class KeyResultOut(Schema):
     at_risk_from: list[str]
     stale: bool
     score: float | None
+    since: date = Field(
+        description="the day it is measured from: its cycle's start, or the later day it was added"
+    )
+    expected_progress: float = Field(description="the progress expected by now, from `since`")
     version: int
 
 
@@ -113,6 +118,7 @@ def objective_out(view: View, objective: m.Objective, version: int) -> Objective
 
 def key_result_out(view: View, key_result: m.KeyResult, version: int) -> KeyResultOut:
     row = key_result_row(key_result.id, key_result.objective, view.evaluation)
+    cycle = view.org.cycles[view.org.objectives[key_result.objective].cycle]
     metric = key_result.metric
     milestones = [
         Milestone(title=s.title, weight=s.weight, done_on=s.done_on)
@@ -127,6 +133,10 @@ def key_result_out(view: View, key_result: m.KeyResult, version: int) -> KeyResu
         owner=key_result.owner,
         contributors=list(key_result.contributors),
         milestones=milestones,
+        since=key_result_start(key_result, cycle),
+        expected_progress=round(
+            view.evaluation.key_results[key_result.id].expected_progress, DECIMALS
+        ),
         version=version,
     )
 

@@ -100,6 +100,8 @@ class KeyResultResult:
     last_update: date
     stale: bool
     score: float | None
+    # Measured from the key result's own start (its cycle's, or the later day it was added).
+    expected_progress: float
 
 
 @dataclass(slots=True)  # not frozen: see KeyResultResult
@@ -140,6 +142,22 @@ class Evaluation:
 def elapsed_fraction(cycle: m.Cycle, as_of: date) -> float:
     span = (cycle.end - cycle.start).days
     return min(max((as_of - cycle.start).days / span, 0.0), 1.0)
+
+
+def expected_since(since: date, end: date, as_of: date) -> float:
+    """The expected progress of a key result added on ``since`` to a cycle ending on ``end``:
+    the share of its own time gone by, 1 when it was added on the cycle's last day."""
+    span = (end - since).days
+    if span <= 0:
+        return 1.0
+    return min(max((as_of - since).days / span, 0.0), 1.0)
+
+
+def key_result_start(kr: m.KeyResult, cycle: m.Cycle) -> date:
+    """The key result's own start (SPEC section 2): the later of its cycle's start and the day
+    it was added."""
+    since = kr.since
+    return since if since is not None and since > cycle.start else cycle.start
 
 
 def round_score(progress: float) -> float:
@@ -183,6 +201,8 @@ class _Reading:
     current: float | bool | None
     confidence: int | None
     last_update: date
+    # What its pace is judged against: its cycle's elapsed fraction, or its own from `since`.
+    expected: float
 
 
 def _checkin_date(checkin: m.CheckIn) -> date:
@@ -200,7 +220,28 @@ def _latest_value(checkins: Sequence[m.CheckIn], measured: bool) -> float | bool
     return None
 
 
-def _read(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> _Reading:
+def _milestones(
+    metric: m.MilestonesMetric, newest: date | None, start: date, as_of: date
+) -> tuple[float, int, date]:
+    """Progress, the number of milestones done, and the last update: the latest of ``newest``
+    (the latest check-in's date) and the milestones done by ``as_of``, else ``start``."""
+    # Integer starts, as sum() has, so that whole-number weights add up the same way.
+    total: float = 0
+    done_weight: float = 0
+    done = 0
+    for milestone in metric.milestones:
+        total += milestone.weight
+        done_on = milestone.done_on
+        if done_on is not None and done_on <= as_of:
+            done_weight += milestone.weight
+            done += 1
+            if newest is None or done_on > newest:
+                newest = done_on
+    progress = done_weight / total if total > 0 else 0.0
+    return progress, done, newest if newest is not None else start
+
+
+def _read(kr: m.KeyResult, cycle: m.Cycle, elapsed: float, as_of: date) -> _Reading:
     # Runs once per key result, so it avoids building lists: the check-ins are sorted by
     # date, and the database's read as of a day holds none after it (the slice is then
     # skipped).
@@ -208,7 +249,15 @@ def _read(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> _Reading:
     if checkins and checkins[-1].date > as_of:
         checkins = checkins[: bisect.bisect_right(checkins, as_of, key=_checkin_date)]
     latest = checkins[-1] if checkins else None
-    last_update = latest.date if latest is not None else cycle.start
+    # Its own start (key_result_start, inlined) and what is expected of it by now: most key
+    # results have been there since the cycle started and share the cycle's fraction.
+    start = cycle.start
+    expected = elapsed
+    since = kr.since
+    if since is not None and since > start:
+        start = since
+        expected = expected_since(since, cycle.end, as_of)
+    last_update = latest.date if latest is not None else start
     metric = kr.metric
     value = _latest_value(checkins, isinstance(metric, m.NumericMetric | m.ThresholdMetric))
     progress: float | None
@@ -232,22 +281,8 @@ def _read(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> _Reading:
         current = value is True
         progress = 1.0 if current else 0.0
     elif isinstance(metric, m.MilestonesMetric):
-        # Integer starts, as sum() has, so that whole-number weights add up the same way.
-        total: float = 0
-        done_weight: float = 0
-        done = 0
         newest = latest.date if latest is not None else None
-        for milestone in metric.milestones:
-            total += milestone.weight
-            done_on = milestone.done_on
-            if done_on is not None and done_on <= as_of:
-                done_weight += milestone.weight
-                done += 1
-                if newest is None or done_on > newest:
-                    newest = done_on
-        progress = done_weight / total if total > 0 else 0.0
-        current = done
-        last_update = newest if newest is not None else cycle.start
+        progress, current, last_update = _milestones(metric, newest, start, as_of)
     else:
         current, progress = None, None
     if progress is not None:
@@ -257,7 +292,7 @@ def _read(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> _Reading:
         elif progress > 1.0:
             progress = 1.0
     confidence = latest.confidence if latest is not None else None
-    return _Reading(progress, current, confidence, last_update)
+    return _Reading(progress, current, confidence, last_update, expected)
 
 
 class _Evaluator:
@@ -296,8 +331,12 @@ class _Evaluator:
             self.counted[oid] = [(kid, weight) for kid, weight in weights if weight > 0]
         cycles = org.cycles
         cycle_of_objective = {oid: cycles[o.cycle] for oid, o in org.objectives.items()}
+        objective_cycle = self.objective_cycle
         self.readings = {
-            kr.id: _read(kr, cycle_of_objective[kr.objective], as_of) for kr in key_results.values()
+            kr.id: _read(
+                kr, cycle_of_objective[kr.objective], objective_cycle[kr.objective].elapsed, as_of
+            )
+            for kr in key_results.values()
         }
 
     def run(self) -> Evaluation:
@@ -345,7 +384,8 @@ class _Evaluator:
             progress = reading.progress or 0.0
             own_health = own[kid]
             lowered_by: tuple[str, ...] = ()
-            if kid in deps_from or objective_id in deps_from:
+            # Once achieved (progress 1), nothing holds it back: see settle.
+            if progress < 1.0 and (kid in deps_from or objective_id in deps_from):
                 own_rank = _HEALTH_RANK[own_health]
                 lowered_by = tuple(
                     dep_id
@@ -369,6 +409,7 @@ class _Evaluator:
                 last_update,
                 (as_of - last_update).days > stale_after,
                 score,
+                reading.expected,
             )
         return key_results
 
@@ -424,9 +465,6 @@ class _Evaluator:
         return objectives, aligned_below
 
     # --- helpers -------------------------------------------------------------------------------
-
-    def cycle_of(self, objective_id: str) -> CycleResult:
-        return self.objective_cycle[objective_id]
 
     def weighted_mean(
         self, objective: m.Objective, value_of: Callable[[str], float]
@@ -548,7 +586,7 @@ class _Evaluator:
             from_children = worst(children)
             if from_children is not None:
                 return from_children
-        return pace_health(progress, self.cycle_of(kr.objective).elapsed)
+        return pace_health(progress, reading.expected)
 
     def status_from_state(self, dep: m.Dependency) -> DependencyStatus | None:
         """The status when the state alone decides it; None when the provider KR does."""
@@ -568,28 +606,29 @@ class _Evaluator:
         return None
 
     def settle(self) -> dict[str, Health]:
-        """The health of the key results that neither depend on anything nor roll up: their
-        own, from their own check-ins. This is own_health without children, inlined, as it
-        runs for nearly every key result."""
+        """The health of the key results whose own check-ins decide it: those achieved
+        (progress 1: on track whatever their dependencies and roll-up children, SPEC section 2)
+        and those that neither depend on anything nor roll up. This is own_health without
+        children, inlined, as it runs for nearly every key result."""
         own: dict[str, Health] = {}
         readings = self.readings
-        objective_cycle = self.objective_cycle
         deps_from = self.deps_from
         on_track_confidence = self.settings.on_track_confidence
         at_risk_confidence = self.settings.at_risk_confidence
         for kid, kr in self.org.key_results.items():
+            reading = readings[kid]
+            progress = reading.progress or 0.0
+            if progress >= 1.0:
+                own[kid] = Health.ON_TRACK
+                continue
             if (
                 kid in deps_from
                 or kr.objective in deps_from
                 or isinstance(kr.metric, m.RollupMetric)
             ):
                 continue
-            reading = readings[kid]
-            progress = reading.progress or 0.0
             confidence = reading.confidence
-            if progress >= 1.0:
-                health = Health.ON_TRACK
-            elif confidence is not None:
+            if confidence is not None:
                 if confidence >= on_track_confidence:
                     health = Health.ON_TRACK
                 elif confidence >= at_risk_confidence:
@@ -597,7 +636,7 @@ class _Evaluator:
                 else:
                     health = Health.OFF_TRACK
             else:
-                health = pace_health(progress, objective_cycle[kr.objective].elapsed)
+                health = pace_health(progress, reading.expected)
             own[kid] = health
         return own
 

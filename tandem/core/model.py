@@ -187,6 +187,17 @@ class KeyResult:
     checkins: tuple[CheckIn, ...] = ()
     score_override: ScoreOverride | None = None
     description: str | None = None
+    # The day it was added, when that is after its cycle's start; None: the cycle's start
+    # (see key_result_since). The engine measures its pace and staleness from then.
+    since: date | None = None
+
+
+def key_result_since(since: date | None, cycle_start: date) -> date | None:
+    """What :attr:`KeyResult.since` holds for a key result added on ``since`` to a cycle
+    starting on ``cycle_start``: the day, when it is after the start; None otherwise, as a key
+    result added before its cycle started is measured from the start like the others. One form
+    for one meaning, so that a file and the database holding the same plan compare equal."""
+    return since if since is not None and since > cycle_start else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from tandem.core import model as m
-from tandem.core.numbers import number_problem, shown
+from tandem.core.numbers import NumberTextError, number_from_text, number_problem, shown
 from tandem.okrfile import schema as s
 from tandem.okrfile.yamlio import LineDict, line_of, read_yaml
 
@@ -182,6 +182,20 @@ def _describe(error: Any) -> str:
     return f"'{field}': {message}" if field else message
 
 
+def _not_a_number(field: str, got: object) -> str:
+    """Why a value is not a number, and how to write it: a text such as "6,70" (YAML reads
+    6,70 unquoted as text too) is told what the pages and the API tell it."""
+    if isinstance(got, str):
+        try:
+            number_from_text(got)
+        except NumberTextError as exc:
+            if exc.separator:
+                return f"'{field}' must be a number: {exc}"
+        else:
+            return f"'{field}' must be a number, not text: write {got.strip()} without quotes"
+    return f"'{field}' must be a number (got {shown(got)})"
+
+
 class _Builder:
     def __init__(self, filename: str, raw: LineDict) -> None:
         self.filename = filename
@@ -208,7 +222,7 @@ class _Builder:
                     continue
                 seen.add(loc)
                 field = next((p for p in reversed(loc) if isinstance(p, str)), "value")
-                message = f"'{field}' must be a number (got {shown(error['input'])})"
+                message = _not_a_number(field, error["input"])
             else:
                 message = _describe(error)
             line, id_ = line_of(self.raw, loc)
@@ -354,18 +368,30 @@ class _Builder:
     ) -> None:
         oid = objective.id
         self.ref(objective.cycle, cycles, "a cycle", at=oid, field="cycle")
+        cycle = cycles.get(objective.cycle)
         self.ref(objective.owner, owners, "a team or a person", at=oid, field="owner")
         if objective.umbrella:
             self.ref(objective.umbrella.owner, people, "a person", at=oid, field="umbrella.owner")
             for team in objective.umbrella.teams:
                 self.ref(team, teams, "a team", at=oid, field="umbrella.teams")
         for kr in objective.key_results:
+            if cycle is not None and kr.since is not None and kr.since > cycle.end:
+                self.since_after_cycle(kr, cycle)
             self.ref(kr.owner, people, "a person", at=kr.id, field="owner")
             for contributor in kr.contributors:
                 self.ref(contributor, owners, "a person or a team", at=kr.id, field="contributors")
             for checkin in kr.checkins:
                 self.ref(checkin.by, people, "a person", at=kr.id, field="checkins.by")
                 self.check_checkin_value(kr, checkin)
+
+    def since_after_cycle(self, kr: s.KeyResultEntry, cycle: s.CycleEntry) -> None:
+        node = self.nodes.get(kr.id)
+        self.problem(
+            node.key_lines.get("since", node.line) if node else self.lines.get(kr.id),
+            kr.id,
+            f"'since' is {kr.since}, after the end of its cycle '{cycle.id}' ({cycle.end}); "
+            "a key result is added on or before its cycle's last day",
+        )
 
     def check_checkin_value(self, kr: s.KeyResultEntry, checkin: s.CheckInEntry) -> None:
         value = checkin.value
@@ -479,6 +505,7 @@ def _to_core(name: str, settings: s.SettingsEntry, entries: dict[str, list[Any]]
     key_results: dict[str, m.KeyResult] = {}
     for o in entries["objectives"]:
         default_owner = o.owner if o.owner in people else None
+        cycle = cycles[o.cycle]
         for kr in o.key_results:
             checkins = sorted(
                 (m.CheckIn(c.date, c.value, c.confidence, c.note, c.by) for c in kr.checkins),
@@ -500,6 +527,8 @@ def _to_core(name: str, settings: s.SettingsEntry, entries: dict[str, list[Any]]
                 checkins=tuple(checkins),
                 score_override=override,
                 description=kr.description,
+                # Before the cycle's start is the start: held as None (see key_result_since).
+                since=m.key_result_since(kr.since, cycle.start),
             )
         umbrella = m.Umbrella(o.umbrella.owner, tuple(o.umbrella.teams)) if o.umbrella else None
         objectives[o.id] = m.Objective(

@@ -233,6 +233,8 @@ class KeyResultEntry(Entry):
     owner: Id | None = None
     contributors: list[Id] = []
     weight: NonNegative = 1
+    # The day it was added (default: its cycle's start); after the cycle's end is an error.
+    since: Date | None = None
     metric: MetricEntry
     checkins: list[CheckInEntry] = []
     score_override: ScoreOverrideEntry | None = None

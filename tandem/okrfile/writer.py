@@ -284,6 +284,8 @@ def _key_result(kr: m.KeyResult) -> dict[str, Any]:
         record["contributors"] = list(kr.contributors)
     if kr.weight != 1:
         record["weight"] = _number(kr.weight)
+    if kr.since is not None:
+        record["since"] = kr.since
     record["metric"] = _metric(kr.metric)
     if kr.checkins:
         record["checkins"] = [

@@ -185,6 +185,7 @@ class KeyResultAdmin(ViewOnlyMixin, KeyResultAdminBase):
         "description",
         "owner",
         "weight",
+        "since",
         "form",
         "start",
         "target",

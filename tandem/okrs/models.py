@@ -136,6 +136,10 @@ class KeyResult(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="key_results"
     )
     weight = models.FloatField(default=1.0)
+    # The day it was added, from which its pace and staleness are measured (SPEC section 2):
+    # the services set it to the day it is created once its cycle is under way, an import or
+    # an edit to the day given. NULL (and any day up to the cycle's start): the cycle's start.
+    since = models.DateField(null=True, blank=True)
     form = models.CharField(max_length=10, choices=Form.choices)
     # Numbers keep the type they were entered with (800 stays 800, 0.5 stays 0.5), because
     # reports show the current value as entered; JSON holds either.

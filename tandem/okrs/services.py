@@ -25,6 +25,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from tandem.checkins.models import CheckIn
+from tandem.core.model import key_result_since
 from tandem.core.numbers import number_problem
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.identifiers import (
@@ -46,6 +47,7 @@ from tandem.okrs.models import (
     UmbrellaTeam,
 )
 from tandem.people.models import Person, Team
+from tandem.server import dates
 
 
 class Unset(enum.Enum):
@@ -174,6 +176,28 @@ def _weight(value: object, *, field: str = "weight") -> float:
     return float(number)
 
 
+def _since(value: object, cycle: Cycle) -> date | None:
+    """A key result's ``since`` as stored: the day it is measured from, None for its cycle's
+    start (a day up to the start is the start, as in a file: key_result_since)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise InvalidError(f"since is a date (got {value!r})", field="since")
+    if value > cycle.end:
+        raise InvalidError(
+            f"since is {value}, after the end of cycle {cycle.id} ({cycle.end}); a key result "
+            "is added on or before its cycle's last day",
+            field="since",
+        )
+    return key_result_since(value, cycle.start)
+
+
+def _created_since(cycle: Cycle) -> date | None:
+    """The default ``since`` of a key result created today (see key_result_create)."""
+    today = dates.today()
+    return today if cycle.start < today <= cycle.end else None
+
+
 def _choice(value: object, choices: type[Objective.Kind | Objective.Visibility], field: str) -> str:
     allowed = [str(choice) for choice in choices.values]
     if value not in allowed:
@@ -240,6 +264,7 @@ def _key_result_facts(key_result: KeyResult) -> dict[str, object]:
         "unit": key_result.unit,
         "weight": key_result.weight,
         "owner": key_result.owner_id,
+        "since": key_result.since,
     }
 
 
@@ -844,15 +869,22 @@ def key_result_create(
     contributor_ids: Sequence[str] = (),
     milestones: Sequence[Mapping[str, Any]] = (),
     description: str | None = None,
+    since: date | Unset | None = UNSET,
     id: str | None = None,
     by_id: str | None = None,
 ) -> KeyResult:
     """A new key result, after the objective's others; its id is ``<objective>.<n>`` unless
-    ``id`` is given. ``milestones`` are ``{title, weight=1, done_on=None}``."""
+    ``id`` is given. ``milestones`` are ``{title, weight=1, done_on=None}``. It is measured
+    from ``since``: by default the day it is created (:func:`tandem.server.dates.today`) while
+    its cycle is under way, so that one added mid-cycle starts on track; its cycle's start
+    before then, and after the cycle's end (a late record of the plan, to be graded)."""
     objective = _objective_locked(objective_id)
     cycle_ensure_open(cycle_id=objective.cycle_id)
     _ensure_not_archived(objective)
     title = clean_text(title, field="title", what="a title")
+    added = _since(
+        _created_since(objective.cycle) if isinstance(since, Unset) else since, objective.cycle
+    )
     metric = _metric(
         form, start=start, target=target, threshold=threshold, unit=unit, milestones=milestones
     )
@@ -869,6 +901,7 @@ def key_result_create(
         description=_description(description),
         owner_id=owner,
         weight=checked_weight,
+        since=added,
         form=metric.form,
         start=metric.start,
         target=metric.target,
@@ -904,11 +937,12 @@ def key_result_update(
     owner_id: str | Unset | None = UNSET,
     contributor_ids: Sequence[str] | Unset = UNSET,
     milestones: Sequence[Mapping[str, Any]] | Unset = UNSET,
+    since: date | Unset | None = UNSET,
     by_id: str | None = None,
 ) -> KeyResult:
-    """Change what is given. With a new ``form``, the old form's fields go (the unit stays if
-    the new form has one): give the new form's fields along. Milestones and contributors given
-    replace the old ones."""
+    """Change what is given (``since=None``: measured from its cycle's start). With a new
+    ``form``, the old form's fields go (the unit stays if the new form has one): give the new
+    form's fields along. Milestones and contributors given replace the old ones."""
     key_result = _key_result_locked(key_result_id)
     _ensure_key_result_writable(key_result, version)
     before = _key_result_facts(key_result)
@@ -925,6 +959,8 @@ def key_result_update(
         key_result.weight = _weight(weight)
     if not isinstance(owner_id, Unset):
         key_result.owner_id = _key_result_owner(owner_id, key_result.objective)
+    if not isinstance(since, Unset):
+        key_result.since = _since(since, key_result.objective.cycle)
     metric_given = {
         name: value
         for name, value in (

@@ -140,7 +140,7 @@ def _organization_load(as_of: date | None, *, people: bool) -> LoadedOrganizatio
             _rows('SELECT id, start, "end", parent_id FROM okrs_cycle ORDER BY position, id'),
         )
     }
-    okrs, archived_objectives, archived_key_results = _okrs(as_of)
+    okrs, archived_objectives, archived_key_results = _okrs(as_of, cycles)
     org = m.Organization(
         name=row.name, settings=settings, people=persons, teams=teams, cycles=cycles, **okrs
     )
@@ -158,7 +158,9 @@ _NUMERIC, _MILESTONES, _BOOLEAN_FORM = Form.NUMERIC.value, Form.MILESTONES.value
 _KEEP_ABOVE, _THRESHOLDS = Form.KEEP_ABOVE.value, (Form.KEEP_ABOVE.value, Form.KEEP_BELOW.value)
 
 
-def _okrs(as_of: date | None) -> tuple[dict[str, Any], frozenset[str], frozenset[str]]:
+def _okrs(
+    as_of: date | None, cycles: dict[str, m.Cycle]
+) -> tuple[dict[str, Any], frozenset[str], frozenset[str]]:
     """The objectives, key results and dependencies (as keyword arguments of Organization),
     and the ids of the archived objectives and key results, read with their rows.
 
@@ -179,7 +181,7 @@ def _okrs(as_of: date | None) -> tuple[dict[str, Any], frozenset[str], frozenset
             # to fetch instead of three (SQLite's driver pays for every column of every row).
             " '[' || COALESCE(CAST(start AS TEXT), 'null')"
             " || ',' || COALESCE(CAST(target AS TEXT), 'null')"
-            " || ',' || COALESCE(CAST(threshold AS TEXT), 'null') || ']'"
+            " || ',' || COALESCE(CAST(threshold AS TEXT), 'null') || ']', since"
             " FROM okrs_keyresult"
         ),
         key=lambda kr_row: (order[kr_row[1]], kr_row[10], kr_row[0]),
@@ -197,11 +199,17 @@ def _okrs(as_of: date | None) -> tuple[dict[str, Any], frozenset[str], frozenset
     ):
         milestones[kr_id].append(m.Milestone(title, weight, done_on))
     checkins = _all_checkins() if as_of is None else _checkins_as_of(as_of)
+    # Each objective's cycle start: a since up to it is held as None (m.key_result_since,
+    # inlined below).
+    cycle_start = {row[0]: cycles[row[2]].start for row in objective_rows}
 
     key_results: dict[str, m.KeyResult] = {}
     by_objective: dict[str, list[str]] = defaultdict(list)
     for kr_row, (start, target, threshold) in zip(key_result_rows, numbers, strict=True):
         kr_id, objective_id, title, form, unit, owner, weight, override_score = kr_row[:8]
+        since = kr_row[13]
+        if since is not None and since <= cycle_start[objective_id]:
+            since = None
         metric: m.Metric
         if form == _NUMERIC:
             metric = m.NumericMetric(start, target, unit)
@@ -224,6 +232,7 @@ def _okrs(as_of: date | None) -> tuple[dict[str, Any], frozenset[str], frozenset
             checkins.get(kr_id, ()),
             None if override_score is None else m.ScoreOverride(override_score, kr_row[8] or ""),
             kr_row[9],
+            since,
         )
         by_objective[objective_id].append(kr_id)
 
@@ -263,11 +272,12 @@ def _okrs(as_of: date | None) -> tuple[dict[str, Any], frozenset[str], frozenset
 
 
 def _all_checkins() -> dict[str, tuple[m.CheckIn, ...]]:
-    """Every check-in, by key result, by date and then in the order they were recorded."""
+    """Every check-in but the withdrawn, by key result, by date and then in the order they were
+    recorded."""
     checkins: dict[str, list[m.CheckIn]] = defaultdict(list)
     rows = _rows(
         "SELECT key_result_id, date, CAST(value AS TEXT), confidence, note, author_id"
-        " FROM checkins_checkin ORDER BY key_result_id, date, id"
+        " FROM checkins_checkin WHERE NOT withdrawn ORDER BY key_result_id, date, id"
     )
     values = _json_column(row[2] for row in rows)
     for (kr_id, day, _text, confidence, note, by), value in zip(rows, values, strict=True):
@@ -289,11 +299,12 @@ SELECT kr.id, c.date, c.confidence, c.note, c.author_id,
 FROM okrs_keyresult kr
 JOIN checkins_checkin c ON c.id = (
     SELECT x.id FROM checkins_checkin x
-    WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s
+    WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s AND NOT x.withdrawn
     ORDER BY x.date DESC, x.id DESC LIMIT 1)
 LEFT JOIN checkins_checkin v ON v.id = CASE WHEN c.value IS NULL OR c.value = 'null' THEN (
     SELECT x.id FROM checkins_checkin x
     WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s AND x.value <> 'null'
+      AND NOT x.withdrawn
     ORDER BY x.date DESC, x.id DESC LIMIT 1) END
 """,
     "postgresql": """
@@ -302,12 +313,13 @@ SELECT kr.id, c.date, c.confidence, c.note, c.author_id,
 FROM okrs_keyresult kr
 JOIN LATERAL (
     SELECT x.date, x.value, x.confidence, x.note, x.author_id FROM checkins_checkin x
-    WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s
+    WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s AND NOT x.withdrawn
     ORDER BY x.date DESC, x.id DESC LIMIT 1) c ON true
 LEFT JOIN LATERAL (
     SELECT x.date, x.value, x.confidence, x.note, x.author_id FROM checkins_checkin x
     WHERE (c.value IS NULL OR c.value = 'null'::jsonb)
       AND x.key_result_id = kr.id AND x.date <= %(as_of)s AND x.value <> 'null'::jsonb
+      AND NOT x.withdrawn
     ORDER BY x.date DESC, x.id DESC LIMIT 1) v ON true
 """,
 }

@@ -90,6 +90,7 @@ class ImportWriter:
                 "description",
                 "owner",
                 "weight",
+                "since",
                 "form",
                 "start",
                 "target",
@@ -303,6 +304,7 @@ class ImportWriter:
             description=kr.description,
             owner_id=kr.owner,
             weight=kr.weight,
+            since=kr.since,
             override_score=override.score if override else None,
             override_reason=override.reason if override else None,
             override_at=self.now if override else None,
@@ -413,7 +415,9 @@ class ImportWriter:
             for kr_id, checkin in stale:
                 by_kr.setdefault(kr_id, []).append(checkin)
             doomed: list[int] = []
-            rows = CheckIn.objects.filter(key_result_id__in=list(by_kr)).order_by("date", "id")
+            rows = CheckIn.objects.filter(key_result_id__in=list(by_kr), withdrawn=False).order_by(
+                "date", "id"
+            )
             for pk, kr_id, day, value, confidence, note, by in rows.values_list(
                 "pk", "key_result_id", "date", "value", "confidence", "note", "author_id"
             ):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from tandem.okrs.models import Activity, KeyResult, Objective
 from tests.api.conftest import ApiClient
+from tests.conftest import TODAY
 
 
 def test_a_member_creates_an_objective_with_key_results_for_their_team(as_persona) -> None:  # type: ignore[no-untyped-def]
@@ -341,3 +343,52 @@ def test_a_description_has_at_most_5000_characters(as_persona) -> None:  # type:
     response = client.patch("/objectives/SR-2", fits, headers={"If-Match": "*"})
     assert response.status_code == 200
     assert response.json()["description"] == "x" * 5000
+
+
+# --- since: a key result added mid-cycle is measured from then ------------------------------
+
+
+def test_a_key_result_created_today_is_neither_off_track_nor_stale_today(  # type: ignore[no-untyped-def]
+    as_persona, settings
+) -> None:
+    settings.TANDEM_TODAY = TODAY  # 2026-Q4 is under way: 51 of its 91 days are gone
+    client: ApiClient = as_persona("member")
+    body = {"title": "Cut p95 latency", "form": "numeric", "start": 800, "target": 300}
+    response = client.post("/objectives/SR-1/key-results", body)
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["since"] == TODAY.isoformat()
+    assert created["expected_progress"] == 0
+    assert (created["own_health"], created["health"], created["stale"]) == (
+        "on_track",
+        "on_track",
+        False,
+    )
+    # Measured from the cycle's start instead (since: null), nothing done is far behind.
+    response = client.post("/objectives/SR-1/key-results", body | {"since": None})
+    from_start = response.json()
+    assert from_start["since"] == "2026-10-01"
+    assert (from_start["own_health"], from_start["stale"]) == ("off_track", True)
+
+
+def test_since_is_set_by_a_patch_and_refused_after_the_cycles_end(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("lead")
+    tag = client.get("/key-results/SR-1.1")["ETag"]
+    response = client.patch(
+        "/key-results/SR-1.1", {"since": "2027-01-02"}, headers={"If-Match": tag}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "since"
+    assert "after the end of cycle 2026-Q4 (2026-12-31)" in response.json()["detail"]
+    response = client.patch(
+        "/key-results/SR-1.1", {"since": "2026-11-20"}, headers={"If-Match": tag}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["since"] == "2026-11-20"
+    assert KeyResult.objects.get(id="SR-1.1").since == date(2026, 11, 20)
+    assert Activity.objects.filter(subject_id="SR-1.1", detail="since").exists()
+    response = client.patch(
+        "/key-results/SR-1.1", {"since": None}, headers={"If-Match": response["ETag"]}
+    )
+    assert response.json()["since"] == "2026-10-01"
+    assert KeyResult.objects.get(id="SR-1.1").since is None

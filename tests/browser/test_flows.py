@@ -85,13 +85,14 @@ def test_check_in_at_phone_width(new_page: Any) -> None:
 
 
 def test_accepting_a_request_changes_the_requesters_key_result(new_page: Any) -> None:
-    # Ben asks Infrastructure for help with SR-1.2 (on track); Omar, who leads
-    # Infrastructure, accepts and links IN-1.1, which is off track: SR-1.2 now is too.
+    # Ben asks Infrastructure for help with SR-2.1 (at risk, not done: a done key result is on
+    # track whatever its dependencies); Omar, who leads Infrastructure, accepts and links
+    # IN-1.1, which is off track: SR-2.1 now is too.
     requester = new_page()
     sign_in(requester, "ben")
-    requester.goto("/objectives/SR-1")
-    assert "On track" in by_id(requester, "kr-SR-1.2").locator(".health").first.inner_text()
-    requester.goto("/dependencies/new?from=SR-1.2")
+    requester.goto("/objectives/SR-2")
+    assert "At risk" in by_id(requester, "kr-SR-2.1").locator(".health").first.inner_text()
+    requester.goto("/dependencies/new?from=SR-2.1")
     requester.get_by_label("Team you ask").select_option("infra")
     requester.get_by_label("What you need from them").fill("p99 dashboards for the EU region")
     requester.get_by_role("button", name="Send the request").click()
@@ -109,8 +110,8 @@ def test_accepting_a_request_changes_the_requesters_key_result(new_page: Any) ->
         "Accepted"
     ).first.wait_for()
 
-    requester.goto("/objectives/SR-1")
-    card = by_id(requester, "kr-SR-1.2")
+    requester.goto("/objectives/SR-2")
+    card = by_id(requester, "kr-SR-2.1")
     assert "Off track" in card.locator(".health").first.inner_text()
     assert f"{dependency.group(0)}: Infrastructure's IN-1.1 is off track" in card.inner_text()
 

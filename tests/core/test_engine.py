@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
 from tandem.core import model as m
-from tandem.core.engine import DependencyStatus, Health, elapsed_fraction, round_score
-from tests.okrs import MID_Q4, run
+from tandem.core.engine import (
+    DependencyStatus,
+    Health,
+    elapsed_fraction,
+    evaluate,
+    expected_since,
+    round_score,
+)
+from tests.okrs import MID_Q4, org, run
 
 Q4 = m.Cycle("Q4", date(2026, 10, 1), date(2026, 12, 31))
 
@@ -259,6 +267,85 @@ def test_a_cycle_that_has_not_started_is_not_stale() -> None:
     assert not kr("{start: 0, target: 10}", as_of=date(2026, 9, 1)).stale
 
 
+# --- a key result added mid-cycle (since) -----------------------------------------------------
+
+SINCE = "since: 2026-11-15"  # 45 days into Q4, 46 days before its end
+
+
+def test_a_key_result_added_today_is_on_track_and_fresh_today() -> None:
+    added = kr("{start: 0, target: 10}", as_of=MID_Q4, extra=SINCE)
+    assert (added.own_health, added.health, added.stale) == ("on_track", "on_track", False)
+    assert (added.expected_progress, added.last_update) == (0.0, MID_Q4)
+    # The same key result there since the cycle's start is behind and stale.
+    there = kr("{start: 0, target: 10}", as_of=MID_Q4)
+    assert (there.own_health, there.stale) == ("off_track", True)
+    assert there.expected_progress == pytest.approx(45 / 91)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2026, 11, 1), 0.0),  # replayed before it was added
+        (MID_Q4, 0.0),
+        (date(2026, 12, 8), 23 / 46),
+        (date(2026, 12, 31), 1.0),
+        (date(2027, 2, 1), 1.0),
+    ],
+)
+def test_expected_progress_runs_from_since_to_the_cycles_end(as_of: date, expected: float) -> None:
+    result = kr("{start: 0, target: 100}", as_of=as_of, extra=SINCE)
+    assert result.expected_progress == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    # On 2026-12-08 half its own time is gone (23/46) but three quarters of the cycle (68/91):
+    # judged against its own half, 45% is on track, 30% at risk, 20% off track.
+    ("value", "health"),
+    [(45, "on_track"), (40, "on_track"), (30, "at_risk"), (20, "off_track")],
+)
+def test_its_pace_is_judged_against_its_own_expected_progress(value: int, health: str) -> None:
+    checkins = f"[{{date: 2026-12-08, value: {value}}}]"
+    result = kr("{start: 0, target: 100}", checkins, as_of=date(2026, 12, 8), extra=SINCE)
+    assert result.own_health == health
+
+
+def test_added_on_the_cycles_last_day_everything_is_expected() -> None:
+    assert expected_since(Q4.end, Q4.end, date(2026, 12, 31)) == 1.0
+    assert expected_since(Q4.end, Q4.end, date(2026, 12, 20)) == 1.0
+    result = kr("{start: 0, target: 10}", as_of=Q4.end, extra="since: 2026-12-31")
+    assert (result.expected_progress, result.own_health) == (1.0, "off_track")
+
+
+def test_a_since_on_or_before_the_cycles_start_is_the_cycles_start() -> None:
+    organisation = org(one_kr("{start: 0, target: 10}"))
+    plain = evaluate(organisation, MID_Q4).key_results["SR-1.1"]
+    for since in (date(2026, 9, 1), Q4.start):
+        added = dataclasses.replace(organisation.key_results["SR-1.1"], since=since)
+        changed = dataclasses.replace(
+            organisation, key_results={**organisation.key_results, "SR-1.1": added}
+        )
+        assert evaluate(changed, MID_Q4).key_results["SR-1.1"] == plain
+
+
+@pytest.mark.parametrize(("days_in", "stale"), [(14, False), (15, True)])
+def test_without_updates_staleness_counts_from_since(days_in: int, stale: bool) -> None:
+    as_of = date.fromordinal(MID_Q4.toordinal() + days_in)
+    result = kr("{start: 0, target: 10}", as_of=as_of, extra=SINCE)
+    assert (result.last_update, result.stale) == (MID_Q4, stale)
+
+
+def test_an_update_before_since_is_still_the_last_update() -> None:
+    # A baseline measured before it was added is its latest update, as the spec says.
+    result = kr("{start: 0, target: 10}", "[{date: 2026-11-10, value: 1}]", extra=SINCE)
+    assert result.last_update == date(2026, 11, 10)
+
+
+def test_milestones_added_mid_cycle_count_from_since_until_one_is_done() -> None:
+    metric = "{milestones: [{title: a}, {title: b, done_on: 2026-11-20}]}"
+    assert kr(metric, extra=SINCE).last_update == MID_Q4
+    assert kr(metric, as_of=date(2026, 11, 25), extra=SINCE).last_update == date(2026, 11, 20)
+
+
 # --- own health ------------------------------------------------------------------------------
 
 
@@ -397,6 +484,55 @@ def test_a_dependency_no_worse_than_own_health_is_not_listed_as_the_cause() -> N
     result = run(objectives, "- {id: D, from: SR-1.1, provider: infra, need: x}")
     assert result.key_results["SR-1.1"].health is Health.AT_RISK
     assert result.key_results["SR-1.1"].at_risk_from == ()
+
+
+@pytest.mark.parametrize("source", ["SR-1.1", "SR-1"])
+def test_an_achieved_key_result_is_on_track_whatever_its_dependencies(source: str) -> None:
+    objectives = one_kr("{start: 0, target: 10}", "[{date: 2026-11-10, value: 10, confidence: 2}]")
+    objectives += PROVIDER.format(confidence=1)
+    dependencies = f"""
+    - {{id: D1, from: {source}, provider: infra, need: x, state: declined}}
+    - {{id: D2, from: {source}, provider: infra, need: y, state: accepted, provider_kr: IN-1.1}}
+    """
+    result = run(objectives, dependencies)
+    achieved = result.key_results["SR-1.1"]
+    assert (achieved.progress, achieved.own_health, achieved.health) == (
+        1.0,
+        "on_track",
+        "on_track",
+    )
+    assert achieved.at_risk_from == ()
+    # The dependencies keep their own status; they just hold back nothing.
+    assert result.dependencies["D1"].status is DependencyStatus.OFF_TRACK
+    assert result.dependencies["D2"].status is DependencyStatus.OFF_TRACK
+    assert result.objectives["SR-1"].health is Health.ON_TRACK
+
+
+def test_an_achieved_provider_passes_no_risk_along_a_chain() -> None:
+    # SR-1.1 waits on IN-1.1 (D1), which waits on SRE-1.1 (D2, confidence 2): IN-1.1 is done,
+    # so nothing SRE-1.1 does can still hold it, or SR-1.1, back.
+    objectives = (
+        one_kr("{start: 0, target: 10}", "[{date: 2026-11-10, value: 5, confidence: 9}]")
+        + PROVIDER.format(confidence=1).replace("value: 5", "value: 10")
+        + """
+    - id: SRE-1
+      title: Readiness
+      cycle: Q4
+      owner: infra
+      key_results:
+        - {id: SRE-1.1, title: Sign-off, owner: cai, metric: boolean,
+           checkins: [{date: 2026-11-10, confidence: 2}]}
+    """
+    )
+    dependencies = """
+    - {id: D1, from: SR-1.1, provider: infra, need: x, state: accepted, provider_kr: IN-1.1}
+    - {id: D2, from: IN-1.1, provider: infra, need: y, state: accepted, provider_kr: SRE-1.1}
+    """
+    result = run(objectives, dependencies)
+    assert result.dependencies["D2"].status is DependencyStatus.OFF_TRACK
+    assert result.key_results["IN-1.1"].health is Health.ON_TRACK
+    assert result.dependencies["D1"].status is DependencyStatus.OK
+    assert result.key_results["SR-1.1"].health is Health.ON_TRACK
 
 
 def test_dependencies_in_a_loop_take_their_status_from_their_state_alone() -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tandem import DEMO_FILE
 from tandem.core import model as m
-from tandem.core.engine import evaluate
+from tandem.core.engine import Health, evaluate
 from tandem.core.quality import lint
 from tandem.core.report import build_report, resolve_scope
 from tandem.okrfile import OkrFileError, load_text
@@ -59,6 +59,7 @@ def organizations(draw: st.DrawFn) -> m.Organization:
     key_results: dict[str, m.KeyResult] = {}
     objectives: dict[str, m.Objective] = {}
     for oid in objective_ids:
+        cycle = CYCLES[draw(st.sampled_from(list(CYCLES)))]
         kr_ids = [f"{oid}.{k}" for k in range(draw(st.integers(0, 3)))]
         for kid in kr_ids:
             metric = draw(metrics())
@@ -71,11 +72,13 @@ def organizations(draw: st.DrawFn) -> m.Organization:
                 (),
                 draw(st.sampled_from([0, 1, 2.5])),
                 draw(checkins(metric)),
+                # Added on any day up to its cycle's end (before its start: from the start).
+                since=draw(st.none() | st.dates(cycle.start - timedelta(30), cycle.end)),
             )
         objectives[oid] = m.Objective(
             oid,
             "Do it",
-            draw(st.sampled_from(list(CYCLES))),
+            cycle.id,
             draw(st.sampled_from([*team_ids, "p1", "p3"])),
             key_results=tuple(kr_ids),
         )
@@ -115,6 +118,19 @@ def test_invariants_hold_for_any_organisation(org: m.Organization, as_of: date) 
     for kr in result.key_results.values():
         assert 0.0 <= kr.progress <= 1.0
         assert kr.health.rank >= kr.own_health.rank  # dependencies never improve health
+        if kr.progress == 1.0:  # achieved: nothing holds it back
+            assert (kr.health, kr.at_risk_from) == (Health.ON_TRACK, ())
+        # Measured from its own start, on or after its cycle's: never more is expected, but
+        # everything from one added on the cycle's last day.
+        since = org.key_results[kr.id].since
+        cycle = CYCLES[org.objectives[kr.objective].cycle]
+        elapsed = result.cycles[cycle.id].elapsed
+        if since is None or since <= cycle.start:
+            assert kr.expected_progress == elapsed
+        elif since == cycle.end:
+            assert kr.expected_progress == 1.0
+        else:
+            assert 0.0 <= kr.expected_progress <= elapsed
         for dep_id in kr.at_risk_from:
             status = result.dependencies[dep_id].status.health
             assert status is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -817,6 +818,17 @@ def test_a_key_result_without_check_ins_counts_from_the_cycle_start(
     assert [f.target for f in findings] == (["SR-1.1"] if stale else [])
     if stale:
         assert_finding(findings[0], WARNING, "SR-1.1", says=(str(Q4.start), "15 days"))
+
+
+@pytest.mark.parametrize(("days_ago", "stale"), [(0, False), (14, False), (15, True)])
+def test_a_key_result_added_mid_cycle_counts_from_the_day_it_was_added(
+    days_ago: int, stale: bool
+) -> None:
+    plan = checked_in()
+    added = replace(plan.key_results["SR-1.1"], since=days_before(days_ago))
+    plan = replace(plan, key_results={"SR-1.1": added})
+
+    assert [f.target for f in found(plan, "stale-checkin")] == (["SR-1.1"] if stale else [])
 
 
 def test_a_milestone_done_recently_counts_as_an_update() -> None:

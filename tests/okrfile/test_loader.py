@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from tandem import DEMO_FILE
 from tandem.core import model as m
 from tandem.okrfile import OkrFileError, load_bytes, load_path, load_text
+from tandem.okrfile.writer import to_document, write_yaml
 from tests.okrs import HEADER, org_text
 
 EXAMPLE = DEMO_FILE
@@ -324,3 +326,62 @@ def test_a_metric_number_follows_the_same_rule() -> None:
     assert [p.split(": ", 3)[-1] for p in problems(text)] == [
         "'start' must be a finite number from -10^15 to 10^15 (got -1e+300)"
     ]
+
+
+# --- a key result's since ---------------------------------------------------------------------
+
+ADDED = """
+- id: SR-1
+  title: Make search fast
+  cycle: Q4
+  owner: search
+  key_results:
+    - id: SR-1.1
+      title: Cut latency
+      owner: ana
+      since: {since}
+      metric: {{start: 900, target: 400}}
+"""
+
+
+def test_since_is_the_day_a_key_result_was_added() -> None:
+    text = org_text(ADDED.format(since="2026-11-20"))
+    assert load_text(text).organization.key_results["SR-1.1"].since == date(2026, 11, 20)
+    assert load_text(org_text(GOOD_OBJECTIVE)).organization.key_results["SR-1.1"].since is None
+
+
+@pytest.mark.parametrize("since", ["2026-10-01", "2026-09-15", "'2025-01-01'"])
+def test_a_since_on_or_before_the_cycles_start_is_the_start(since: str) -> None:
+    # Held as None, as for a key result without since: the two compare equal.
+    loaded = load_text(org_text(ADDED.format(since=since))).organization
+    assert loaded.key_results["SR-1.1"].since is None
+    assert loaded == load_text(org_text(GOOD_OBJECTIVE)).organization
+
+
+def test_a_since_on_the_cycles_last_day_loads() -> None:
+    text = org_text(ADDED.format(since="2026-12-31"))
+    assert load_text(text).organization.key_results["SR-1.1"].since == date(2026, 12, 31)
+
+
+def test_a_since_after_the_cycles_end_is_an_error_at_its_line() -> None:
+    text = org_text(ADDED.format(since="2027-01-05"))
+    (found,) = problems(text)
+    assert found.startswith(f"okrs.yaml:{line_of(text, 'since: 2027-01-05')}: error: SR-1.1: ")
+    assert "'since' is 2027-01-05, after the end of its cycle 'Q4' (2026-12-31)" in found
+
+
+def test_a_since_that_is_not_a_date_is_an_error_at_its_line() -> None:
+    text = org_text(ADDED.format(since="soon"))
+    (found,) = problems(text)
+    assert found.startswith(f"okrs.yaml:{line_of(text, 'since: soon')}: error: SR-1.1: ")
+    assert "'since' must be a date written YYYY-MM-DD (got 'soon')" in found
+
+
+def test_since_is_written_back_only_when_after_the_cycles_start() -> None:
+    for since, written in (("2026-11-20", date(2026, 11, 20)), ("2026-10-01", None)):
+        loaded = load_text(org_text(ADDED.format(since=since))).organization
+        (record,) = to_document(loaded)["objectives"][0]["key_results"]
+        assert record.get("since") == written
+        buffer = io.StringIO()
+        write_yaml(to_document(loaded), buffer)
+        assert load_text(buffer.getvalue()).organization == loaded

@@ -526,7 +526,8 @@ def test_alignment_checks_the_version_and_the_cycle(demo_in_db) -> None:
 # --- key results ---------------------------------------------------------------------------
 
 
-def test_every_metric_form_is_created_and_exports(demo_in_db) -> None:
+def test_every_metric_form_is_created_and_exports(demo_in_db, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TANDEM_TODAY = TODAY  # Q4 is under way: each is measured from the day it is made
     numeric = key_result_create(
         objective_id="SR-2",
         title="Cut zero-result searches from 12% to 6%",
@@ -577,6 +578,7 @@ def test_every_metric_form_is_created_and_exports(demo_in_db) -> None:
         contributors=("ben", "cs"),
         weight=2,
         description="Measured weekly.",
+        since=TODAY,
     )
     assert org.objectives["SR-2"].key_results == tuple(f"SR-2.{n}" for n in range(1, 7))
     assert org.key_results["SR-2.3"].metric == m.ThresholdMetric(300, False, "ms")
@@ -593,6 +595,41 @@ def test_every_metric_form_is_created_and_exports(demo_in_db) -> None:
     )
     assert org.key_results["NW-3.3"].metric == m.RollupMetric()
     assert org.key_results["SR-2.3"].owner is None  # a team's objective: no default owner
+    made = (*org.objectives["SR-2"].key_results[1:], "NW-3.3")
+    assert {org.key_results[kid].since for kid in made} == {TODAY}
+
+
+@pytest.mark.parametrize(
+    ("today", "since"),
+    [
+        (date(2026, 9, 1), None),  # planned before its cycle starts: from the start
+        (date(2026, 10, 1), None),  # on the first day: the start
+        (date(2026, 10, 2), date(2026, 10, 2)),
+        (date(2026, 12, 31), date(2026, 12, 31)),
+        (date(2027, 1, 5), None),  # recorded after its cycle ended, for grading
+    ],
+)
+def test_a_key_result_is_measured_from_the_day_it_is_created(  # type: ignore[no-untyped-def]
+    demo_in_db, settings, today: date, since: date | None
+) -> None:
+    settings.TANDEM_TODAY = today
+    created = key_result_create(objective_id="SR-2", title="Answers rated", form="boolean")
+    assert KeyResult.objects.get(id=created.id).since == since
+
+
+def test_since_is_given_on_or_before_the_cycles_end(demo_in_db) -> None:
+    with refused(InvalidError, "since is 2027-01-01, after the end of cycle 2026-Q4") as caught:
+        key_result_create(objective_id="SR-2", title="Late", form="boolean", since=date(2027, 1, 1))
+    assert caught.value.field == "since"
+    made = key_result_create(
+        objective_id="SR-2", title="Early", form="boolean", since=date(2026, 9, 1)
+    )
+    assert made.since is None  # before the start is the start, as in a file
+    changed = key_result_update(key_result_id=made.id, version=1, since=date(2026, 11, 2))
+    assert (changed.since, changed.version) == (date(2026, 11, 2), 2)
+    assert exported().key_results[made.id].since == date(2026, 11, 2)
+    with refused(InvalidError, "since is a date (got '2026-11-02')"):
+        key_result_update(key_result_id=made.id, version=2, since="2026-11-02")  # type: ignore[arg-type]
 
 
 def test_a_person_objective_owns_its_key_results_by_default(demo_in_db) -> None:

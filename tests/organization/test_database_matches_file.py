@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from datetime import date
@@ -12,7 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from tandem import DEMO_FILE
 from tandem.core import model as m
+from tandem.core.engine import evaluate
 from tandem.okrfile import load_path, load_text
+from tandem.okrfile.writer import to_document, write_yaml
+from tandem.okrs.models import KeyResult
 from tandem.organization.exports import organization_export
 from tandem.organization.imports import organization_import
 from tandem.organization.selectors import organization_load
@@ -91,7 +95,7 @@ def test_report_and_lint_on_the_database_print_what_they_print_for_the_file(sour
 def test_report_from_an_empty_database_says_what_to_do() -> None:
     code, _out, err = tandem("report")
     assert code == 2
-    assert "holds no organisation yet" in err
+    assert "no organisation yet" in err
     assert "tandem import FILE" in err
 
 
@@ -106,3 +110,38 @@ def test_loading_the_organisation_takes_the_same_queries_at_ten_times_the_size(g
         return len(queries)
 
     assert queries_for(100) == queries_for(1000) == 12
+
+
+def test_since_goes_from_the_file_to_the_database_and_back(tmp_path, demo_organization):
+    """A key result added mid-cycle keeps its since, and is measured from it alike."""
+    added = {
+        "NW-3.2": date(2026, 6, 1),  # an annual one, added in June
+        "IN-2.2": date(2026, 11, 10),
+        "UM-1.3": date(2026, 12, 31),  # on its cycle's last day
+    }
+    original = dataclasses.replace(
+        demo_organization,
+        key_results={
+            kid: dataclasses.replace(kr, since=added.get(kid))
+            for kid, kr in demo_organization.key_results.items()
+        },
+    )
+    path = tmp_path / "since.yaml"
+    with path.open("w") as stream:
+        write_yaml(to_document(original), stream)
+    assert load_path(path).organization == original
+
+    organization_import(org=original, source="f", today=TODAY)
+    assert KeyResult.objects.get(id="IN-2.2").since == date(2026, 11, 10)
+    assert_same(organization_load(), original)
+    exported = io.StringIO()
+    organization_export(stream=exported, format="yaml")
+    assert "since: 2026-11-10" in exported.getvalue()
+    assert_same(load_text(exported.getvalue()).organization, original)
+    for as_of in (date(2026, 11, 15), date(2026, 12, 20)):
+        assert evaluate(organization_load(as_of=as_of), as_of) == evaluate(original, as_of)
+        report = ["report", "-f", "json", "--cycle", "all", "--as-of", as_of.isoformat()]
+        assert tandem(*report) == tandem(*report[:1], str(path), *report[1:])
+    # A database row holding a day up to its cycle's start reads as the start, like a file.
+    KeyResult.objects.filter(id="IN-2.2").update(since=date(2026, 9, 1))
+    assert organization_load().key_results["IN-2.2"].since is None

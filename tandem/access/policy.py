@@ -14,6 +14,7 @@ Changing:
 - a person changes their own individual objectives; the umbrella owner the umbrella objective;
 - a key result's owner and contributors (people, or members of contributing teams) record its
   check-ins, and so does whoever may change its objective;
+- a check-in's author corrects or withdraws it, and so does whoever may change its objective;
 - the provider team's members and leads answer requests made to it (accept, decline,
   deliver); whoever may change the requesting objective asks and cancels.
 
@@ -32,6 +33,7 @@ from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
+from tandem.checkins.models import CheckIn
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError
@@ -326,6 +328,29 @@ def may_check_in(audience: Audience, key_result: KeyResult) -> bool:
         .filter(Q(person_id=me) | Q(team_id__in=audience.teams))
         .exists()
     )
+
+
+def checkin_get_visible(
+    audience: Audience, checkin_id: int, *, key_result_id: str | None = None
+) -> CheckIn:
+    """The check-in (with its key result, objective and cycle), or NotFoundError when it does
+    not exist, is not ``key_result_id``'s, or its key result may not be seen or is archived."""
+    found: str | None = None
+    if 0 < checkin_id < 2**63:  # what no id can be is not asked (SQLite refuses larger ints)
+        rows = CheckIn.objects.filter(pk=checkin_id).values_list("key_result_id", flat=True)
+        found = rows.first()
+    if found is None or (key_result_id is not None and found != key_result_id):
+        raise NotFoundError(f"there is no check-in {checkin_id} on {key_result_id or 'it'}")
+    key_result = key_result_get_current(audience, found)
+    row = CheckIn.objects.get(pk=checkin_id)
+    row.key_result = key_result
+    return row
+
+
+def may_correct_checkin(audience: Audience, checkin: CheckIn) -> bool:
+    """Its author, and whoever may change its objective (admins included)."""
+    mine = audience.person is not None and checkin.author_id == audience.person
+    return mine or may_edit_objective(audience, checkin.key_result.objective)
 
 
 def may_answer_dependency(audience: Audience, dependency: Dependency) -> bool:

@@ -9,7 +9,12 @@ from tandem.people.models import Person
 
 
 class CheckIn(models.Model):
-    """One check-in. Never edited: a correction is a new check-in (services only append)."""
+    """One check-in, holding its current (corrected) value, confidence and note.
+
+    Services add check-ins, and correct or withdraw them only through
+    ``checkin_correct``/``checkin_withdraw``, which keep what it was in a
+    :class:`CheckInRevision`. A withdrawn check-in stays, flagged, and counts nowhere.
+    """
 
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="checkins")
     date = models.DateField()
@@ -21,6 +26,8 @@ class CheckIn(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn by its author or an editor (who, when and why: its last revision).
+    withdrawn = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         # Same-day check-ins keep the order they were recorded in.
@@ -41,3 +48,30 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_result_id} on {self.date}"
+
+
+class CheckInRevision(models.Model):
+    """One correction or withdrawal of a check-in: what it was before, who changed it, when
+    and why. The first revision of a check-in holds the values it was recorded with."""
+
+    class Action(models.TextChoices):
+        CORRECTED = "corrected"
+        WITHDRAWN = "withdrawn"
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="revisions")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # The check-in's values before this change.
+    value = models.JSONField(null=True, blank=True)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(null=True, blank=True)
+    by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["checkin", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.checkin_id} {self.action} at {self.at}"

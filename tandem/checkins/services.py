@@ -1,13 +1,19 @@
-"""Recording check-ins. Check-ins are only ever added: a correction is a new check-in."""
+"""Recording check-ins, and correcting or withdrawing them with the reason kept.
+
+A value is checked here once for every interface that records one: the pages pass the text
+as typed, the API a JSON number, and the rule (:func:`tandem.core.numbers.number_from_text`,
+then :func:`~tandem.core.numbers.number_problem`) is the one the OKR file applies.
+"""
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 
-from tandem.checkins.models import CheckIn
-from tandem.core.numbers import number_problem
+from tandem.checkins.models import CheckIn, CheckInRevision
+from tandem.core.numbers import NumberTextError, number_from_text, number_problem
 from tandem.errors import ConflictError, InvalidError, NotFoundError
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.okrs.services import cycle_ensure_open
@@ -24,17 +30,48 @@ class UnknownKeyResultError(NotFoundError, CheckInError):
     that catch every refused check-in."""
 
 
+class CheckInJumpError(ConflictError):
+    """A value that moves a numeric key result by more than half its start-to-target range
+    from the last value: recorded once the person confirms it (``confirmed=True``)."""
+
+    def __init__(self, message: str, *, value: str, last: str) -> None:
+        super().__init__(message, field="value")
+        self.value = value  # the value and the last one as the message writes them
+        self.last = last
+
+
+class _Unchanged(enum.Enum):
+    UNCHANGED = "unchanged"
+
+
+# A correction leaves a field that is passed this as it is (None clears it).
+UNCHANGED = _Unchanged.UNCHANGED
+# What a person may write as a reason, and the one an undo gives.
+REASON_MAX_LENGTH = 500
+NOTE_MAX_LENGTH = 5000
+UNDONE = "undone"
+# How long after saving a check-in its author is offered to undo it.
+UNDO_WINDOW = timedelta(minutes=5)
+
+
 def checkin_record(
     *,
     key_result_id: str,
     day: date,
-    value: float | bool | None = None,
+    value: float | bool | str | None = None,
     confidence: int | None = None,
     note: str | None = None,
     author_id: str | None = None,
     key_result: KeyResult | None = None,
+    confirmed: bool = True,
 ) -> CheckIn:
     """Record a check-in on ``key_result_id``.
+
+    ``value`` is a number, true/false, or the text a person typed (read by
+    :func:`number_from_text`: "6,70" is refused as ambiguous). With ``confirmed=False``
+    (the pages and the API, until the person confirms) a value that moves a numeric key result
+    by more than half its start-to-target range from the last value is refused with
+    :class:`CheckInJumpError`.
 
     ``key_result`` is that key result when the caller has just read it, with its objective
     (and the objective's cycle: ``select_related("objective__cycle")``), as the API does to
@@ -53,6 +90,7 @@ def checkin_record(
             note=note,
             author_id=author_id,
             key_result=key_result,
+            confirmed=confirmed,
         )
 
     if connection.vendor == "postgresql" and connection.get_autocommit():
@@ -69,11 +107,12 @@ def _checked(
     *,
     key_result_id: str,
     day: date,
-    value: float | bool | None,
+    value: float | bool | str | None,
     confidence: int | None,
     note: str | None,
     author_id: str | None,
     key_result: KeyResult | None,
+    confirmed: bool,
 ) -> CheckIn:
     """The check-in to write, once every rule holds (else the error that says which)."""
     if key_result is None or key_result.pk != key_result_id:
@@ -95,9 +134,11 @@ def _checked(
             f"confidence must be a whole number from 0 to 10 (got {confidence!r})",
             field="confidence",
         )
-    _check_value(key_result, value)
+    value = _checked_value(key_result, value)
     if value is None and confidence is None and not note:
         raise CheckInError("a check-in needs a value, a confidence or a note", field="value")
+    if not confirmed:
+        _check_jump(key_result, day, value)
     return CheckIn(
         key_result=key_result,
         date=day,
@@ -151,10 +192,16 @@ def _check_day(day: object, cycle: Cycle) -> None:
         )
 
 
-def _check_value(key_result: KeyResult, value: float | bool | None) -> None:
+def _checked_value(key_result: KeyResult, value: float | bool | str | None) -> float | bool | None:
+    """The value to store (text read as a number), or the CheckInError that says why not."""
     if value is None:
-        return
+        return None
     form = key_result.form
+    if isinstance(value, str) and form in _NUMBER_FORMS:
+        try:
+            value = number_from_text(value)
+        except NumberTextError as exc:
+            raise CheckInError(str(exc), field="value") from None
     if form == KeyResult.Form.BOOLEAN:
         if not isinstance(value, bool):
             raise CheckInError(
@@ -175,3 +222,178 @@ def _check_value(key_result: KeyResult, value: float | bool | None) -> None:
         problem = number_problem(value, what="the value")
         if problem is not None:
             raise CheckInError(problem, field="value")
+    return value
+
+
+_NUMBER_FORMS = (KeyResult.Form.NUMERIC, KeyResult.Form.KEEP_ABOVE, KeyResult.Form.KEEP_BELOW)
+
+
+def written(value: float, unit: str | None) -> str:
+    """A number as a message writes it, with its unit: "680 ms", "6.5", "40%"."""
+    text = str(value) if isinstance(value, int) else f"{value:.15g}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _check_jump(key_result: KeyResult, day: date, value: float | bool | None) -> None:
+    """Refuse a value more than half the start-to-target range away from the last value (the
+    key result's start before any), with a question for the person to confirm."""
+    start, target = key_result.start, key_result.target
+    if (
+        key_result.form != KeyResult.Form.NUMERIC
+        or isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not isinstance(start, int | float)
+        or not isinstance(target, int | float)
+        or start == target
+    ):
+        return
+    earlier = (
+        CheckIn.objects.filter(
+            key_result_id=key_result.pk, withdrawn=False, date__lte=day, value__isnull=False
+        )
+        .order_by("-date", "-id")
+        .values_list("value", flat=True)
+    )
+    last = next(
+        (v for v in earlier[:20] if isinstance(v, int | float) and not isinstance(v, bool)), None
+    )
+    reference = start if last is None else last
+    if abs(value - reference) <= abs(target - start) / 2:
+        return
+    unit = key_result.unit
+    shown_value, shown_last = written(value, unit), written(reference, unit)
+    before = (
+        f"The last check-in was {shown_last}."
+        if last is not None
+        else f"{key_result.pk} starts at {shown_last}."
+    )
+    raise CheckInJumpError(
+        f"{shown_value}? {before} That is more than half the way from "
+        f"{written(start, unit)} to {written(target, unit)} at once: confirm the value if it is "
+        "right.",
+        value=shown_value,
+        last=shown_last,
+    )
+
+
+def _editable(checkin_id: int) -> CheckIn:
+    """The check-in, locked, once it may still change: not withdrawn, its key result and
+    objective not archived, its cycle not closed."""
+    row = (
+        CheckIn.objects.select_for_update()
+        .select_related("key_result__objective__cycle")
+        .filter(pk=checkin_id)
+        .first()
+    )
+    if row is None:
+        raise NotFoundError(f"there is no check-in {checkin_id}")
+    key_result = row.key_result
+    cycle_ensure_open(cycle_id=key_result.objective.cycle_id)
+    if key_result.archived_at is not None or key_result.objective.archived_at is not None:
+        raise ConflictError(f"{key_result.pk} is archived: restore it to change its check-ins")
+    if row.withdrawn:
+        raise ConflictError(
+            f"check-in {row.pk} on {key_result.pk} is withdrawn: record a new check-in instead"
+        )
+    return row
+
+
+def _reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise CheckInError(
+            "say why (the history shows it to everyone who sees the key result)", field="reason"
+        )
+    if len(text) > REASON_MAX_LENGTH:
+        raise CheckInError(
+            f"a reason has at most {REASON_MAX_LENGTH} characters (this one has {len(text)})",
+            field="reason",
+        )
+    return text
+
+
+def _keep_revision(row: CheckIn, action: str, *, by_id: str | None, reason: str) -> None:
+    CheckInRevision.objects.create(
+        checkin=row,
+        action=action,
+        value=row.value,
+        confidence=row.confidence,
+        note=row.note,
+        by_id=by_id,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def checkin_correct(
+    *,
+    checkin_id: int,
+    by_id: str | None,
+    reason: str | None,
+    value: float | bool | str | _Unchanged | None = UNCHANGED,
+    confidence: int | _Unchanged | None = UNCHANGED,
+    note: str | _Unchanged | None = UNCHANGED,
+) -> CheckIn:
+    """Correct a check-in's value, confidence or note (``UNCHANGED`` leaves one as it is,
+    None clears it); its values before, who and why are kept as a :class:`CheckInRevision`.
+
+    Permissions are the caller's to check (``tandem.access.policy.may_correct_checkin``). A
+    correction is deliberate and gives a reason, so a large move asks for no confirmation.
+    """
+    row = _editable(checkin_id)
+    why = _reason(reason)
+    new_value = row.value if value is UNCHANGED else _checked_value(row.key_result, value)
+    new_confidence = row.confidence if confidence is UNCHANGED else confidence
+    if new_confidence is not None and not (
+        isinstance(new_confidence, int) and 0 <= new_confidence <= 10
+    ):
+        raise CheckInError(
+            f"confidence must be a whole number from 0 to 10 (got {new_confidence!r})",
+            field="confidence",
+        )
+    new_note = row.note if note is UNCHANGED else ((note or "").strip() or None)
+    if new_note is not None and len(new_note) > NOTE_MAX_LENGTH:
+        raise CheckInError(f"a note has at most {NOTE_MAX_LENGTH} characters", field="note")
+    if new_value is None and new_confidence is None and not new_note:
+        raise CheckInError(
+            "a check-in needs a value, a confidence or a note: withdraw it instead", field="value"
+        )
+    if (new_value, new_confidence, new_note) == (row.value, row.confidence, row.note) and type(
+        new_value
+    ) is type(row.value):
+        raise CheckInError("nothing to correct: the check-in already says this", field="value")
+    _keep_revision(row, CheckInRevision.Action.CORRECTED, by_id=by_id, reason=why)
+    row.value, row.confidence, row.note = new_value, new_confidence, new_note
+    row.save(update_fields=["value", "confidence", "note"])
+    return row
+
+
+@transaction.atomic
+def checkin_withdraw(*, checkin_id: int, by_id: str | None, reason: str | None) -> CheckIn:
+    """Withdraw a check-in: it stays in the history, flagged, and counts in no report or chart.
+
+    Permissions are the caller's to check, as for :func:`checkin_correct`.
+    """
+    row = _editable(checkin_id)
+    why = _reason(reason)
+    _keep_revision(row, CheckInRevision.Action.WITHDRAWN, by_id=by_id, reason=why)
+    row.withdrawn = True
+    row.save(update_fields=["withdrawn"])
+    return row
+
+
+def checkin_undo(*, checkin_id: int, by_id: str | None, now: datetime) -> CheckIn:
+    """Withdraw the check-in ``by_id`` recorded less than :data:`UNDO_WINDOW` ago, with the
+    reason "undone"; later, or someone else's, it is withdrawn with a reason of one's own."""
+    row = CheckIn.objects.filter(pk=checkin_id).only("author_id", "created_at").first()
+    if row is None:
+        raise NotFoundError(f"there is no check-in {checkin_id}")
+    if by_id is None or row.author_id != by_id or now - row.created_at > UNDO_WINDOW:
+        minutes = int(UNDO_WINDOW.total_seconds() // 60)
+        raise ConflictError(
+            f"a check-in can be undone by its author for {minutes} minutes after saving it; "
+            "withdraw it from the objective's history instead, saying why"
+        )
+    return checkin_withdraw(checkin_id=checkin_id, by_id=by_id, reason=UNDONE)

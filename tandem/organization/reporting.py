@@ -40,7 +40,7 @@ class View:
 def checkins_since(last_id: int, upto: int | None = None) -> list[tuple[int, str, m.CheckIn]]:
     """The check-ins recorded after ``last_id`` (up to ``upto``), oldest first, with their
     id and key result."""
-    rows = CheckIn.objects.filter(id__gt=last_id).order_by("id")
+    rows = CheckIn.objects.filter(id__gt=last_id, withdrawn=False).order_by("id")
     if upto is not None:
         rows = rows.filter(id__lte=upto)
     return [

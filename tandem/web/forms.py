@@ -21,6 +21,7 @@ from tandem.core import model as m
 from tandem.core.numbers import number_problem
 from tandem.errors import TandemError
 from tandem.okrs.models import KeyResult, Objective
+from tandem.web.words import day, plain_message
 
 Choices = list[tuple[str, Any]]
 
@@ -538,7 +539,7 @@ class ObjectiveForm(Form):
         required=False,
         widget=LongSelectMultiple,
         label="Contributing teams",
-        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+        help_text="The teams that contribute to it.",
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -556,7 +557,7 @@ class ObjectiveForm(Form):
         of those ``may_own`` says yes to. Other long lists are pickers too."""
         super().__init__(*args, **kwargs)
         self.fields["cycle"].choices = [  # type: ignore[attr-defined]
-            (c, f"{c} ({org.cycles[c].start} to {org.cycles[c].end})")
+            (c, f"{c} ({day(org.cycles[c].start)} to {day(org.cycles[c].end)})")
             for c in cycles
             if c in org.cycles
         ]
@@ -586,21 +587,16 @@ class ObjectiveForm(Form):
                 help_text="The one person accountable for the umbrella (empty: nobody yet): "
                 "type part of a name, an id or an e-mail, and choose from the matches.",
             )
-        if len(org.teams) <= SELECT_LIMIT:
-            self.fields["umbrella_teams"].choices = [  # type: ignore[attr-defined]
-                (t.id, f"{t.name} ({t.id})") for t in org.teams.values()
-            ]
-            self.fields["umbrella_teams"].widget.attrs["size"] = min(8, max(len(org.teams), 2))
-        else:
-            use_picker(
-                self,
-                "umbrella_teams",
-                Directory(org, people=False),
-                kind="teams",
-                help_text="Untick a team to remove it. To add one, type part of its name or its "
-                "id and choose from the matches (several ids: separate them with commas).",
-                add_label="Add a team",
-            )
+        # Always a searchable picker: a multiple select asks for Ctrl-click.
+        use_picker(
+            self,
+            "umbrella_teams",
+            Directory(org, people=False),
+            kind="teams",
+            help_text="Untick a team to remove it. To add one, type part of its name or its "
+            "id and choose from the matches (several ids: separate them with commas).",
+            add_label="Add a team",
+        )
 
 
 class KeyResultForm(Form):
@@ -635,13 +631,33 @@ class KeyResultForm(Form):
     contributors = forms.MultipleChoiceField(
         required=False,
         widget=LongSelectMultiple,
-        help_text="People and teams who help move it. Hold Ctrl (⌘ on a Mac) to choose several.",
+        help_text="People and teams who help move it.",
+    )
+    since = forms.DateField(
+        required=False,
+        label="Measured since (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day it was added, when after its cycle started: what is expected of it, "
+        "and when it goes stale, count from then. Empty: from the cycle's start.",
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, org: m.Organization, **kwargs: Any) -> None:
-        """Long lists of people and teams are pickers rather than selects (:data:`SELECT_LIMIT`)."""
+    def __init__(
+        self,
+        *args: Any,
+        org: m.Organization,
+        owner_required: bool = False,
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """A long list of people is a picker rather than a select (:data:`SELECT_LIMIT`);
+        contributors are always a picker. ``owner_required``: the objective is a team's, whose
+        key results need a person to own them (blank means the objective's owner only when
+        that is a person). ``editing``: an existing key result, whose ``since`` may be
+        changed (a new one is measured from the day it is created)."""
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["since"]
         if len(org.people) < SELECT_LIMIT:
             self.fields["owner"].choices = people_choices(  # type: ignore[attr-defined]
                 org, blank="— the objective's owner, if a person —"
@@ -656,23 +672,29 @@ class KeyResultForm(Form):
                 "owner, if a person): type part of a name, an id or an e-mail, and choose from "
                 "the matches.",
             )
-        if len(org.teams) + len(org.people) <= SELECT_LIMIT:
-            contributors = self.fields["contributors"]
-            contributors.choices = grouped(  # type: ignore[attr-defined]
-                org, teams=org.teams, people=org.people
+        # Always a searchable picker, however short the list: a multiple select asks for
+        # Ctrl-click, which few people know and which loses a choice at a slip.
+        use_picker(
+            self,
+            "contributors",
+            Directory(org),
+            kind="contributors",
+            help_text="People and teams who help move it. Untick one to remove it. To add "
+            "one, type part of a name, an id or an e-mail and choose from the matches "
+            "(several ids or e-mails: separate them with commas).",
+            add_label="Add a person or team",
+        )
+        if owner_required:
+            owner = self.fields["owner"]
+            owner.required = True
+            owner.error_messages["required"] = (
+                "Choose the person who owns it: a team's key result needs one."
             )
-            contributors.widget.attrs["size"] = 8
-        else:
-            use_picker(
-                self,
-                "contributors",
-                Directory(org),
-                kind="contributors",
-                help_text="People and teams who help move it. Untick one to remove it. To add "
-                "one, type part of a name, an id or an e-mail and choose from the matches "
-                "(several ids or e-mails: separate them with commas).",
-                add_label="Add a person or team",
+            owner.help_text = (
+                "The person who drives it and checks in: a team's key result needs one."
             )
+            if isinstance(owner, forms.ChoiceField):
+                owner.choices = people_choices(org, blank="— choose a person —")
 
     def metric_arguments(self) -> dict[str, Any]:
         """The metric inputs the chosen form takes (the others are ignored, not refused:
@@ -740,7 +762,8 @@ def error_place(
     target = fields.get(name, name if name in form.fields else None)
     if target is not None and target not in form.fields:
         target = None
-    form.add_error(target, ValidationError(error.message))
+    # The services speak to the API too: the form says their field names and dates its way.
+    form.add_error(target, ValidationError(plain_message(error.message)))
 
 
 def milestone_errors(form: forms.Form) -> list[str]:
@@ -750,3 +773,16 @@ def milestone_errors(form: forms.Form) -> list[str]:
         found = []
         form.milestone_errors = found  # type: ignore[attr-defined]
     return found
+
+
+def confidence_field() -> forms.IntegerField:
+    """A check-in's confidence, as the check-in form and its correction ask for it."""
+    return forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=10,
+        label="Confidence (0–10)",
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"), "Confidence is a whole number from 0 to 10."
+        ),
+    )

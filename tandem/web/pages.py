@@ -12,10 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from tandem.access.policy import Caller, audience_get
 from tandem.core import model as m
-from tandem.errors import NotFoundError, PermissionDeniedError
+from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError, TandemError
 from tandem.organization.reporting import View, view_get
 from tandem.people.models import Person
 from tandem.server import dates
@@ -97,6 +99,14 @@ def nav_context(request: WebRequest, view: View | None = None) -> dict[str, Any]
     return context
 
 
+def new_objective_url(*, team: str | None = None, cycle: str | None = None) -> str:
+    """The "New objective" form prefilled with the team and the cycle in view ("all" cycles,
+    or none chosen: the form picks the shortest cycle under way)."""
+    params = {"cycle": cycle if cycle and cycle != "all" else "", "team": team or ""}
+    query = urlencode({k: v for k, v in params.items() if v})
+    return reverse("web:objective_new") + (f"?{query}" if query else "")
+
+
 def page(
     request: WebRequest,
     template: str,
@@ -107,3 +117,20 @@ def page(
 ) -> HttpResponse:
     """Render a full page (or, for HTMX, the same template: fragments use their own)."""
     return render(request, template, nav_context(request, view) | context, status=status)
+
+
+def refused(form: Any, action: Callable[[], object]) -> int | None:
+    """Run ``action`` (a service call) for a valid ``form``: None when it went through, else
+    the status to answer with, its reason shown on the form (next to the field it is about).
+    A refusal that is a 403 or a 404 is raised, to be answered as such."""
+    try:
+        action()
+    except InvalidError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return 422
+    except TandemError as exc:  # a closed cycle, archived or changed meanwhile
+        if exc.status in (403, 404):
+            raise
+        form.add_error(None, exc.message)
+        return exc.status
+    return None

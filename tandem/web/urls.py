@@ -2,6 +2,7 @@
 
 from tandem.web.views import (
     alignment,
+    corrections,
     dashboard,
     dependencies,
     editing,
@@ -16,6 +17,7 @@ app_name = "web"
 
 urlpatterns = [
     *home.urlpatterns,
+    *corrections.urlpatterns,
     *editing.urlpatterns,  # before objectives: /objectives/new is not an objective's id
     *objectives.urlpatterns,
     *teams.urlpatterns,

@@ -107,7 +107,10 @@ def test_under_a_pretended_today_the_api_dates_as_the_pages_do(as_persona, setti
 
     settings.TANDEM_TODAY = date(2026, 10, 2)
     client: ApiClient = as_persona("member")
-    response = client.post("/key-results/BEN-1.1/check-ins", {"value": 70, "confidence": 9})
+    # From its start (35) to its target (70) at once: asked, so confirmed.
+    response = client.post(
+        "/key-results/BEN-1.1/check-ins", {"value": 70, "confidence": 9, "confirm": True}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["date"] == "2026-10-02"
     assert client.get("/report").json()["as_of"] == "2026-10-02"

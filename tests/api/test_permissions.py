@@ -283,7 +283,14 @@ HIDDEN_CHANGES: dict[str, tuple[str, str, Any]] = {
     "a check-in on its key result": (
         "POST",
         "/key-results/BEN-1.1/check-ins",
-        {"value": 95, "confidence": 2, "note": "cache hit rate fell", "date": "2026-11-21"},
+        # From 58% to 95% of a 35-to-70% range: a large move, confirmed.
+        {
+            "value": 95,
+            "confidence": 2,
+            "note": "cache hit rate fell",
+            "date": "2026-11-21",
+            "confirm": True,
+        },
     ),
     "a title edit": ("PATCH", "/objectives/BEN-1", {"title": "Make EU caching pay off twice"}),
     "a key result edit": ("PATCH", "/key-results/BEN-1.1", {"weight": 3}),

@@ -14,7 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tandem.checkins.models import CheckIn
+from tandem.checkins.models import CheckIn, CheckInRevision
+from tandem.checkins.services import checkin_withdraw
 from tandem.dependencies.models import Dependency, DependencyEvent
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.organization.models import OrganizationSettings
@@ -31,6 +32,7 @@ ADMIN_PAGES = [
     "okrs.objective",
     "okrs.keyresult",
     "checkins.checkin",
+    "checkins.checkinrevision",
     "dependencies.dependency",
     "dependencies.dependencyevent",
     "organization.organizationsettings",
@@ -39,8 +41,13 @@ ADMIN_PAGES = [
     "access.apitoken",
     "axes.accessattempt",
 ]
-# Pages the demo leaves empty: it has no groups, no API tokens and no failed sign-ins.
-EMPTY_IN_DEMO = {"auth.group", "access.apitoken", "axes.accessattempt"}
+# Pages the demo leaves empty: no groups, API tokens, failed sign-ins or corrected check-ins.
+EMPTY_IN_DEMO = {
+    "auth.group",
+    "access.apitoken",
+    "axes.accessattempt",
+    "checkins.checkinrevision",
+}
 
 
 def url(page: str, view: str = "changelist", *args: object) -> str:
@@ -527,3 +534,21 @@ def test_admin_lists_run_the_same_queries_for_a_bigger_organisation(
     assert len(response.context["cl"].result_list) == 100
     assert list_queries(admin_client) == small
     assert max(small.values()) <= 12
+
+
+def test_a_check_ins_corrections_cannot_be_changed_or_deleted(
+    demo_in_db: Any, admin_client: Client
+) -> None:
+    checkin = CheckIn.objects.filter(key_result_id="SR-1.1").order_by("id").last()
+    assert checkin is not None
+    checkin_withdraw(checkin_id=checkin.pk, by_id="ben", reason="typed into the wrong row")
+    revision = CheckInRevision.objects.get(checkin=checkin)
+    change = url("checkins.checkinrevision", "change", revision.pk)
+
+    assert admin_client.get(change).status_code == 200  # it can be read
+    assert admin_client.post(change, {"reason": "rewritten"}).status_code == 403
+    assert (
+        admin_client.post(url("checkins.checkinrevision", "delete", revision.pk)).status_code == 403
+    )
+    assert admin_client.get(url("checkins.checkinrevision", "add")).status_code == 403
+    assert CheckInRevision.objects.get(pk=revision.pk).reason == "typed into the wrong row"

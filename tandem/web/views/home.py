@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,15 +12,18 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.access.policy import key_result_get_visible, may_check_in, may_edit_objective, require
-from tandem.checkins.services import checkin_record
+from tandem.checkins.models import CheckIn
+from tandem.checkins.services import UNDO_WINDOW, CheckInJumpError, checkin_record
 from tandem.errors import InvalidError, TandemError
 from tandem.okrs.models import Milestone
 from tandem.okrs.services import key_result_update
 from tandem.server import dates
 from tandem.web import pages
+from tandem.web.forms import confidence_field
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import (
     KeyResultCard,
@@ -36,16 +40,11 @@ class CheckInForm(forms.Form):
     """A check-in on one key result; which value it asks for depends on the metric."""
 
     value = forms.CharField(required=False, max_length=40, label="New value")
+    # The value the person confirmed, as typed, when Tandem asked ("67 ms? The last check-in
+    # was 680 ms."): sent by the "Yes, record 67 ms" button.
+    confirm = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     done = forms.BooleanField(required=False, label="Done")
-    confidence = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=10,
-        label="Confidence (0–10)",
-        error_messages=dict.fromkeys(
-            ("invalid", "min_value", "max_value"), "Confidence is a whole number from 0 to 10."
-        ),
-    )
+    confidence = confidence_field()
     note = forms.CharField(required=False, max_length=5000, label="Note", widget=forms.Textarea)
     tick = forms.TypedMultipleChoiceField(
         required=False, coerce=int, label="Milestones done", widget=forms.CheckboxSelectMultiple
@@ -69,14 +68,19 @@ class CheckInForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.card = card
+        # Set when the value needs confirming: the question the card asks.
+        self.jump: CheckInJumpError | None = None
         if card.value_kind != "number":
             del self.fields["value"]
         else:
             self.fields["value"].label = f"New value ({card.unit})" if card.unit else "New value"
-            self.fields["value"].widget = forms.NumberInput(
+            # Text, not a number input: the service reads what was typed and says what is
+            # wrong with it ("6,70" is ambiguous), where a browser's number input would send
+            # nothing, or its own reading, depending on its language.
+            self.fields["value"].widget = forms.TextInput(
                 attrs={
-                    "step": "any",
                     "inputmode": "decimal",
+                    "autocomplete": "off",
                     "aria-describedby": f"checkin-{card.id}-value-help",
                 }
             )
@@ -105,24 +109,20 @@ class CheckInForm(forms.Form):
         )
         self.fields["note"].widget.attrs.update({"rows": 2})
 
-    def clean_value(self) -> int | float | None:
-        text = (self.cleaned_data.get("value") or "").strip().replace(",", ".")
-        if not text:
-            return None
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            return float(text)  # whether it is finite and within bounds: the service says
-        except ValueError:
-            raise forms.ValidationError("Write a number, such as 680 or 99.5.") from None
+    def clean_value(self) -> str | None:
+        # The text as typed: what it is (a number, "6,70"...) is the check-in service's to say.
+        return (self.cleaned_data.get("value") or "").strip() or None
 
-    def checkin_value(self) -> float | bool | None:
+    def checkin_value(self) -> str | bool | None:
         if "done" in self.fields:
             return bool(self.cleaned_data.get("done"))
-        value: float | None = self.cleaned_data.get("value")
+        value: str | None = self.cleaned_data.get("value")
         return value
+
+    def confirmed(self) -> bool:
+        """Whether the person confirmed this very value (not one they typed before)."""
+        value = self.cleaned_data.get("value")
+        return value is not None and (self.cleaned_data.get("confirm") or "").strip() == value
 
 
 @dataclass(frozen=True)
@@ -132,17 +132,40 @@ class CardItem:
     card: KeyResultCard
     form: CheckInForm | None
     chart: dict[str, Any] | None = None
+    # The check-in just saved on it, which the card offers to undo.
+    undo: int | None = None
 
 
 def card_item(
     card: KeyResultCard,
     bound: dict[str, CheckInForm] | None = None,
     chart: dict[str, Any] | None = None,
+    undo: dict[str, int] | None = None,
 ) -> CardItem:
     form = None
     if card.may_check_in:
         form = (bound or {}).get(card.id) or CheckInForm(card=card)
-    return CardItem(card, form, chart)
+    return CardItem(card, form, chart, (undo or {}).get(card.id))
+
+
+def undo_offered(request: WebRequest) -> dict[str, int]:
+    """After a check-in saved without JavaScript (``?undo=<id>``): its key result and id, while
+    its author may still undo it (one query, only then)."""
+    text = request.GET.get("undo", "")
+    person = request.caller.person
+    if not (re.fullmatch(r"[0-9]{1,18}", text) and person):
+        return {}
+    found = (
+        CheckIn.objects.filter(
+            pk=int(text),
+            author_id=person,
+            withdrawn=False,
+            created_at__gte=timezone.now() - UNDO_WINDOW,
+        )
+        .values_list("key_result_id", flat=True)
+        .first()
+    )
+    return {found: int(text)} if found else {}
 
 
 @signed_in
@@ -159,12 +182,14 @@ def home_page(
     if request.caller.person is None:
         return pages.page(request, "web/home_no_person.html", context, view=view, status=status)
     mine = my_okrs_get(view, request.caller.audience, closed_cycles_get())
+    undo = undo_offered(request)
     context |= {
         "okrs": mine,
         "objectives": [
-            (o, [card_item(card, bound) for card in o.key_results]) for o in mine.objectives
+            (o, [card_item(card, bound, undo=undo) for card in o.key_results])
+            for o in mine.objectives
         ],
-        "elsewhere": [card_item(card, bound) for card in mine.elsewhere],
+        "elsewhere": [card_item(card, bound, undo=undo) for card in mine.elsewhere],
     }
     return pages.page(request, "web/home.html", context, view=view, status=status)
 
@@ -194,7 +219,7 @@ def _milestone_changes(
     return milestones if changed else None
 
 
-def _record(request: WebRequest, form: CheckInForm) -> None:
+def _record(request: WebRequest, form: CheckInForm) -> CheckIn:
     """Tick milestones (an edit of the key result) and record the check-in, all or nothing."""
     card = form.card
     audience = request.caller.audience
@@ -215,13 +240,14 @@ def _record(request: WebRequest, form: CheckInForm) -> None:
                     milestones=milestones,
                     by_id=request.caller.person,
                 )
-        checkin_record(
+        return checkin_record(
             key_result_id=card.id,
             day=dates.today(),
             value=form.checkin_value(),
             confidence=form.cleaned_data.get("confidence"),
             note=(form.cleaned_data.get("note") or "").strip() or None,
             author_id=request.caller.person,
+            confirmed="value" not in form.fields or form.confirmed(),
         )
 
 
@@ -261,16 +287,19 @@ def checkin(request: WebRequest, key_result_id: str) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            _record(request, form)
+            row = _record(request, form)
         except InvalidError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except CheckInJumpError as exc:  # asked on the card: "67 ms? The last check-in was..."
+            form.jump = exc
+            status = exc.status
         except TandemError as exc:  # closed cycle, archived meanwhile, changed meanwhile
             if exc.status in (403, 404):
                 raise
             form.add_error(None, exc.message)
             status = exc.status
         else:
-            return _saved(request, page_name, card)
+            return _saved(request, page_name, card, row)
     if pages.is_htmx(request):
         return _card_response(request, page_name, card, form, status=status)
     from tandem.web.views.objectives import objective_page  # noqa: PLC0415 (each imports the other)
@@ -280,13 +309,16 @@ def checkin(request: WebRequest, key_result_id: str) -> HttpResponse:
     return home_page(request, {card.id: form}, status=status)
 
 
-def _saved(request: WebRequest, page_name: str, before: KeyResultCard) -> HttpResponse:
+def _saved(
+    request: WebRequest, page_name: str, before: KeyResultCard, row: CheckIn
+) -> HttpResponse:
     if not pages.is_htmx(request):
         messages.success(request, f"Check-in on {before.id} saved.")
-        return see_other(_back(page_name, before))
+        page, fragment = _back(page_name, before).split("#")
+        return see_other(f"{page}?undo={row.pk}#{fragment}")
     view = pages.view_of(request)
     card = key_result_card(view, before.id, request.caller.audience, closed_cycles_get())
-    return _card_response(request, page_name, card, None, saved=True)
+    return _card_response(request, page_name, card, None, saved=True, undo=row.pk)
 
 
 def _card_response(
@@ -297,9 +329,16 @@ def _card_response(
     *,
     status: int = 200,
     saved: bool = False,
+    undo: int | None = None,
+    undone: bool = False,
+    problem: str | None = None,
 ) -> HttpResponse:
     """The key result's card, and after a save the objective's progress row (and, on My OKRs,
-    the key result's line in "needs a check-in") swapped out of band."""
+    the key result's line in "needs a check-in") swapped out of band.
+
+    ``undo``: the check-in just saved, which its card offers to undo; ``undone`` after an
+    undo (which changes the figures as a save does); ``problem``: why an undo was refused."""
+    saved = saved or undone
     view = pages.view_of(request)
     chart = None
     if page_name == "objective":
@@ -314,7 +353,10 @@ def _card_response(
     context = {
         "item": item,
         "page_name": page_name,
-        "saved": saved,
+        "saved": saved and not undone,
+        "undo": undo,
+        "undone": undone,
+        "problem": problem,
         "kr_heading": "h4" if page_name == "home" and mine else "h3",
         "show_objective": page_name == "home" and not mine,
         "summary": objective_summary(view, card.objective) if saved and mine else None,

@@ -22,7 +22,7 @@ from tandem.web.selectors import (
     objective_history_get,
     objective_summary,
 )
-from tandem.web.views.home import CheckInForm, card_item
+from tandem.web.views.home import CheckInForm, card_item, undo_offered
 
 
 @signed_in
@@ -44,8 +44,9 @@ def objective_page(
     audience = request.caller.audience
     found = org.objectives[objective_id]
     closed = closed_cycles_get()
+    undo = undo_offered(request)
     items = [
-        card_item(key_result_card(view, kid, audience, closed), bound, chart_data(view, kid))
+        card_item(key_result_card(view, kid, audience, closed), bound, chart_data(view, kid), undo)
         for kid in found.key_results
     ]
     incoming, outgoing = objective_dependencies(view, objective_id)
@@ -70,7 +71,13 @@ def objective_page(
         "items": items,
         "incoming": incoming,
         "outgoing": outgoing,
-        "history": objective_history_get(view, audience, objective_id),
+        "history": objective_history_get(
+            view,
+            audience,
+            objective_id,
+            editable=editable,
+            checkins_open=found.cycle not in closed,
+        ),
         "editable": editable,
     }
     return pages.page(request, "web/objective.html", context, view=view, status=status)

@@ -22,8 +22,13 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 
 install: $(BIN)/.installed  ## Install Tandem and its pinned dependencies into .venv
 
-demo: $(BIN)/.installed  ## Install, then serve the demo organisation at http://127.0.0.1:8000/
-	$(BIN)/tandem serve --demo
+# `make demo PORT=8001 HOST=0.0.0.0` serves the demo on another port or address (set on the
+# command line only: a PORT or HOST the environment happens to hold is not used).
+HOST := 127.0.0.1
+PORT := 8000
+
+demo: $(BIN)/.installed  ## Install, then serve the demo at http://127.0.0.1:8000/ (PORT=, HOST= to change)
+	$(BIN)/tandem serve --demo --host $(HOST) --port $(PORT)
 
 test-postgres: $(BIN)/.installed  ## The test suite on PostgreSQL (TANDEM_DATABASE_URL, default: local)
 	TANDEM_DATABASE_URL=$${TANDEM_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -30,6 +30,49 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # noqa: PLC0415
+
+        typer.echo(f"tandem {version('tandem')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print Tandem's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Tandem: OKRs for organisations whose teams depend on each other."""
+
+
+def choice(kind: type[StrEnum], *names: str, help: str) -> Any:
+    """A typer option taking one of ``kind``'s values, in any case.
+
+    Typer's own check of an enum prefixes its message with pydantic's "Value error,"; this
+    one says only what was given and what is allowed.
+    """
+    allowed = [member.value for member in kind]
+
+    def parse(value: str | StrEnum) -> StrEnum:
+        if isinstance(value, kind):
+            return value
+        try:
+            return kind(str(value).lower())
+        except ValueError:
+            listed = ", ".join(f"'{each}'" for each in allowed)
+            raise typer.BadParameter(f"'{value}' is not one of {listed}.") from None
+
+    return typer.Option(*names, parser=parse, metavar=f"<{'|'.join(allowed)}>", help=help)
 
 
 class ReportFormat(StrEnum):
@@ -116,7 +159,7 @@ def _organization(
     if file is not None:
         loaded = _load(file)
         return loaded.organization, loaded
-    from tandem.cli.database import database_label, django_setup  # noqa: PLC0415
+    from tandem.cli.database import database_label, django_setup, no_organisation  # noqa: PLC0415
 
     django_setup()
     from tandem.organization.archive import organization_current  # noqa: PLC0415
@@ -124,14 +167,7 @@ def _organization(
     # Archived objectives and key results are out of the plan, and so of reports and lint.
     org = organization_current(as_of=as_of, people=people)
     if not org.teams:
-        _err().print(
-            f"Error: the database at {database_label()} holds no organisation yet; import one "
-            "with 'tandem import FILE'.",
-            markup=False,
-            style="red",
-            soft_wrap=True,
-        )
-        raise typer.Exit(2)
+        raise no_organisation(database_label())
     gc.freeze()
     return org, None
 
@@ -176,7 +212,8 @@ def report(
     ] = None,
     format: Annotated[
         ReportFormat,
-        typer.Option(
+        choice(
+            ReportFormat,
             "--format",
             "-f",
             help="table for a terminal, json (SPEC section 4), markdown for a wiki.",
@@ -207,8 +244,11 @@ def lint_command(
     as_of: AsOf = None,
     format: Annotated[
         LintFormat,
-        typer.Option(
-            "--format", "-f", help="text ([FILE:LINE: ]severity rule ID: message) or json."
+        choice(
+            LintFormat,
+            "--format",
+            "-f",
+            help="text ([FILE:LINE: ]severity rule ID: message) or json.",
         ),
     ] = LintFormat.TEXT,
 ) -> None:
@@ -235,11 +275,18 @@ def generate(
         int, typer.Option(min=generator.MIN_PEOPLE, max=1_000_000, help="How many people.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the file.")],
-    seed: Annotated[int, typer.Option(help="Same seed, same file.")] = 1,
-    as_of: AsOf = None,
+    seed: Annotated[int, typer.Option(help="Same seed and --as-of, same file.")] = 1,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="The day the check-ins run up to (default: today).",
+        ),
+    ] = None,
 ) -> None:
     """Write a synthetic organisation (for demos, tests and benchmarks)."""
-    day = _parse_date(as_of) if as_of else generator.DEFAULT_AS_OF
+    day = _parse_date(as_of)
     output.parent.mkdir(parents=True, exist_ok=True)
     generator.write_organization(people=people, seed=seed, path=output, as_of=day)
     Console(stderr=True).print(f"Wrote {people} people to {output} (seed {seed}, as of {day}).")

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tandem.cli import _err, _load, _today, app
+from tandem.cli import _err, _load, _today, app, choice
 from tandem.cli.database import database_label, django_setup
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class _ProgressBar:
 @app.command()
 def export(
     format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="yaml (an OKR file) or json.")
+        ExportFormat, choice(ExportFormat, "--format", "-f", help="yaml (an OKR file) or json.")
     ] = ExportFormat.YAML,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of to the screen.")

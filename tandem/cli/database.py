@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from tandem.server.config import Config
 
 
 def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> None:
@@ -16,10 +20,13 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.server.settings")
     import django  # noqa: PLC0415 - file commands never pay for Django
+    from django.conf import settings  # noqa: PLC0415
 
-    from tandem.server.config import ConfigError  # noqa: PLC0415
+    from tandem.server.config import ConfigError, read_config  # noqa: PLC0415
 
     try:
+        if not migrate and check_migrations and not settings.configured:
+            _refuse_a_database_not_made_yet(read_config())
         django.setup()
     except ConfigError as exc:
         Console(stderr=True).print(f"Error: {exc}", markup=False, style="red", soft_wrap=True)
@@ -54,14 +61,28 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
         )
         raise typer.Exit(2)
     elif pending:
-        Console(stderr=True).print(
-            f"Error: the database at {database_label()} is not set up yet. Import an "
-            "organisation with 'tandem import FILE', or start with 'tandem serve --demo'.",
-            markup=False,
-            style="red",
-            soft_wrap=True,
-        )
-        raise typer.Exit(2)
+        raise no_organisation(database_label())
+
+
+def no_organisation(label: str) -> typer.Exit:
+    """Say that the database at ``label`` holds no organisation, and what to do about it."""
+    Console(stderr=True).print(
+        f"Error: no organisation yet in {label}: import one ('tandem import FILE') or start "
+        "'tandem serve --demo'.",
+        markup=False,
+        style="red",
+        soft_wrap=True,
+    )
+    return typer.Exit(2)
+
+
+def _refuse_a_database_not_made_yet(config: Config) -> None:
+    """A command that only reads stops before Django starts when the SQLite database does not
+    exist: starting it would make the data directory, its secret key, its static folder and
+    an empty database, all for a command that then has nothing to read."""
+    database = config.data_dir / "tandem.sqlite3"
+    if config.database_url is None and not database.exists():
+        raise no_organisation(str(database))
 
 
 def database_label() -> str:

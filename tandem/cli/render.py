@@ -68,6 +68,45 @@ def _owner(org: m.Organization, owner: str) -> str:
     return f"{found.name} ({owner})" if found else owner
 
 
+def _name(org: m.Organization, owner: str) -> str:
+    found = org.teams.get(owner) or org.people.get(owner)
+    return found.name if found else owner
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def dependency_reason(org: m.Organization, report: dict[str, Any], dependency_id: str) -> str:
+    """Why a dependency lowers a health, worded as the dependencies page words it (the steps
+    of a risk chain there: "IN-1.1 is off track because DEP-2: Site Reliability's SRE-1.1 is
+    at risk"), in the order the engine decides its status."""
+    dependency = org.dependencies[dependency_id]
+    provider = _name(org, dependency.provider)
+    statuses = {dep["id"]: dep["status"] for dep in report["dependencies"]}
+    if dependency.state is m.DependencyState.DECLINED:
+        return f"{provider} declined it"
+    due = dependency.due
+    if due is not None and due.isoformat() < report["as_of"]:
+        return f"it was due on {due.day} {due:%B %Y} and {provider} has not delivered it"
+    if dependency.state is m.DependencyState.REQUESTED:
+        return f"{provider} has not answered the request yet"
+    status = words(statuses.get(dependency_id))
+    provider_kr = dependency.provider_kr
+    if provider_kr is not None and provider_kr in org.key_results:
+        # Accepted with a key result that delivers it: its status is that key result's health.
+        return f"{_possessive(provider)} {provider_kr} is {status}"
+    return f"it is {status}"
+
+
+def _because(org: m.Organization, report: dict[str, Any], kr: dict[str, Any]) -> str:
+    """``IN-1.1``'s "off track because DEP-2: Site Reliability's SRE-1.1 is at risk"."""
+    reasons = "; ".join(
+        f"{dep_id}: {dependency_reason(org, report, dep_id)}" for dep_id in kr["at_risk_from"]
+    )
+    return f"{words(kr['health'])} because {reasons}"
+
+
 def _grouped(
     report: dict[str, Any],
 ) -> Iterable[tuple[dict[str, Any], list[tuple[str, list[dict[str, Any]]]]]]:
@@ -135,7 +174,7 @@ def report_table(org: m.Organization, report: dict[str, Any], console: Console) 
                     title.append("\n    " + " · ".join(detail), style="dim")
                     if kr["at_risk_from"]:
                         title.append(
-                            "\n    at risk from " + ", ".join(kr["at_risk_from"]),
+                            "\n    " + _because(org, report, kr),
                             style=HEALTH_STYLE[kr["health"]],
                         )
                     table.add_row(title, bar(kr["progress"]), _health_text(kr["health"]))
@@ -150,6 +189,10 @@ def report_table(org: m.Organization, report: dict[str, Any], console: Console) 
             need = Text(org.dependencies[dep["id"]].need)
             asks = f"\n{dep['from']} asks {_owner(org, dep['provider'])} · {dep['state']}"
             need.append(asks, style="dim")
+            need.append(
+                f"\nbecause {dependency_reason(org, report, dep['id'])}",
+                style=HEALTH_STYLE[dep["status"]],
+            )
             table.add_row(dep["id"], need, _health_text(dep["status"]))
         console.print(table)
     console.print(_alignment_line(report["alignment"]))
@@ -182,6 +225,8 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
     if not report["objectives"]:
         out += ["No objectives in this selection.", ""]
     for cycle, owners in _grouped(report):
+        if not owners:  # no heading with nothing under it
+            continue
         out += [
             f"## {cycle['id']} ({cycle['start']} → {cycle['end']}, "
             f"{percent(cycle['elapsed'])} elapsed)",
@@ -194,18 +239,18 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
                 "|---|---|---|---|---|---|",
             ]
             for objective in objectives:
-                score = "" if objective["score"] is None else f"score {objective['score']:.1f}"
+                score = "" if objective["score"] is None else f" score {objective['score']:.1f}"
                 out.append(
                     f"| **{objective['id']}** | **{_md_escape(objective['title'])}** | "
                     f"{percent(objective['progress'])} | "
                     f"{percent(objective['expected_progress'])} | "
-                    f"{words(objective['health'])} | {objective['kind']} {score} |"
+                    f"{words(objective['health'])} | {objective['kind']}{score} |"
                 )
                 for kr in krs.get(objective["id"], []):
                     key_result = org.key_results[kr["id"]]
                     detail = _current(kr, key_result.metric)
                     if kr["at_risk_from"]:
-                        detail += "; at risk from " + ", ".join(kr["at_risk_from"])
+                        detail += "; " + _because(org, report, kr)
                     if kr["stale"]:
                         detail += "; stale"
                     out.append(
@@ -219,13 +264,14 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
         out += [
             "## Dependencies at risk",
             "",
-            "| Dependency | From | Provider | State | Status | Need |",
-            "|---|---|---|---|---|---|",
+            "| Dependency | From | Provider | State | Status | Why | Need |",
+            "|---|---|---|---|---|---|---|",
         ]
         for dep in risky:
             out.append(
                 f"| {dep['id']} | {dep['from']} | {_md_escape(_owner(org, dep['provider']))}"
                 f" | {dep['state']} | {words(dep['status'])} | "
+                f"{_md_escape(dependency_reason(org, report, dep['id']))} | "
                 f"{_md_escape(org.dependencies[dep['id']].need)} |"
             )
         out.append("")

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tandem.cli import _err, app
+from tandem.cli import _err, app, choice
 from tandem.cli.admin import _fail
 from tandem.cli.database import django_setup
 
@@ -41,7 +41,11 @@ def create(
     ],
     scope: Annotated[
         Scope,
-        typer.Option(help="read: may only read; write: may also change what the person may."),
+        choice(
+            Scope,
+            "--scope",
+            help="read: may only read; write: may also change what the person may.",
+        ),
     ] = Scope.READ,
     name: Annotated[
         str | None,

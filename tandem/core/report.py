@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,6 +51,37 @@ def team_subtree(org: m.Organization, team_id: str) -> set[str]:
     return found
 
 
+# Up to this many ids are listed in full after an unknown one; beyond, only the close matches.
+LISTED_IDS = 20
+
+
+def unknown_id_message(
+    kind: str,
+    given: str,
+    known: list[str],
+    *,
+    names: dict[str, str] | None = None,
+    extra: str = "",
+) -> str:
+    """What to say about a --cycle or --team that names no ``kind``: the ids close to
+    ``given`` or whose name is close to it (whatever the case), then every id when there are
+    few enough to read."""
+    by_folded = {name.casefold(): known_id for known_id, name in (names or {}).items()}
+    by_folded |= {known_id.casefold(): known_id for known_id in known}
+    matches = difflib.get_close_matches(given.casefold(), by_folded, n=10, cutoff=0.7)
+    close = list(dict.fromkeys(by_folded[folded] for folded in matches))[:5]
+    message = f"unknown {kind} '{given}'"
+    if close:
+        message += f"; did you mean {' or '.join(', '.join(close).rsplit(', ', 1))}?"
+    if len(known) <= LISTED_IDS:
+        listed = ", ".join(known) or "none"
+        message += f"{' The' if close else '; the'} {kind}s are: {listed}"
+        message += f" (or {extra})" if extra else ""
+    elif not close:
+        message += f"; none of the {len(known)} {kind}s has an id or name close to it"
+    return message
+
+
 def resolve_scope(
     org: m.Organization, as_of: date, *, cycle: str | None = None, team: str | None = None
 ) -> Scope:
@@ -65,16 +97,13 @@ def resolve_scope(
     elif cycle in org.cycles:
         cycles = (cycle,)
     else:
-        known = ", ".join(org.cycles) or "none"
-        raise ScopeError(f"unknown cycle '{cycle}'; the cycles are: {known} (or 'all')")
+        raise ScopeError(unknown_id_message("cycle", cycle, list(org.cycles), extra="'all'"))
     in_cycles = set(cycles)
     objectives = [o for o in org.objectives.values() if o.cycle in in_cycles]
     if team is not None:
         if team not in org.teams:
-            raise ScopeError(
-                f"unknown team '{team}'; `tandem report FILE --format json` lists "
-                "the owners, and the file's `teams:` section the team ids"
-            )
+            names = {known.id: known.name for known in org.teams.values()}
+            raise ScopeError(unknown_id_message("team", team, list(org.teams), names=names))
         teams = team_subtree(org, team)
         people = {p for t in teams for p in org.teams[t].members}
         objectives = [

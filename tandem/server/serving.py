@@ -9,8 +9,12 @@ the database, and more only make the threads of one process queue for the interp
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
+from types import FrameType
 
+from granian import _signals
+from granian._granian import WorkerSignal
 from granian.constants import Interfaces
 from granian.server import Server
 
@@ -75,9 +79,41 @@ _LOG_STREAMS = {
 }
 
 
+def worker_stop_signals() -> WorkerSignal:
+    """What a worker process stops on: SIGTERM, once; Ctrl-C is left to the main process.
+
+    Granian's own version (``granian._signals.set_sync_signals``) has each worker stop on
+    SIGINT and on SIGTERM. Ctrl-C in a terminal sends SIGINT to the whole process group,
+    workers included, and the main process then sends each worker SIGTERM as well: with the
+    two arriving together, the kernel hands them to a thread other than the worker's main
+    thread (strace shows it), the main thread sleeps on in ``threading.Event.wait()`` (Python
+    runs signal handlers there only), and Granian kills the worker after
+    ``workers_kill_timeout`` ("Killing worker after it refused to gracefully stop", 10 s).
+    A worker that ignores SIGINT gets only the main process's SIGTERM and stops at once.
+    The event is set once: a second ``set()`` (systemd's SIGTERM, then the main process's)
+    may block.
+    """
+    stop = WorkerSignal()
+    stopping = False
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            stop.set()
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, on_sigterm)
+    return stop
+
+
 def serve(*, address: str, port: int, workers: int, threads: int) -> None:
     """Serve on ``address`` (from :func:`listen_address`) until interrupted (Ctrl-C or
     SIGTERM stop the workers, then return)."""
+    # Granian's WSGI worker looks the function up as it starts, and a forked worker (Granian
+    # forks where Python does by default: Linux before 3.14) inherits the replacement; a
+    # spawned one would stop as Granian's own does. test_serve.py times Ctrl-C.
+    _signals.set_sync_signals = worker_stop_signals
     Server(
         "tandem.server.wsgi:application",
         address=address,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,7 +140,10 @@ def test_markdown_report_is_a_set_of_tables() -> None:
     ("args", "message"),
     [
         (["--cycle", "2031"], "unknown cycle '2031'"),
-        (["--team", "nope"], "unknown team 'nope'"),
+        (["--team", "nope"], "unknown team 'nope'; the teams are: nw, search, infra, sre,"),
+        (["--team", "Infra"], "unknown team 'Infra'; did you mean infra? The teams are: nw,"),
+        (["--team", "Site Reliability"], "unknown team 'Site Reliability'; did you mean sre?"),
+        (["--cycle", "2026q4"], "unknown cycle '2026q4'; did you mean 2026-Q4"),
         (["--as-of", "21/11/2026"], "'21/11/2026' is not a date"),
     ],
 )
@@ -201,9 +207,30 @@ def test_generate_writes_a_file_that_loads(tmp_path: Path) -> None:
     path = tmp_path / "org.yaml"
     code, _, err = tandem("generate", "--people", "60", "--seed", "3", "-o", str(path))
     assert code == 0, err
-    code, out, _ = tandem("report", str(path), "--format", "json", "--as-of", "2026-11-15")
+    code, out, _ = tandem("report", str(path), "--format", "json")
     assert code == 0
     assert json.loads(out)["objectives"]
+
+
+def test_generate_runs_the_check_ins_up_to_today_as_its_help_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TANDEM_TODAY", "2027-03-10")
+    path = tmp_path / "org.yaml"
+    code, _, err = tandem("generate", "--people", "30", "--seed", "3", "-o", str(path))
+    assert code == 0, err
+    assert "as of 2027-03-10" in err
+    text = path.read_text()
+    assert "2027-03-" in text
+    assert "2027-03-11" not in text
+    assert "(default: today)" in " ".join(tandem("generate", "--help")[1].split())
+    # With --as-of the file is the same whatever the day.
+    fixed = [tmp_path / "a.yaml", tmp_path / "b.yaml"]
+    for day, output in zip(("2027-03-10", "2027-06-01"), fixed, strict=True):
+        monkeypatch.setenv("TANDEM_TODAY", day)
+        args = ("--people", "30", "--seed", "3", "--as-of", "2026-11-15", "-o", str(output))
+        assert tandem("generate", *args)[0] == 0
+    assert fixed[0].read_bytes() == fixed[1].read_bytes()
 
 
 def test_the_cli_reference_in_the_docs_is_up_to_date() -> None:
@@ -230,3 +257,99 @@ def test_the_default_as_of_date_is_the_one_tandem_today_pretends(monkeypatch) ->
     code, _out, err = tandem("report", EXAMPLE, "--format", "json")
     assert code == 2
     assert "TANDEM_TODAY" in err
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version  # noqa: PLC0415
+
+    code, out, _ = tandem("--version")
+    assert code == 0
+    assert out == f"tandem {version('tandem')}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (
+            ["report", EXAMPLE, "--format", "jsn"],
+            "'jsn' is not one of 'table', 'json', 'markdown'.",
+        ),
+        (["lint", EXAMPLE, "-f", "xml"], "'xml' is not one of 'text', 'json'."),
+        (["export", "--format", "yml"], "'yml' is not one of 'yaml', 'json'."),
+        (["token", "create", "ben", "--scope", "admin"], "'admin' is not one of 'read', 'write'."),
+    ],
+)
+def test_an_unknown_format_or_scope_lists_the_allowed_ones(args: list[str], allowed: str) -> None:
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "Invalid value for '--" in result.stderr
+    assert allowed in result.stderr
+    assert "Value error" not in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_formats_are_taken_in_any_case() -> None:
+    code, out, err = tandem("report", EXAMPLE, "--as-of", AS_OF, "--format", "JSON")
+    assert code == 0, err
+    assert json.loads(out)["as_of"] == AS_OF
+
+
+@pytest.mark.parametrize("team", [None, "nw", "search", "infra", "sre", "payments", "mobile", "cs"])
+def test_the_markdown_report_has_no_empty_heading(team: str | None) -> None:
+    for cycle in ("all", None):
+        args = ["--team", team] if team else []
+        args += ["--cycle", cycle] if cycle else []
+        code, out, _ = tandem("report", EXAMPLE, "--as-of", AS_OF, "-f", "markdown", *args)
+        assert code == 0
+        lines = [line for line in out.splitlines() if line.strip()]
+        for heading, following in zip(lines, [*lines[1:], ""], strict=True):
+            if heading.startswith(("## ", "### ")):
+                depth = len(heading.split()[0])
+                deeper = following.startswith("#" * (depth + 1) + " ")
+                assert following, (heading, out)
+                assert deeper or not following.startswith("#"), (heading, out)
+
+
+def test_the_report_names_the_key_result_a_dependency_at_risk_waits_on() -> None:
+    """As the dependencies page says it: "IN-1.1 is off track because DEP-2: Site
+    Reliability's SRE-1.1 is ..."; and why each dependency at risk is."""
+    result = runner.invoke(
+        app, ["report", EXAMPLE, "--as-of", AS_OF, "--team", "infra"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0
+    table = result.stdout
+    status = {kr["id"]: kr["health"] for kr in report_json()["key_results"]}["SRE-1.1"]
+    words = status.replace("_", " ")
+    assert f"because DEP-2: Site Reliability's SRE-1.1 is {words}" in table
+    assert f"because Site Reliability's SRE-1.1 is {words}" in table
+    assert "because Infrastructure's IN-1.1 is off track" in table  # DEP-1, asked of infra
+    assert "because Infrastructure declined it" in table  # DEP-4
+    code, markdown, _ = tandem("report", EXAMPLE, "--as-of", AS_OF, "-f", "markdown")
+    assert code == 0
+    assert f"because DEP-2: Site Reliability's SRE-1.1 is {words}" in markdown
+    assert "| Dependency | From | Provider | State | Status | Why | Need |" in markdown
+    assert f"| Site Reliability's SRE-1.1 is {words} |" in markdown
+
+
+def test_report_on_an_empty_data_directory_writes_nothing_there(tmp_path: Path) -> None:
+    """Run as a user runs it, in a process of its own: Django is not set up yet."""
+    empty, missing = tmp_path / "empty", tmp_path / "missing"
+    empty.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TANDEM_")}
+    for data_dir in (empty, missing):
+        for command in (["report"], ["lint"], ["report", "--team", "infra", "-f", "json"]):
+            result = subprocess.run(
+                [sys.executable, "-m", "tandem", *command],
+                env=env | {"TANDEM_DATA_DIR": str(data_dir), "COLUMNS": "200"},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert result.returncode == 2
+            assert result.stdout == ""
+            assert "no organisation yet" in result.stderr
+            assert "'tandem serve --demo'" in result.stderr
+            assert "Traceback" not in result.stderr
+        assert not missing.exists()
+        assert list(empty.iterdir()) == []

@@ -18,9 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tandem.access.policy import dependencies_visible_q
-from tandem.checkins.models import CheckIn
+from tandem.checkins.models import CheckIn, CheckInRevision
 from tandem.core import model as m
-from tandem.core.engine import DependencyStatus
+from tandem.core.engine import DependencyStatus, key_result_start
 from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
@@ -199,6 +199,11 @@ class KeyResultCard:
     milestones: tuple[MilestoneRow, ...] = ()
     reasons: tuple[Reason, ...] = ()
     current_number: float | None = None
+    # The progress expected by now (the share of its own time elapsed: from its cycle's start,
+    # or from the later day it was added), marked on its bar.
+    expected_progress: float | None = None
+    # The day it was added, when after its cycle's start (it is measured from then).
+    since: date | None = None
 
     @property
     def value_kind(self) -> str:
@@ -303,6 +308,8 @@ def key_result_card(
             if isinstance(current, int | float) and not isinstance(current, bool)
             else None
         ),
+        expected_progress=result.expected_progress,
+        since=key_result.since,
     )
 
 
@@ -540,6 +547,8 @@ def chart_data(view: View, key_result_id: str) -> dict[str, Any]:
     key_result = org.key_results[key_result_id]
     cycle = org.cycles[org.objectives[key_result.objective].cycle]
     metric = key_result.metric
+    # The planned path starts on its own start: a key result added mid-cycle starts then.
+    begin = key_result_start(key_result, cycle).isoformat()
     points = [
         {
             "date": c.date.isoformat(),
@@ -553,18 +562,18 @@ def chart_data(view: View, key_result_id: str) -> dict[str, Any]:
     label = "Value"
     if isinstance(metric, m.NumericMetric):
         plan = [
-            {"date": cycle.start.isoformat(), "value": metric.start},
+            {"date": begin, "value": metric.start},
             {"date": cycle.end.isoformat(), "value": metric.target},
         ]
     elif isinstance(metric, m.ThresholdMetric):
         plan = [
-            {"date": cycle.start.isoformat(), "value": metric.threshold},
+            {"date": begin, "value": metric.threshold},
             {"date": cycle.end.isoformat(), "value": metric.threshold},
         ]
     elif isinstance(metric, m.BooleanMetric):
         label = "Done (1) or not (0)"
         plan = [
-            {"date": cycle.start.isoformat(), "value": 0},
+            {"date": begin, "value": 0},
             {"date": cycle.end.isoformat(), "value": 1},
         ]
     elif isinstance(metric, m.MilestonesMetric):
@@ -586,7 +595,7 @@ def chart_data(view: View, key_result_id: str) -> dict[str, Any]:
             )
         points = sorted(by_day.values(), key=lambda p: str(p["date"]))
         plan = [
-            {"date": cycle.start.isoformat(), "value": 0},
+            {"date": begin, "value": 0},
             {"date": cycle.end.isoformat(), "value": 100},
         ]
     else:
@@ -619,6 +628,18 @@ class HistoryEntry:
     subject: str
     what: str
     detail: str = ""
+    # A check-in's id when the viewer may correct or withdraw it (its author, or whoever may
+    # change the objective, while the cycle is open and it is not withdrawn).
+    correctable: int | None = None
+
+
+def _checkin_words(value: object, confidence: int | None) -> str:
+    parts = []
+    if value is not None:
+        parts.append(f"value {number(value)}")  # type: ignore[arg-type]
+    if confidence is not None:
+        parts.append(f"confidence {confidence}")
+    return f": {', '.join(parts)}" if parts else ""
 
 
 @dataclass(frozen=True)
@@ -660,14 +681,22 @@ def _seen(org: m.Organization, detail: str) -> str:
 
 
 def objective_history_get(
-    view: View, audience: Audience, objective_id: str, *, limit: int = HISTORY_LIMIT
+    view: View,
+    audience: Audience,
+    objective_id: str,
+    *,
+    limit: int = HISTORY_LIMIT,
+    editable: bool = False,
+    checkins_open: bool = False,
 ) -> History:
     """Who changed what, when, newest first: the objective's activity, its key results'
-    check-ins and score overrides, and the state changes of the dependencies from or to it.
+    check-ins (withdrawn ones said so) and their corrections, score overrides, and the state
+    changes of the dependencies from or to it.
 
-    Eight queries whatever the size (the newest ``limit`` rows of each source, and how many
+    Ten queries whatever the size (the newest ``limit`` rows of each source, and how many
     there are); only what the caller may see (dependencies from objectives they may not see
-    are left out)."""
+    are left out). ``editable``: the viewer may change the objective; ``checkins_open``: its
+    cycle takes check-ins (then authors may correct their own)."""
     org = view.org
 
     def name(who: str | None) -> str | None:
@@ -682,21 +711,58 @@ def objective_history_get(
         entries.append(HistoryEntry(at, False, name(by), subject, what, _seen(org, detail)))
 
     checkins = CheckIn.objects.filter(key_result__objective_id=objective_id)
-    for day, created, author, key_result_id, value, confidence, note in checkins.order_by(
-        "-date", "-id"
-    ).values_list(
-        "date", "created_at", "author_id", "key_result_id", "value", "confidence", "note"
+    for (
+        pk,
+        day,
+        created,
+        author,
+        key_result_id,
+        value,
+        confidence,
+        note,
+        withdrawn,
+    ) in checkins.order_by("-date", "-id").values_list(
+        "pk",
+        "date",
+        "created_at",
+        "author_id",
+        "key_result_id",
+        "value",
+        "confidence",
+        "note",
+        "withdrawn",
     )[:limit]:
         moment, day_only = _moment(day, created)
-        parts = []
-        if value is not None:
-            parts.append(f"value {number(value)}")
-        if confidence is not None:
-            parts.append(f"confidence {confidence}")
-        what = "checked in" + (f": {', '.join(parts)}" if parts else "")
+        what = "checked in" + _checkin_words(value, confidence)
+        if withdrawn:
+            what += " (withdrawn)"
+        mine = audience.person is not None and author == audience.person
+        correctable = pk if checkins_open and not withdrawn and (editable or mine) else None
         entries.append(
-            HistoryEntry(moment, day_only, name(author), key_result_id, what, note or "")
+            HistoryEntry(
+                moment, day_only, name(author), key_result_id, what, note or "", correctable
+            )
         )
+
+    revisions = CheckInRevision.objects.filter(checkin__key_result__objective_id=objective_id)
+    for at, by, key_result_id, day, action, reason, before, after in revisions.order_by(
+        "-at", "-id"
+    ).values_list(
+        "at",
+        "by_id",
+        "checkin__key_result_id",
+        "checkin__date",
+        "action",
+        "reason",
+        "value",
+        "checkin__value",
+    )[:limit]:
+        if action == CheckInRevision.Action.WITHDRAWN:
+            what = f"withdrew the check-in of {day:%Y-%m-%d}"
+        else:
+            moved = f": value {number(before)} → {number(after)}" if before != after else ""
+            what = f"corrected the check-in of {day:%Y-%m-%d}{moved}"
+        entries.append(HistoryEntry(at, False, name(by), key_result_id, what, reason))
 
     # Dependencies from this objective or its key results, or to them (their provider_kr),
     # that the caller may see: those from objectives they may not see stay hidden.
@@ -726,6 +792,8 @@ def objective_history_get(
             HistoryEntry(override_at, False, name(overrider), key_result_id, what, why or "")
         )
 
-    total = activity.count() + checkins.count() + events.count() + overrides.count()
+    total = (
+        activity.count() + checkins.count() + revisions.count() + events.count() + overrides.count()
+    )
     entries.sort(key=lambda e: e.at, reverse=True)
     return History(entries[:limit], total)

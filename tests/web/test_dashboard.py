@@ -75,7 +75,7 @@ def test_stale_check_ins_requests_and_coverage(web_as: Callable[[str], Client]) 
     requests = section(body, "requests-heading")
     assert "DEP-3" in requests
     assert "Customer Success asks" in requests
-    assert "due 2026-12-05" in requests
+    assert "due 5 Dec 2026" in requests
     coverage = section(body, "coverage-heading")
     assert "93%" in coverage
     assert "100%" in coverage
@@ -97,8 +97,8 @@ def test_requests_are_listed_oldest_first(web_as: Callable[[str], Client]) -> No
 def test_findings_grouped_by_rule_with_links(web_as: Callable[[str], Client]) -> None:
     body = web_as("admin").get("/dashboard").content.decode()
     findings = section(body, "findings-heading")
-    assert "<summary>stale-checkin: 1 warning</summary>" in findings
-    assert "<summary>dependency-overdue: 1 error</summary>" in findings
+    assert "<summary>No recent check-in: 1 warning</summary>" in findings
+    assert "<summary>Help overdue: 1 error</summary>" in findings
     # A key result's finding links to its objective's page; a dependency's to its requester's.
     assert '<a href="/objectives/IN-2"><span class="id">IN-2.1</span></a>' in findings
     assert '<a href="/objectives/MO-1"><span class="id">DEP-4</span></a>' in findings
@@ -142,7 +142,7 @@ def test_findings_are_linted_once_and_again_after_a_check_in(
     monkeypatch.setattr("tandem.organization.reporting.lint", counting)
     client = web_as("admin")
     first = section(client.get("/dashboard").content.decode(), "findings-heading")
-    assert "<summary>stale-checkin: 1 warning</summary>" in first
+    assert "<summary>No recent check-in: 1 warning</summary>" in first
     assert '<a href="/objectives/IN-2"><span class="id">IN-2.1</span></a>' in first
     client.get("/dashboard")
     client.get("/dashboard?rule=stale-checkin")
@@ -179,7 +179,7 @@ def test_a_long_list_shows_its_first_items_and_links_to_all_of_them(
     assert link in requests
     findings = section(body, "findings-heading")
     # The new request is unconfirmed too: the rule has two findings, the first one shown.
-    assert "<summary>dependency-unconfirmed: 2 warnings</summary>" in findings
+    assert "<summary>Request not answered: 2 warnings</summary>" in findings
     assert findings.count("<li>") == len(re.findall("<summary>", findings))  # one each
     assert 'href="/dashboard?cycle=2026-Q4&amp;rule=dependency-unconfirmed">See all 2' in findings
 

@@ -274,7 +274,7 @@ def test_with_many_links_the_graph_shows_those_of_my_teams(
     said = text(response)
     assert "The 2 links of your teams (those you are in or lead) with the teams they work" in said
     table = section(response, "graph-heading")
-    assert table.count("<tr>") == 1 + 2  # the header and the two links
+    assert len(re.findall(r"<tr[ >]", table)) == 1 + 2  # the header and the two links
     assert 'href="/dependencies?graph=all#graph-heading">Show all 5 links</a>' in table
     everything = client.get("/dependencies?graph=all")
     assert "payments->infra" in {e["id"] for e in graph(everything)["edges"]}
@@ -308,7 +308,7 @@ def test_the_table_of_links_goes_a_page_at_a_time(
     client = web_as("admin")
     first = section(client.get("/dependencies?cycle=all&graph=all"), "graph-heading")
     assert "Requests between teams (1–2 of 6)" in first
-    assert first.count("<tr>") == 1 + 2
+    assert len(re.findall(r"<tr[ >]", first)) == 1 + 2
     assert 'href="/dependencies?cycle=all&amp;graph=all&amp;links_page=2#links-table"' in first
     last = client.get("/dependencies?cycle=all&graph=all&links_page=3")
     assert "Requests between teams (5–6 of 6)" in section(last, "graph-heading")
@@ -327,14 +327,129 @@ def test_accepting_with_a_key_result_in_place_updates_the_card(web_as: Web) -> N
         headers=HTMX,
     )
     assert response.status_code == 200
-    card = response.content.decode()
-    assert card.lstrip().startswith("<article")
-    assert 'id="incoming-DEP-3"' in card
-    assert "SR-2.1 delivers it" in card
-    assert "Delivered through" in card
+    # Every section comes back out of band (the next test says what they hold); the card sits
+    # among the accepted requests, saying what happened.
+    assert response["HX-Reswap"] == "none"
+    accepted = section(response, "accepted-heading")
+    assert 'id="incoming-DEP-3"' in accepted
+    assert "SR-2.1 delivers it" in accepted
+    assert "Delivered through" in accepted
     dep = Dependency.objects.get(id="DEP-3")
     assert (dep.state, dep.provider_kr_id) == ("accepted", "SR-2.1")
     assert DependencyEvent.objects.filter(dependency=dep, to_state="accepted", by_id="ana").exists()
+
+
+def pill(response: Any, heading_id: str) -> str:
+    """The count in the pill of a list's heading."""
+    found = re.search(
+        rf'id="{heading_id}"[^>]*>[^<]*<span class="pill">(\d+)', response.content.decode()
+    )
+    assert found is not None, heading_id
+    return found.group(1)
+
+
+def oob_sections(response: Any) -> list[str]:
+    return re.findall(r'<section id="([\w-]+)"[^>]*hx-swap-oob="true"', response.content.decode())
+
+
+def test_an_answer_in_place_brings_back_every_section_with_its_new_counts(web_as: Web) -> None:
+    client = web_as("lead")
+    before = client.get("/dependencies")
+    assert (pill(before, "waiting-heading"), pill(before, "accepted-heading")) == ("1", "0")
+    assert "DEP-3" not in section(before, "risk-heading")
+    response = client.post(
+        "/dependencies/DEP-3/accept",
+        {"mode": "existing", "provider_kr": "SR-1.1", "listing": "incoming"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    # The card is not swapped alone: each section is, out of band, so that the counts, lists,
+    # risks and links around it are those of the new state.
+    assert response["HX-Reswap"] == "none"
+    assert oob_sections(response) == [
+        "incoming-section",
+        "outgoing-section",
+        "risk-section",
+        "graph-section",
+    ]
+    assert (pill(response, "waiting-heading"), pill(response, "accepted-heading")) == ("0", "1")
+    assert "Nothing waits for an answer." in text(response)
+    accepted = section(response, "accepted-heading")
+    # The card answered takes the focus in its new list (tandem.js moves it there).
+    assert re.search(r'id="incoming-DEP-3-title"[^>]*tabindex="-1" data-swap-focus', accepted)
+    # SR-1.1 is off track, so Customer Success's CS-1 key result now is at risk through DEP-3.
+    assert "because DEP-3" in re.sub(r"<[^>]+>", "", section(response, "risk-heading"))
+    links = section(response, "graph-heading")
+    assert 'id="link-cs-search"' in links
+    assert re.search(r'id="link-cs-search".*?Off track', links, re.S)
+    assert section(response, "graph-heading") != section(before, "graph-heading")
+
+
+def test_a_refused_answer_in_place_brings_back_its_card_only(web_as: Web) -> None:
+    response = web_as("lead").post(
+        "/dependencies/DEP-3/decline", {"reason": "", "listing": "incoming"}, headers=HTMX
+    )
+    assert response.status_code == 422
+    assert response.content.decode().lstrip().startswith("<article")
+    assert "HX-Reswap" not in response
+    assert oob_sections(response) == []
+
+
+def test_the_company_lead_sees_each_request_once(web_as: Web) -> None:
+    # zoe, an admin, leads the company: every team is below hers, so every request is both
+    # asked of her teams and by them. Each is shown once, where it waits for an answer.
+    response = web_as("admin").get("/dependencies?cycle=all")
+    cards = re.findall(
+        r'<article class="card dependency" id="(\w+)-(DEP-\d+)"', response.content.decode()
+    )
+    ids = [dep for _listing, dep in cards]
+    assert len(ids) == len(set(ids)) == 7
+    assert {listing for listing, _dep in cards} == {"incoming"}
+    outgoing = section(response, "outgoing-heading")
+    assert "7 requests are between your own teams" in text(response)
+    assert "Your teams have not asked anyone" not in outgoing
+    # She may still withdraw them, from the one card.
+    assert 'action="/dependencies/DEP-1/cancel"' in section(response, "incoming-heading")
+
+
+def test_each_request_is_shown_once_to_the_admin_of_a_larger_organisation(
+    db: None, generated_file: Any
+) -> None:
+    organization = load_path(generated_file(100)).organization
+    organization_import(org=organization, source="generated", today=SEPTEMBER, prune=True)
+    client = _root_lead_client(100)
+    User.objects.filter(username__startswith="lead-100-").update(is_superuser=True, is_staff=True)
+    response = client.get("/dependencies?cycle=all")
+    assert response.status_code == 200
+    ids = re.findall(
+        r'<article class="card dependency" id="(?:incoming|outgoing)-([^"]+)"',
+        response.content.decode(),
+    )
+    assert len(ids) == len(set(ids)) == Dependency.objects.count() == 10
+
+
+def test_the_graph_leads_to_the_teams_and_to_the_table(web_as: Web) -> None:
+    response = web_as("lead").get("/dependencies")
+    data = graph(response)
+    nodes = {n["id"]: n["href"] for n in data["nodes"]}
+    assert nodes["search"] == "/teams/search"
+    edges = {e["id"]: e["href"] for e in data["edges"]}
+    assert edges["search->infra"] == "#link-search-infra"
+    table = section(response, "graph-heading")
+    assert 'id="link-search-infra"' in table
+    # Its requests link to their cards when they are on the page.
+    assert 'href="#outgoing-DEP-1"' in table
+    assert 'href="/teams/infra"' in table
+
+
+def test_a_link_on_another_page_of_the_table_is_reached_from_the_graph(
+    web_as: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dependencies_view, "LINKS_PER_PAGE", 2)
+    data = graph(web_as("lead").get("/dependencies"))
+    hrefs = [e["href"] for e in data["edges"]]
+    assert hrefs[0].startswith("#link-")
+    assert re.fullmatch(r"/dependencies\?links_page=2#link-[\w-]+", hrefs[2]), hrefs[2]
 
 
 def test_accepting_with_another_teams_key_result_is_refused_next_to_the_field(web_as: Web) -> None:

@@ -539,7 +539,7 @@ def test_a_umbrella_objective(web: Web) -> None:
     objective = Objective.objects.get(id="SR-2")
     assert (objective.is_umbrella, objective.umbrella_owner_id) == (True, "ana")
     body = text(web("lead").get("/objectives/SR-2/edit"))
-    assert re.search(r'<option value="cs" selected>', body)
+    assert re.search(r'<input type="checkbox" name="umbrella_teams" value="cs" checked>', body)
     dropped = web("lead").post(
         "/objectives/SR-2/edit", objective_form("SR-2", umbrella_owner="ana", umbrella_teams=["cs"])
     )
@@ -551,7 +551,7 @@ def test_edit_a_key_result(web: Web) -> None:
     client = web("member")
     page = text(client.get("/key-results/SR-1.1/edit"))
     assert 'value="900"' in page
-    assert '<option value="infra" selected>' in page
+    assert '<input type="checkbox" name="contributors" value="infra" checked>' in page
     response = client.post(
         "/key-results/SR-1.1/edit", key_result_form("SR-1.1", weight="2", target="450")
     )
@@ -567,6 +567,22 @@ def test_edit_a_key_result(web: Web) -> None:
     assert stale.status_code == 409
     assert "Someone else saved SR-1.1" in text(stale)
     assert KeyResult.objects.get(id="SR-1.1").title != "Faster"
+
+
+def test_a_key_result_is_measured_since_the_day_it_was_added(web: Web) -> None:
+    client = web("member")
+    assert 'name="since"' not in text(client.get("/objectives/SR-1/key-results/new"))
+    assert 'name="since"' in text(client.get("/key-results/SR-2.1/edit"))
+    late = client.post("/key-results/SR-2.1/edit", key_result_form("SR-2.1", since="2027-01-02"))
+    assert late.status_code == 422
+    assert "after the end of cycle 2026-Q4" in error_of(text(late), "since")
+    response = client.post(
+        "/key-results/SR-2.1/edit", key_result_form("SR-2.1", since="2026-11-20")
+    )
+    assert response.status_code == 302
+    assert KeyResult.objects.get(id="SR-2.1").since == date(2026, 11, 20)
+    assert "Measured</dt><dd>since 20 Nov 2026" in text(client.get("/objectives/SR-2"))
+    assert "Measured</dt>" not in text(client.get("/objectives/SR-1"))
 
 
 def test_changing_the_form_of_a_checked_in_key_result_is_refused_next_to_it(web: Web) -> None:

@@ -60,14 +60,18 @@ def ticked(body: str, name: str) -> list[str]:
 # --- short lists stay selects -----------------------------------------------------------------
 
 
-def test_short_lists_stay_selects(web: Web) -> None:
+def test_short_lists_stay_selects_but_choosing_several_is_always_a_picker(web: Web) -> None:
     objective = text(web("admin").get("/objectives/SR-2/edit"))
-    for name in ("owner", "umbrella_owner", "umbrella_teams"):
+    for name in ("owner", "umbrella_owner"):
         assert f'<select name="{name}"' in objective, name
     key_result = text(web("admin").get("/key-results/SR-1.1/edit"))
     assert '<select name="owner"' in key_result
-    assert '<select name="contributors"' in key_result
-    assert "data-directory-picker" not in objective + key_result
+    # Several at once is never a Ctrl-click select, however short the list.
+    assert not re.search(r"<select[^>]*\bmultiple", objective + key_result)
+    assert 'name="umbrella_teams_add"' in objective
+    assert 'name="contributors_add"' in key_result
+    assert "Ctrl" not in objective + key_result
+    assert ticked(key_result, "contributors") == ["cai", "infra"]
 
 
 # --- long lists are pickers -------------------------------------------------------------------
@@ -310,11 +314,20 @@ def test_a_key_result_owner_typed_or_left_empty(web: Web) -> None:
     assert key_result.owner_id == "cai"
     # The ticked ones (cai, infra), then those typed that are not there yet.
     assert contributors(key_result.id) == ["cai", "infra", "sre"]
+    # A team's key result needs a person to own it: emptying the owner is refused.
     emptied = client.post(
         f"/key-results/{key_result.id}/edit", key_result_form(key_result.id, owner="")
     )
-    assert emptied.status_code == 302
-    assert KeyResult.objects.get(id=key_result.id).owner_id is None
+    assert emptied.status_code == 422
+    assert KeyResult.objects.get(id=key_result.id).owner_id == "cai"
+    # An individual objective's key result may leave it to the objective's owner (the
+    # services name them).
+    own = client.post(
+        "/objectives/BEN-1/key-results/new",
+        NEW_KEY_RESULT | {"title": "Cache hit rate above 80%", "owner": ""},
+    )
+    assert own.status_code == 302
+    assert KeyResult.objects.get(title="Cache hit rate above 80%").owner_id == "ben"
 
 
 @pytest.mark.usefixtures("many")

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from tandem import DEMO_FILE
 from tandem.cli import app
+from tandem.core.engine import Health
 from tandem.core.report import resolve_scope
 from tandem.okrfile import load_path
 from tandem.okrs.models import KeyResult, Objective
@@ -31,6 +32,7 @@ from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
 from tandem.web.views import exports
 from tandem.web.views.exports import CSV_COLUMNS, FORMULA_START, _text, team_groups
+from tandem.web.words import health_word
 from tests.conftest import TODAY
 from tests.web.conftest import HIDDEN, SIGNED_IN
 
@@ -120,17 +122,38 @@ def test_csv_numbers_are_the_numbers_of_tandem_report(web_as: Callable[[str], Cl
         assert row["objective_owner"] == objective["owner"]
         assert row["cycle"] == objective["cycle"]
         assert number(row["objective_progress"]) == objective["progress"]
-        assert (row["objective_health"] or None) == objective["health"]
+        # Health in words ("Off track"), each the one word of the report's code.
+        assert row["objective_health"] == health_word(objective["health"])
         assert number(row["objective_score"]) == objective["score"]
         assert number(row["key_result_progress"]) == key_result["progress"]
         assert number(row["confidence"]) == key_result["confidence"]
-        assert row["key_result_health"] == key_result["health"]
+        assert row["key_result_health"] == health_word(key_result["health"])
         assert row["at_risk_from"].split() == key_result["at_risk_from"]
         current = key_result["current"]
         if isinstance(current, bool):
             assert row["current"] == str(current).lower()
         else:
             assert number(row["current"]) == current
+
+
+def test_each_health_has_its_own_words_in_the_exports() -> None:
+    # The CSV and the workbook write health in words; each word names one health, so the
+    # comparison with the report's codes above loses nothing.
+    codes = [h.value for h in Health]
+    words = [health_word(code) for code in [*codes, None]]
+    assert words == ["On track", "At risk", "Off track", "No data yet"]
+    assert len(set(words)) == len(words)
+
+
+def test_csv_and_workbook_write_words_not_codes(web_as: Callable[[str], Client]) -> None:
+    rows = csv_rows(web_as("admin").get("/report.csv"))
+    written = {row["key_result_health"] for row in rows} | {row["objective_health"] for row in rows}
+    assert written <= {"On track", "At risk", "Off track", "No data yet"}
+    assert "Off track" in written
+    book = load_workbook(io.BytesIO(web_as("admin").get("/report.xlsx").content))
+    states = {row[5] for row in book["Dependencies"].iter_rows(min_row=2, values_only=True)}
+    assert "Accepted" in states
+    assert "accepted" not in states
 
 
 def test_team_and_cycle_narrow_the_export(web_as: Callable[[str], Client]) -> None:

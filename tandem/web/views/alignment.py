@@ -25,7 +25,7 @@ from tandem.core.report import key_result_row, objective_row, resolve_scope
 from tandem.errors import NotFoundError
 from tandem.organization.reporting import View, aligned_within
 from tandem.web import pages
-from tandem.web.pages import WebRequest, owner_name, signed_in
+from tandem.web.pages import WebRequest, new_objective_url, owner_name, signed_in
 from tandem.web.views.exports import ScopeForm, export_query
 
 # How many objectives one answer (the page, or a branch) renders at most, breadth first; a
@@ -191,6 +191,10 @@ class _Plan:
                     "title": org.key_results[kid].title,
                     "progress": kr_row["progress"],
                     "health": kr_row["health"],
+                    "own_health": kr_row["own_health"],
+                    "confidence": kr_row["confidence"],
+                    # Its own: a key result added mid-cycle is measured from that day.
+                    "expected_progress": evaluation.key_results[kid].expected_progress,
                     "group": None,
                 }
             )
@@ -200,6 +204,7 @@ class _Plan:
             "owner_name": owner_name(org, objective.owner),
             "level": row["level"],
             "progress": row["progress"],
+            "expected_progress": row["expected_progress"],
             "health": row["health"],
             "umbrella_names": (
                 [owner_name(org, t) for t in objective.umbrella.teams] if objective.umbrella else []
@@ -302,6 +307,7 @@ def alignment_map(request: WebRequest) -> HttpResponse:
         "shown": sum(tree.counts.values()),
         "health_counts": tree.counts,
         "export_query": export_query(asked.cycle, asked.team),
+        "new_objective": new_objective_url(team=asked.team, cycle=asked.cycle),
         "nav": "alignment",
     }
     root_id = request.GET.get("root")

@@ -27,6 +27,7 @@ from tandem.organization.reporting import View, lint_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
 from tandem.web.views.exports import ScopeForm, export_query, report_data, team_tree
+from tandem.web.words import rule_words
 
 HEALTHS = ("on_track", "at_risk", "off_track", "none")
 SHOWN = 10  # items of each list on the dashboard itself
@@ -67,7 +68,10 @@ def by_team(
         if only is not None and each.id not in only:
             continue
         objectives = [row for owner in (each.id, *each.members) for row in owned.get(owner, ())]
-        progress = [row["progress"] for row in objectives if row["progress"] is not None]
+        measured = [row for row in objectives if row["progress"] is not None]
+        progress = [row["progress"] for row in measured]
+        # The mark on the bar: the progress expected by now of the same objectives.
+        expected = [row["expected_progress"] for row in measured]
         counts = Counter(row["health"] or "none" for row in objectives)
         rows.append(
             {
@@ -78,6 +82,7 @@ def by_team(
                 "indent": min(depth, MAX_INDENT),
                 "objectives": len(objectives),
                 "progress": sum(progress) / len(progress) if progress else None,
+                "expected_progress": sum(expected) / len(expected) if expected else None,
                 "counts": {health: counts[health] for health in HEALTHS},
             }
         )
@@ -260,7 +265,11 @@ def _one_list(
         findings = lint_get(audience=request.caller.audience, as_of=view.as_of)
         groups = findings_by_rule(view, report, [f for f in findings if f.rule == rule], team)
         items: list[Any] = groups[0]["items"] if groups else []
-        kind, title, params = "finding", f"Quality findings: {rule}", {"rule": rule}
+        kind, title, params = (
+            "finding",
+            f"Quality findings: {rule_words(rule).lower()}",
+            {"rule": rule},
+        )
         noun = "findings"
     elif show == "teams":
         items = by_team(report, scope_teams(view, team))

@@ -14,7 +14,7 @@ the graph draws every link when they are few, else those of the caller's teams (
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -170,6 +170,7 @@ class Card:
     objective_choices: list[tuple[str, str]] = field(default_factory=list)
     forms: CardForms = field(default_factory=CardForms)
     notice: str = ""
+    focus: bool = False  # the card just answered in place: its heading takes the focus
 
     @property
     def dom_id(self) -> str:
@@ -474,13 +475,18 @@ def _edges(view: View, dependencies: list[m.Dependency]) -> list[Edge]:
     ]
 
 
-def _graph_data(edges: list[Edge]) -> dict[str, Any]:
+def _graph_data(edges: list[Edge], row_href: Callable[[int, Edge], str]) -> dict[str, Any]:
+    """The graph's nodes (each going to its team's page when clicked) and edges (each going to
+    its row in the table of links, ``row_href(index, edge)``)."""
     nodes: dict[str, str] = {}
     for edge in edges:
         nodes.setdefault(edge.requester.id, edge.requester.name)
         nodes.setdefault(edge.provider.id, edge.provider.name)
     return {
-        "nodes": [{"id": team_id, "label": name} for team_id, name in nodes.items()],
+        "nodes": [
+            {"id": team_id, "label": name, "href": reverse("web:team", args=[team_id])}
+            for team_id, name in nodes.items()
+        ],
         "edges": [
             {
                 "id": f"{e.requester.id}->{e.provider.id}",
@@ -489,10 +495,16 @@ def _graph_data(edges: list[Edge]) -> dict[str, Any]:
                 "count": len(e.dependencies),
                 "status": e.status,
                 "label": f"{len(e.dependencies)} · {e.words}",
+                "href": row_href(index, e),
             }
-            for e in edges
+            for index, e in enumerate(edges)
         ],
     }
+
+
+def _row_id(edge: Edge) -> str:
+    """The DOM id of an edge's row in the table of links (where a click on the edge goes)."""
+    return f"link-{edge.requester.id}-{edge.provider.id}"
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -562,6 +574,15 @@ def _page(
 ) -> HttpResponse:
     """The page for ``cycle`` (an id, "all", or "" for the cycles under way): each list a
     page at a time (``?waiting_page=2``), the graph bounded unless ``?graph=all``."""
+    context = _context(request, view, cycle, acted=acted)
+    return pages.page(request, "web/dependencies.html", context, view=view, status=status)
+
+
+def _context(
+    request: WebRequest, view: View, cycle: str, *, acted: Card | None = None
+) -> dict[str, Any]:
+    """What the page's sections show (:func:`_page`; an answer given with HTMX swaps them all
+    out of band with this, so counts, lists, risks and links are never stale)."""
     org = view.org
     try:
         scope = resolve_scope(org, view.as_of, cycle=cycle or None)
@@ -570,7 +591,13 @@ def _page(
     in_scope = in_scope_dependencies(org, scope)
     mine = own_teams(request.caller.audience, org)
     incoming = [d for d in in_scope if _may_answer(mine, d)]
-    outgoing = [d for d in in_scope if may_edit(mine, _requesting(org, d))]
+    # A request between two of the caller's teams (every request, for the company's lead) is
+    # shown once: among those asked of them, where it waits for an answer; its card also
+    # offers to withdraw it.
+    answering = {d.id for d in incoming}
+    ours = [d for d in in_scope if may_edit(mine, _requesting(org, d))]
+    outgoing = [d for d in ours if d.id not in answering]
+    between = len(ours) - len(outgoing)
     lists = {
         "waiting": [d for d in incoming if d.state == m.DependencyState.REQUESTED],
         "accepted": [d for d in incoming if d.state == m.DependencyState.ACCEPTED],
@@ -588,7 +615,11 @@ def _page(
         )
     )
     cards = {name: [next(built) for _ in page.object_list] for name, page in paged.items()}
-    if acted is not None:  # the card whose form came back with errors (no JavaScript)
+    opened = {name for name, value in asked.items() if value}
+    if acted is not None:  # the card just answered, or whose form came back with errors
+        if acted.listing == "outgoing" and acted.dependency.id in answering:
+            acted.listing = "incoming"  # shown once, among those asked of the caller's teams
+        opened.add(_section(acted))
         shown = cards[_section(acted)]
         at = next((i for i, c in enumerate(shown) if c.dom_id == acted.dom_id), None)
         if at is None:
@@ -612,33 +643,38 @@ def _page(
         return here + "?" + urlencode({**kept, f"{name}_page": ""})
 
     graph_state = {k: v for k, v in state.items() if v and k not in ("graph", "links_page")}
-    return pages.page(
-        request,
-        "web/dependencies.html",
-        {
-            "nav": "dependencies",
-            "cycle": cycle,
-            "cycles": list(org.cycles.values()),
-            "scope_cycles": [org.cycles[c] for c in scope.cycles],
-            **cards,
-            "pages": paged,
-            "bases": {name: base(name) for name in PAGED},
-            "opened": {name for name, value in asked.items() if value},
-            "has_teams": bool(mine.teams or mine.led_teams),
-            "risks": _with_chains(view, risks.object_list),
-            "risks_page": risks,
-            "graph_of": graph,
-            "graph_links": GRAPH_LINKS,
-            "edges": links.object_list,
-            "links_page": links,
-            "graph": _graph_data(graph.edges),
-            "graph_all": here + "?" + urlencode({**graph_state, "graph": "all"}) + "#graph-heading",
-            "graph_mine": here + "?" + urlencode(graph_state) + "#graph-heading",
-            "legend": [(s, _words(s)) for s in ("ok", "at_risk", "off_track", "done")],
-        },
-        view=view,
-        status=status,
-    )
+    shown_cards = {c.dependency.id: c.dom_id for section in cards.values() for c in section}
+
+    def row_href(index: int, edge: Edge) -> str:
+        number = index // LINKS_PER_PAGE + 1
+        anchor = "#" + _row_id(edge)
+        return anchor if number == links.number else base("links") + str(number) + anchor
+
+    return {
+        "nav": "dependencies",
+        "cycle": cycle,
+        "cycles": list(org.cycles.values()),
+        "scope_cycles": [org.cycles[c] for c in scope.cycles],
+        **cards,
+        "pages": paged,
+        "bases": {name: base(name) for name in PAGED},
+        "opened": opened,
+        "has_teams": bool(mine.teams or mine.led_teams),
+        "between": between,
+        "risks": _with_chains(view, risks.object_list),
+        "risks_page": risks,
+        "graph_of": graph,
+        "graph_links": GRAPH_LINKS,
+        "edges": [
+            (edge, _row_id(edge), [(d.id, shown_cards.get(d.id)) for d in edge.dependencies])
+            for edge in links.object_list
+        ],
+        "links_page": links,
+        "graph": _graph_data(graph.edges, row_href),
+        "graph_all": here + "?" + urlencode({**graph_state, "graph": "all"}) + "#graph-heading",
+        "graph_mine": here + "?" + urlencode(graph_state) + "#graph-heading",
+        "legend": [(s, _words(s)) for s in ("ok", "at_risk", "off_track", "done")],
+    }
 
 
 @signed_in
@@ -826,9 +862,17 @@ def dependency_action(request: WebRequest, dependency_id: str, action: str) -> H
     card.notice = notice
     if status != 200:
         setattr(card.forms, action, state)
-    if pages.is_htmx(request):
+    if pages.is_htmx(request) and status != 200:
         context = {"card": card, "cycle": cycle}
         return render(request, "web/_dependency_card.html", context, status=status)
+    if pages.is_htmx(request):
+        # The answer changes counts, lists, risks and links around the card: every section
+        # comes back out of band (the card in its new list, focused by tandem.js).
+        card.focus = True
+        context = _context(request, view, cycle, acted=card) | {"oob": True}
+        response = render(request, "web/_dependency_sections.html", context)
+        response["HX-Reswap"] = "none"
+        return response
     return _page(request, view, cycle, acted=card, status=status)
 
 
@@ -917,8 +961,13 @@ def dependency_new(request: WebRequest) -> HttpResponse:
                     request,
                     f"{created.id} sent: {provider} will find it among the requests made to them.",
                 )
+                # Among those asked of the caller's teams when it is asked of one of them
+                # (the page shows each request once).
+                mine = own_teams(request.caller.audience, view.org)
+                answered_by_us = created.provider_id in mine.teams | mine.led_teams
+                listing = "incoming" if answered_by_us else "outgoing"
                 return HttpResponseRedirect(
-                    reverse("web:dependencies") + f"#outgoing-{created.id}", status=303
+                    reverse("web:dependencies") + f"#{listing}-{created.id}", status=303
                 )
     return pages.page(
         request,

@@ -250,7 +250,7 @@ def objective_new(request: WebRequest) -> HttpResponse:
         return _render(request, "web/edit_objective.html", context, view, status=422)
     initial = {
         "cycle": request.GET.get("cycle") or _default_cycle(view),
-        "owner": request.GET.get("team") or (request.caller.person or ""),
+        "owner": _default_owner(request, org, request.GET.get("team"), may_own),
         "aligns_to": _visible_target(org, request.GET.get("aligns_to")),
     }
     form = ObjectiveForm(
@@ -259,6 +259,21 @@ def objective_new(request: WebRequest) -> HttpResponse:
     return _render(
         request, "web/edit_objective.html", _objective_context(request, view, form, None), view
     )
+
+
+def _default_owner(
+    request: WebRequest, org: m.Organization, team: str | None, may_own: Callable[[str], bool]
+) -> str:
+    """Who a new objective is for unless the person says otherwise: the team in view (the
+    page the person came from), else the first of their own teams they may create for, else
+    themselves. Objectives are mostly a team's; an individual one is the exception."""
+    if team and team in org.teams and may_own(team):
+        return team
+    me = request.caller.person
+    for candidate in org.teams.values():
+        if me is not None and me in candidate.members and may_own(candidate.id):
+            return candidate.id
+    return me or ""
 
 
 def _default_cycle(view: View) -> str:
@@ -570,6 +585,7 @@ def _key_result_initial(key_result: KeyResult) -> dict[str, Any]:
         "weight": _plain(key_result.weight),
         "owner": key_result.owner_id or "",
         "contributors": contributors,
+        "since": key_result.since,
         "version": key_result.version,
     }
 
@@ -580,9 +596,18 @@ def _key_result_forms(
     *,
     initial: dict[str, Any],
     milestones: list[dict[str, Any]],
+    objective: Objective,
 ) -> tuple[KeyResultForm, Any]:
-    """The form and its milestone rows, bound to ``data`` when posted."""
-    form = KeyResultForm(data, initial=initial, org=view.org)
+    """The form and its milestone rows, bound to ``data`` when posted. A team's key result
+    needs a person to own it: the engine's "the objective's owner" is nobody then."""
+    form = KeyResultForm(
+        data,
+        initial=initial,
+        org=view.org,
+        owner_required=objective.owner_team_id is not None,
+        # Only an existing key result's initial values hold its since (_key_result_initial).
+        editing="since" in initial,
+    )
     rows = MilestoneFormSet(data, initial=milestones, prefix="milestones")
     if data is not None and "add_milestone" in data:
         # "Add a milestone" (no script needed): the same form again with one more row.
@@ -612,6 +637,18 @@ def _key_result_context(
     }
 
 
+def _default_key_result_owner(
+    request: WebRequest, org: m.Organization, objective: Objective
+) -> str:
+    """A team's new key result is owned by whoever adds it, when they are in the team (the
+    form asks for a person otherwise); anyone else's is left to the objective's owner."""
+    me = request.caller.person
+    team = org.teams.get(objective.owner_team_id or "")
+    if team is not None and me is not None and (me in team.members or me == team.lead):
+        return me
+    return ""
+
+
 def _adding_row(request: WebRequest) -> bool:
     return request.method == "POST" and "add_milestone" in request.POST
 
@@ -624,7 +661,13 @@ def key_result_new(request: WebRequest, objective_id: str) -> HttpResponse:
     require(may_edit_objective(audience, objective), _edit_message(objective_id))
     view = pages.view_of(request)
     posted = request.POST if request.method == "POST" else None
-    form, rows = _key_result_forms(posted, view, initial={}, milestones=[])
+    form, rows = _key_result_forms(
+        posted,
+        view,
+        initial={"owner": _default_key_result_owner(request, view.org, objective)},
+        milestones=[],
+        objective=objective,
+    )
     status = 200
     if request.method == "POST" and not _adding_row(request):
         status = 422
@@ -671,7 +714,7 @@ def _key_result_changes(
     renamed = {"owner": "owner_id", "contributors": "contributor_ids"}
     changes: dict[str, Any] = {
         renamed.get(name, name): _blank(data[name]) if name == "owner" else data[name]
-        for name in ("title", "description", "weight", "owner", "contributors")
+        for name in ("title", "description", "weight", "owner", "contributors", "since")
         if data[name] != initial[name]
     }
     metric = form.metric_arguments()
@@ -708,7 +751,9 @@ def key_result_edit(request: WebRequest, key_result_id: str) -> HttpResponse:
     initial = _key_result_initial(key_result)
     milestones = _milestones_initial(key_result)
     posted = request.POST if request.method == "POST" else None
-    form, rows = _key_result_forms(posted, view, initial=initial, milestones=milestones)
+    form, rows = _key_result_forms(
+        posted, view, initial=initial, milestones=milestones, objective=objective
+    )
     status = 200
     if request.method == "POST" and not _adding_row(request):
         status = 422
@@ -732,6 +777,7 @@ def key_result_edit(request: WebRequest, key_result_id: str) -> HttpResponse:
                     view,
                     initial=_key_result_initial(current),
                     milestones=_milestones_initial(current),
+                    objective=objective,
                 )
                 _mark_stale(form, typed)
                 status = 409

@@ -37,6 +37,7 @@ from tandem.core.report import current_cycles
 from tandem.organization.reporting import View, report_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
+from tandem.web.words import dependency_words, health_word
 
 # --- the scope filter, shared by the report pages ----------------------------------------
 
@@ -291,7 +292,7 @@ def csv_rows(view: View, data: dict[str, Any]) -> Iterator[list[object]]:
             names[owner],
             objective["cycle"],
             objective["progress"],
-            objective["health"],
+            health_word(objective["health"]),
             objective["score"],
         ]
         rows = key_results.get(objective["id"], [])
@@ -307,7 +308,7 @@ def csv_rows(view: View, data: dict[str, Any]) -> Iterator[list[object]]:
                 kr["progress"],
                 _cell(kr["current"]),  # the only one that may be true or false
                 kr["confidence"],
-                kr["health"],
+                health_word(kr["health"]),
                 " ".join(kr["at_risk_from"]),
                 evaluation.key_results[kr["id"]].last_update.isoformat(),
             ]
@@ -581,7 +582,7 @@ def workbook(view: View, data: dict[str, Any]) -> bytes:
             row["aligns_to"],
             row["progress"],
             row["expected_progress"],
-            row["health"],
+            health_word(row["health"]),
             row["score"],
             row["met_expectation"],
         ]
@@ -597,8 +598,8 @@ def workbook(view: View, data: dict[str, Any]) -> bytes:
             row["progress"],
             row["current"],
             row["confidence"],
-            row["own_health"],
-            row["health"],
+            health_word(row["own_health"]),
+            health_word(row["health"]),
             " ".join(row["at_risk_from"]),
             row["stale"],
             key_result_results[row["id"]].last_update,
@@ -613,8 +614,7 @@ def workbook(view: View, data: dict[str, Any]) -> bytes:
             row["provider"],
             name_of(row["provider"]),
             org.dependencies[row["id"]].need,
-            row["state"],
-            row["status"],
+            *dependency_words(row["state"], row["status"]),
             org.dependencies[row["id"]].due,
         ]
         for row in data["dependencies"]

@@ -17,7 +17,7 @@ import threading
 import weakref
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -238,11 +238,31 @@ def _summary(
     return rows
 
 
-class _TeamForm(forms.Form):
-    team = forms.ChoiceField(label="Team", required=False, widget=QuickSelect)
+def _cycle_label(cycle: m.Cycle, as_of: date) -> str:
+    """How the cycle switcher lists a cycle: "2026-Q3: 1 Jul to 30 Sep 2026, ended"."""
+    if as_of >= cycle.end:
+        when = "ended"
+    elif as_of >= cycle.start:
+        when = "under way"
+    else:
+        when = "not started"
+    start = f"{cycle.start.day} {cycle.start:%b}"
+    if cycle.start.year != cycle.end.year:
+        start += f" {cycle.start.year}"
+    return f"{cycle.id}: {start} to {cycle.end.day} {cycle.end:%b %Y}, {when}"
 
-    def __init__(self, data: Any, *, org: m.Organization) -> None:
+
+class _TeamForm(forms.Form):
+    """Which cycle to review (every cycle: the year's, the closed quarters…) and whose
+    objectives: a GET form that works without scripts."""
+
+    cycle = forms.ChoiceField(label="Cycle", required=False, widget=QuickSelect)
+    team = forms.ChoiceField(label="Whose objectives", required=False, widget=QuickSelect)
+
+    def __init__(self, data: Any, *, org: m.Organization, as_of: date) -> None:
         super().__init__(data)
+        cycle_field: Any = self.fields["cycle"]
+        cycle_field.choices = [(c.id, _cycle_label(c, as_of)) for c in org.cycles.values()]
         field_: Any = self.fields["team"]
         field_.choices = [
             ("", "Your objectives"),
@@ -288,7 +308,9 @@ def _page(
         "ended": view.evaluation.cycles[cycle.id].ended,
         "projected": projected,
         "team": team,
-        "team_form": _TeamForm({"team": team.id if team else ""}, org=org),
+        "team_form": _TeamForm(
+            {"cycle": cycle.id, "team": team.id if team else ""}, org=org, as_of=view.as_of
+        ),
         "in_cycle": len(in_cycle),
         "may_close": _may_close(request, view),
         "closer": _closer(org),
@@ -379,6 +401,14 @@ def _may_close(request: WebRequest, view: View) -> bool:
 
 @signed_in
 def review(request: WebRequest, cycle_id: str) -> HttpResponse:
+    asked = request.GET.get("cycle")
+    if asked and asked != cycle_id:
+        # The cycle switcher (a GET form): the review of the cycle chosen, for the same team.
+        if asked not in view_of(request).org.cycles:
+            raise NotFoundError(f"there is no cycle '{asked}'")
+        team = request.GET.get("team")
+        query = f"?{urlencode({'team': team})}" if team else ""
+        return HttpResponseRedirect(reverse("web:review", args=[asked]) + query)
     return _page(
         request,
         cycle_id,
@@ -396,10 +426,13 @@ class _OverrideForm(forms.Form):
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(1),
+        # Any score from 0 to 1 with up to two decimals (0.73), as a grade is written.
+        decimal_places=2,
         error_messages={
             "invalid": "Write the score as a number between 0.0 and 1.0, such as 0.7.",
             "min_value": "A score is 0.0 or more.",
             "max_value": "A score is 1.0 at most.",
+            "max_decimal_places": "Give the score with two decimals at most, such as 0.73.",
         },
     )
     reason = forms.CharField(required=False)

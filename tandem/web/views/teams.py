@@ -10,14 +10,16 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import path
 
+from tandem.access.policy import may_edit_objective
 from tandem.core import model as m
 from tandem.core.engine import Evaluation
 from tandem.core.quality import RULES
 from tandem.core.report import resolve_scope
 from tandem.errors import NotFoundError
+from tandem.okrs.models import Objective
 from tandem.organization.reporting import View
 from tandem.web import pages
-from tandem.web.pages import WebRequest, owner_name, person_name, signed_in
+from tandem.web.pages import WebRequest, new_objective_url, owner_name, person_name, signed_in
 from tandem.web.views.exports import ScopeForm, export_query, team_tree
 
 
@@ -41,6 +43,7 @@ def objective_rows(view: View, objectives: list[m.Objective]) -> list[dict[str, 
                 "cycle": objective.cycle,
                 "owner_name": owner_name(view.org, objective.owner),
                 "progress": result.progress,
+                "expected_progress": result.expected_progress,
                 "health": result.health.value if result.health else None,
                 "key_results": len(objective.key_results),
                 "umbrella": objective.umbrella is not None,
@@ -153,10 +156,19 @@ def team_page(request: WebRequest, team_id: str) -> HttpResponse:
         raise NotFoundError(f"there is no team '{team_id}'")
     form = ScopeForm(request.GET, view=view, with_team=False)
     cycle, _team = form.scope()
+    may_create = may_edit_objective(request.caller.audience, Objective(owner_team_id=team.id))
     context = _team_context(view, team, cycle) | {
         "form": form,
         "export_query": export_query(cycle, team.id),
         "nav": team.id,
+        "may_create": may_create,
+        "new_objective": new_objective_url(team=team.id, cycle=cycle),
+        "no_objectives": "No team objectives in these cycles that you may see."
+        + (
+            " Create one with “New objective” above."
+            if may_create
+            else " Its members and the leads above it create them."
+        ),
     }
     return pages.page(request, "web/team.html", context, view=view)
 

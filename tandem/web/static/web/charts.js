@@ -8,6 +8,11 @@
   const DAY = 24 * 60 * 60 * 1000;
   const dayOf = (iso) => Date.parse(iso + "T00:00:00Z");
   const isoOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const shortOf = (ms) => { const d = new Date(ms); return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()]; };
+  // A phone's chart (under 480 px) gets short, level date labels, fewer of them, and shorter
+  // axis titles, so that none is cut at the edge.
+  const NARROW = 480;
 
   function colour(name, fallback) {
     const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -45,12 +50,24 @@
     const scales = {
       x: {
         type: "linear", min: dayOf(data.start), max: dayOf(data.end),
-        ticks: { callback: (value) => isoOf(value), maxTicksLimit: 6, stepSize: 7 * DAY },
+        ticks: {
+          callback: function (value) { return this.chart.width < NARROW ? shortOf(value) : isoOf(value); },
+          maxTicksLimit: 6, stepSize: 7 * DAY, maxRotation: 0, autoSkipPadding: 8,
+        },
+        // Room for the first and last labels, centred on the cycle's first and last days.
+        offset: false,
       },
       y: data.label ? { title: { display: true, text: data.unit || data.label } } : { min: 0, max: 10, title: { display: true, text: "Confidence" } },
     };
     if (data.label) {
       scales.confidence = { position: "right", min: 0, max: 10, grid: { drawOnChartArea: false }, title: { display: true, text: "Confidence" } };
+    }
+    const narrow = canvas.parentElement.clientWidth < NARROW;
+    if (narrow) {
+      scales.x.ticks.maxTicksLimit = 4;
+      if (scales.confidence) {
+        scales.confidence.title.display = false; // the legend says "Confidence (0–10)"
+      }
     }
     new window.Chart(canvas, {
       type: "line",
@@ -59,10 +76,11 @@
         responsive: true, maintainAspectRatio: false, animation: false,
         interaction: { mode: "nearest", intersect: false },
         plugins: {
-          legend: { position: "bottom", labels: { boxWidth: 12 } },
+          legend: { position: "bottom", labels: { boxWidth: 12, font: { size: narrow ? 11 : 12 } } },
           tooltip: { callbacks: { title: (items) => (items.length ? isoOf(items[0].parsed.x) : "") } },
         },
         scales,
+        layout: { padding: { left: 4, right: narrow ? 12 : 4 } },
       },
     });
   }

@@ -10,6 +10,22 @@
     ["none", "No data yet", "--none"]
   ];
 
+  // "Customer Success (51% progress)" -> ["Customer", "Success", "(51% progress)"].
+  function wrap(label, width) {
+    var lines = [];
+    label.split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && word.charAt(0) !== "(" && (lines[last] + " " + word).length <= width) {
+        lines[last] += " " + word;
+      } else if (last >= 0 && lines[last].charAt(0) === "(") {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    return lines;
+  }
+
   function draw() {
     var island = document.getElementById("team-chart-data");
     var canvas = document.getElementById("team-chart");
@@ -19,7 +35,8 @@
     var data = JSON.parse(island.textContent);
     var style = getComputedStyle(document.documentElement);
     // Room for every bar: a long list of teams gets a taller chart, not thinner bars.
-    canvas.parentElement.style.height = Math.max(12, data.labels.length * 2.2 + 4) + "rem";
+    var perTeam = canvas.parentElement.clientWidth < 480 ? 3.4 : 2.2; // wrapped labels: taller
+    canvas.parentElement.style.height = Math.max(12, data.labels.length * perTeam + 4) + "rem";
     new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -40,7 +57,12 @@
         scales: {
           x: { stacked: true, beginAtZero: true, ticks: { precision: 0 },
                title: { display: true, text: "Objectives" } },
-          y: { stacked: true }
+          // On a phone a team's name and progress go on short lines of their own, so that
+          // the labels fit the axis instead of being cut at the edge.
+          y: { stacked: true, ticks: { autoSkip: false, callback: function (value) {
+            var label = this.getLabelForValue(value);
+            return this.chart.width < 480 ? wrap(label, 14) : label;
+          } } }
         },
         plugins: {
           legend: { position: "bottom" },

@@ -26,6 +26,7 @@ from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
 from tandem.okrs.models import Activity, Cycle, KeyResult
 from tandem.organization.reporting import View
+from tandem.web import words
 from tandem.web.pages import owner_name, person_name
 
 HISTORY_LIMIT = 50
@@ -758,10 +759,10 @@ def objective_history_get(
         "checkin__value",
     )[:limit]:
         if action == CheckInRevision.Action.WITHDRAWN:
-            what = f"withdrew the check-in of {day:%Y-%m-%d}"
+            what = f"withdrew the check-in of {words.day(day)}"
         else:
             moved = f": value {number(before)} → {number(after)}" if before != after else ""
-            what = f"corrected the check-in of {day:%Y-%m-%d}{moved}"
+            what = f"corrected the check-in of {words.day(day)}{moved}"
         entries.append(HistoryEntry(at, False, name(by), key_result_id, what, reason))
 
     # Dependencies from this objective or its key results, or to them (their provider_kr),

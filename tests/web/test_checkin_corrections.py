@@ -128,13 +128,13 @@ def test_correct_and_withdraw_from_the_objective_history(web_as: Callable[[str],
     assert done.status_code == 303
     assert done["Location"] == "/objectives/SR-1#history-heading"
     page = body(client.get(done["Location"]))
-    assert "corrected the check-in of 2026-11-20: value 680 → 660" in page
+    assert "corrected the check-in of 20 Nov 2026: value 680 → 660" in page
     assert "wrong run" in page
     assert "660 ms" in page
     withdrawn = client.post(f"/check-ins/{row.pk}/withdraw", {"reason": "wrong key result"})
     assert withdrawn.status_code == 303
     page = body(client.get("/objectives/SR-1"))
-    assert "withdrew the check-in of 2026-11-20" in page
+    assert "withdrew the check-in of 20 Nov 2026" in page
     assert "(withdrawn)" in page
     assert f'href="/check-ins/{row.pk}/correct"' not in page
     assert "690 ms" in page

@@ -102,7 +102,7 @@ def test_a_chart_and_a_table_for_each_key_result(web_as: Callable[[str], Client]
     assert data["points"][-1] == {"date": "2026-11-20", "value": 680, "confidence": 5}
     assert 'data-chart="chart-data-SR-1.1"' in html
     assert "<summary>Check-ins of SR-1.1 as a table (8)</summary>" in html
-    assert '<th scope="row">2026-11-20</th><td>680</td><td>5</td>' in html
+    assert '<th scope="row">20 Nov 2026</th><td>680</td><td>5</td>' in html
     assert "web/charts.js" in html
     assert "chart-4.6.1.umd.min.js" in html
 

@@ -50,7 +50,9 @@ def test_confirm_undo_and_correct_a_check_in(new_page: Any) -> None:
     page.get_by_label("Why is it corrected?").fill("measured again on all EU nodes")
     page.get_by_role("button", name="Save the correction").click()
     history = page.locator("ol.history")
-    history.get_by_text(re.compile(r"corrected the check-in of [0-9-]+: value .* → 675")).wait_for()
+    history.get_by_text(
+        re.compile(r"corrected the check-in of \d+ \w+ \d{4}: value .* → 675")
+    ).wait_for()
     assert "measured again on all EU nodes" in history.inner_text()
     assert "withdrew the check-in of" in history.inner_text()  # the undo
     assert "675 ms" in page.locator('[id="kr-SR-1.1"]').inner_text()

@@ -74,9 +74,12 @@ def test_the_readme_commands_work_when_pasted(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_demo_serves_on_the_port_and_address_given() -> None:
     def dry_run(*args: str) -> str:
-        env = {key: value for key, value in os.environ.items() if key not in ("PORT", "HOST")}
+        # Nor a parent make's flags and level (CI runs the tests under `make test`, where a
+        # child make would print "Leaving directory" lines).
+        ignored = ("PORT", "HOST", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+        env = {key: value for key, value in os.environ.items() if key not in ignored}
         made = subprocess.run(
-            ["make", "-n", "demo", *args],
+            ["make", "--no-print-directory", "-n", "demo", *args],
             cwd=ROOT,
             env=env | {"PORT": "9999"},  # an environment's PORT is not the demo's
             capture_output=True,

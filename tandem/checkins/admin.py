@@ -13,9 +13,9 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from tandem.admin_base import ViewOnlyMixin
 from tandem.checkins.models import CheckIn, CheckInRevision
 from tandem.okrs.models import KeyResult
-from tandem.organization.admin import ViewOnlyMixin
 
 if TYPE_CHECKING:
     CheckInAdminBase = admin.ModelAdmin[CheckIn]

@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from tandem.checkins.models import CheckIn, CheckInRevision
 from tandem.core.numbers import NumberTextError, number_from_text, number_problem
 from tandem.errors import ConflictError, InvalidError, NotFoundError
+from tandem.locks import CHECKINS_LOCK
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.okrs.services import cycle_ensure_open
-from tandem.organization.revision import CHECKINS_LOCK
 from tandem.server import dates
 
 

@@ -15,13 +15,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tandem import clock
 from tandem.access.policy import key_result_get_visible, may_check_in, may_edit_objective, require
 from tandem.checkins.models import CheckIn
 from tandem.checkins.services import UNDO_WINDOW, CheckInJumpError, checkin_record
 from tandem.errors import InvalidError, TandemError
 from tandem.okrs.models import Milestone
 from tandem.okrs.services import key_result_update
-from tandem.server import dates
 from tandem.web import pages
 from tandem.web.forms import confidence_field
 from tandem.web.pages import WebRequest, signed_in
@@ -203,7 +203,7 @@ def _milestone_changes(
     """The key result's milestones with the person's changes applied (ticked today when newly
     done), or None when nothing changes. A change is a difference between what the form
     showed and what was sent: milestones nobody touched keep what is stored now."""
-    today = dates.today()
+    today = clock.today()
     rows = Milestone.objects.filter(key_result_id=key_result_id).order_by("position")
     newly_done, newly_undone = set(ticked) - set(shown), set(shown) - set(ticked)
     changed = False
@@ -242,7 +242,7 @@ def _record(request: WebRequest, form: CheckInForm) -> CheckIn:
                 )
         return checkin_record(
             key_result_id=card.id,
-            day=dates.today(),
+            day=clock.today(),
             value=form.checkin_value(),
             confidence=form.cleaned_data.get("confidence"),
             note=(form.cleaned_data.get("note") or "").strip() or None,

@@ -18,7 +18,6 @@ from tandem.admin_base import (
     ViewOnlyMixin,
     is_within,
 )
-from tandem.checkins.admin import CheckInInline
 from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
 
 if TYPE_CHECKING:
@@ -196,4 +195,5 @@ class KeyResultAdmin(ViewOnlyMixin, KeyResultAdminBase):
         "override_by",
         "override_at",
     ]
-    inlines = [MilestoneInline, ContributorInline, CheckInInline]
+    # The check-ins app, above this one, appends its CheckInInline (tandem/checkins/admin.py).
+    inlines = [MilestoneInline, ContributorInline]

@@ -25,7 +25,6 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from tandem import clock
-from tandem.checkins.models import CheckIn
 from tandem.core.model import key_result_since
 from tandem.core.numbers import number_problem
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
@@ -799,9 +798,7 @@ def _contributors(ids: Sequence[str]) -> list[Contributor]:
 def _ensure_checkins_fit(key_result: KeyResult, form: str) -> None:
     """A new form must take the values already checked in, or the export would not load."""
     values = [
-        value
-        for value in CheckIn.objects.filter(key_result=key_result).values_list("value", flat=True)
-        if value is not None
+        value for value in key_result.checkins.values_list("value", flat=True) if value is not None
     ]
     if form == KeyResult.Form.BOOLEAN:
         misfits = [v for v in values if not isinstance(v, bool)]

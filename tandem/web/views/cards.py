@@ -14,9 +14,7 @@ from tandem.checkins.models import CheckIn
 from tandem.checkins.services import UNDO_WINDOW, CheckInJumpError
 from tandem.web.forms import confidence_field
 from tandem.web.pages import WebRequest
-from tandem.web.selectors import (
-    KeyResultCard,
-)
+from tandem.web.selectors import KeyResultCard
 
 
 class CheckInForm(forms.Form):

@@ -8,10 +8,7 @@ from django.http import HttpResponse
 
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
-from tandem.web.selectors import (
-    closed_cycles_get,
-    my_okrs_get,
-)
+from tandem.web.selectors import closed_cycles_get, my_okrs_get
 from tandem.web.views.cards import CheckInForm, card_item, undo_offered
 
 

@@ -45,9 +45,12 @@ chromium:  ## Debian's chromium for the browser tests (installed with apt-get wh
 			  apt-get install -y -q --no-install-recommends chromium >/dev/null)); \
 		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
 
-lint: $(BIN)/.installed  ## Format check and lint (ruff)
+# lint-imports checks the import contracts in pyproject.toml: the layers only point down,
+# tandem/core imports no framework, no cycles (docs/architecture.md).
+lint: $(BIN)/.installed  ## Format check, lint (ruff) and the import contracts (lint-imports)
 	$(BIN)/ruff format --check tandem tests benchmarks
 	$(BIN)/ruff check tandem tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(BIN)/.installed  ## Static types (mypy --strict)
 	$(BIN)/mypy

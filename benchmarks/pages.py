@@ -72,10 +72,10 @@ def _prepare(path: str) -> tuple[dict[str, Any], dict[str, str]]:
     from django.core.management import call_command  # noqa: PLC0415
     from django.test import Client  # noqa: PLC0415
 
+    from tandem.clock import today  # noqa: PLC0415
     from tandem.okrfile import load_path  # noqa: PLC0415
     from tandem.organization.imports import organization_import  # noqa: PLC0415
     from tandem.people.models import Membership, Person, Team  # noqa: PLC0415
-    from tandem.server.dates import today  # noqa: PLC0415
 
     call_command("migrate", verbosity=0)
     org = load_path(path).organization

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from tandem.access.models import ApiToken
-from tandem.organization.admin import ViewOnlyMixin
+from tandem.admin_base import ViewOnlyMixin
 
 if TYPE_CHECKING:
     ApiTokenAdminBase = admin.ModelAdmin[ApiToken]

@@ -24,9 +24,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 
-# Not a possible sign-in name (no person id or username has brackets or spaces), so the
-# API's count never mixes with a person's.
-API_TOKEN_ID = "(api token)"  # noqa: S105 - a name to count under, not a secret
+from tandem.people.auth import API_TOKEN_ID
 
 
 def client_ip(request: HttpRequest) -> str | None:

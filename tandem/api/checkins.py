@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as InputError
 from pydantic import BeforeValidator, StrictBool, StrictInt, ValidationError
 from pydantic_core import PydanticCustomError
 
+from tandem import clock
 from tandem.access.policy import (
     checkin_get_visible,
     key_result_get_current,
@@ -36,7 +37,6 @@ from tandem.checkins.services import (
 from tandem.core.numbers import NumberTextError, number_from_text
 from tandem.errors import ConflictError
 from tandem.organization.reporting import view_get
-from tandem.server import dates
 
 router = Router(tags=["check-ins"])
 
@@ -153,7 +153,7 @@ def checkin_create(
     try:
         row = checkin_record(
             key_result_id=key_result_id,
-            day=payload.date or dates.today(),
+            day=payload.date or clock.today(),
             value=payload.value,
             confidence=payload.confidence,
             note=payload.note,
@@ -183,7 +183,7 @@ def checkin_history(
     # are asked about, and all three answer 404, as GET /key-results/{id} does.
     if (
         audience.admin
-        or key_result_id not in view_get(audience=audience, as_of=dates.today()).org.key_results
+        or key_result_id not in view_get(audience=audience, as_of=clock.today()).org.key_results
     ):
         key_result_get_current(audience, key_result_id)
     rows = CheckIn.objects.filter(key_result_id=key_result_id).order_by("date", "id")

@@ -8,6 +8,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from tandem import clock
 from tandem.api.auth import caller_of
 from tandem.api.inputs import IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
@@ -18,7 +19,6 @@ from tandem.core.report import DECIMALS, key_result_row, objective_row
 from tandem.errors import NotFoundError
 from tandem.okrs.models import KeyResult, Objective
 from tandem.organization.reporting import View, scope_get, view_get
-from tandem.server import dates
 
 router = Router(tags=["objectives and key results"])
 
@@ -161,7 +161,7 @@ def _matches(view: View, objective: m.Objective, filters: ObjectiveFilters) -> b
 
 
 def view_of(request: HttpRequest, as_of: date | None = None) -> View:
-    return view_get(audience=caller_of(request).audience, as_of=as_of or dates.today())
+    return view_get(audience=caller_of(request).audience, as_of=as_of or clock.today())
 
 
 @router.get("/objectives", response={200: ObjectivePage, ERROR_STATUSES: Problem})

@@ -9,12 +9,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from tandem import clock
 from tandem.api.auth import caller_of
 from tandem.api.inputs import IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.core.quality import count_by_severity
 from tandem.organization.reporting import alignment_tree_get, lint_get, report_get
-from tandem.server import dates
 
 router = Router(tags=["reports"])
 
@@ -63,7 +63,7 @@ def report(
     to today); `team`: the team, its sub-teams and their members.
     """
     audience = caller_of(request).audience
-    return report_get(audience=audience, as_of=as_of or dates.today(), cycle=cycle, team=team)
+    return report_get(audience=audience, as_of=as_of or clock.today(), cycle=cycle, team=team)
 
 
 @router.get("/lint", response={200: LintOut, ERROR_STATUSES: Problem})
@@ -75,7 +75,7 @@ def lint(
 ) -> dict[str, Any]:
     """The quality findings on what you may see (`cycle` and `team` narrow them)."""
     audience = caller_of(request).audience
-    findings = lint_get(audience=audience, as_of=as_of or dates.today(), cycle=cycle, team=team)
+    findings = lint_get(audience=audience, as_of=as_of or clock.today(), cycle=cycle, team=team)
     return {"findings": [f.as_json() for f in findings], **count_by_severity(findings)}
 
 
@@ -85,4 +85,4 @@ def alignment(
 ) -> dict[str, Any]:
     """The alignment tree from the company down, with progress and health on every node."""
     audience = caller_of(request).audience
-    return alignment_tree_get(audience=audience, as_of=as_of or dates.today(), cycle=cycle)
+    return alignment_tree_get(audience=audience, as_of=as_of or clock.today(), cycle=cycle)

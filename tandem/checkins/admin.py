@@ -13,9 +13,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from tandem.admin_base import ViewOnlyMixin
 from tandem.checkins.models import CheckIn, CheckInRevision
+from tandem.okrs.admin import KeyResultAdmin
 from tandem.okrs.models import KeyResult
-from tandem.organization.admin import ViewOnlyMixin
 
 if TYPE_CHECKING:
     CheckInAdminBase = admin.ModelAdmin[CheckIn]
@@ -76,3 +77,8 @@ class CheckInInline(ViewOnlyMixin, CheckInInlineBase):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CheckIn]:
         return super().get_queryset(request).select_related("author")
+
+
+# A key result's page lists its check-ins last. The inline is added here, by the app above
+# okrs, so that okrs/admin.py need not import the check-ins app (tandem/okrs/admin.py).
+KeyResultAdmin.inlines = [*KeyResultAdmin.inlines, CheckInInline]

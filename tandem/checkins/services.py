@@ -12,13 +12,13 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 
+from tandem import clock
 from tandem.checkins.models import CheckIn, CheckInRevision
 from tandem.core.numbers import NumberTextError, number_from_text, number_problem
 from tandem.errors import ConflictError, InvalidError, NotFoundError
+from tandem.locks import CHECKINS_LOCK
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.okrs.services import cycle_ensure_open
-from tandem.organization.revision import CHECKINS_LOCK
-from tandem.server import dates
 
 
 class CheckInError(InvalidError):
@@ -183,7 +183,7 @@ def _check_day(day: object, cycle: Cycle) -> None:
     if isinstance(day, datetime) or not isinstance(day, date):
         raise CheckInError(f"a check-in's date is a date (got {day!r})", field="date")
     earliest = cycle.start - CHECKIN_WINDOW
-    latest = min(dates.today() + timedelta(days=1), cycle.end + CHECKIN_WINDOW)
+    latest = min(clock.today() + timedelta(days=1), cycle.end + CHECKIN_WINDOW)
     if not earliest <= day <= latest:
         raise CheckInError(
             f"a check-in in cycle {cycle.id} is dated from {earliest} to {latest}: from three "

@@ -88,6 +88,7 @@ class LintFormat(StrEnum):
 
 def _today() -> date:
     """Today, or the date TANDEM_TODAY pretends it is (for demos and tests)."""
+    from tandem.clock import calendar_today  # noqa: PLC0415
     from tandem.server.config import ConfigError, read_config  # noqa: PLC0415
 
     try:
@@ -95,7 +96,7 @@ def _today() -> date:
     except ConfigError as exc:
         _err().print(str(exc), markup=False, style="bold red")
         raise typer.Exit(2) from None
-    return pretend or date.today()  # noqa: DTZ011 - the as-of date is a calendar day in local time
+    return calendar_today(pretend)
 
 
 def _parse_date(value: str | None) -> date:

@@ -13,8 +13,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from tandem.admin_base import ViewOnlyMixin
 from tandem.dependencies.models import Dependency, DependencyEvent
-from tandem.organization.admin import ViewOnlyMixin
 
 if TYPE_CHECKING:
     DependencyAdminBase = admin.ModelAdmin[Dependency]

@@ -12,14 +12,13 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from tandem.checkins.admin import CheckInInline
-from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
-from tandem.organization.admin import (
+from tandem.admin_base import (
     OkrIdForm,
     OkrObjectAdminMixin,
     ViewOnlyMixin,
     is_within,
 )
+from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
 
 if TYPE_CHECKING:
     CycleAdminBase = admin.ModelAdmin[Cycle]
@@ -196,4 +195,5 @@ class KeyResultAdmin(ViewOnlyMixin, KeyResultAdminBase):
         "override_by",
         "override_at",
     ]
-    inlines = [MilestoneInline, ContributorInline, CheckInInline]
+    # The check-ins app, above this one, appends its CheckInInline (tandem/checkins/admin.py).
+    inlines = [MilestoneInline, ContributorInline]

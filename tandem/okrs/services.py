@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from tandem.checkins.models import CheckIn
+from tandem import clock
 from tandem.core.model import key_result_since
 from tandem.core.numbers import number_problem
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
@@ -47,7 +47,6 @@ from tandem.okrs.models import (
     UmbrellaTeam,
 )
 from tandem.people.models import Person, Team
-from tandem.server import dates
 
 
 class Unset(enum.Enum):
@@ -194,7 +193,7 @@ def _since(value: object, cycle: Cycle) -> date | None:
 
 def _created_since(cycle: Cycle) -> date | None:
     """The default ``since`` of a key result created today (see key_result_create)."""
-    today = dates.today()
+    today = clock.today()
     return today if cycle.start < today <= cycle.end else None
 
 
@@ -799,9 +798,7 @@ def _contributors(ids: Sequence[str]) -> list[Contributor]:
 def _ensure_checkins_fit(key_result: KeyResult, form: str) -> None:
     """A new form must take the values already checked in, or the export would not load."""
     values = [
-        value
-        for value in CheckIn.objects.filter(key_result=key_result).values_list("value", flat=True)
-        if value is not None
+        value for value in key_result.checkins.values_list("value", flat=True) if value is not None
     ]
     if form == KeyResult.Form.BOOLEAN:
         misfits = [v for v in values if not isinstance(v, bool)]
@@ -875,7 +872,7 @@ def key_result_create(
 ) -> KeyResult:
     """A new key result, after the objective's others; its id is ``<objective>.<n>`` unless
     ``id`` is given. ``milestones`` are ``{title, weight=1, done_on=None}``. It is measured
-    from ``since``: by default the day it is created (:func:`tandem.server.dates.today`) while
+    from ``since``: by default the day it is created (:func:`tandem.clock.today`) while
     its cycle is under way, so that one added mid-cycle starts on track; its cycle's start
     before then, and after the cycle's end (a late record of the plan, to be graded)."""
     objective = _objective_locked(objective_id)

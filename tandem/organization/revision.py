@@ -29,12 +29,11 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from tandem.locks import CHECKINS_LOCK
 from tandem.organization.models import Revision
 
 TRACKED_APPS = frozenset({"people", "okrs", "checkins", "dependencies", "organization"})
 CHECKIN = "checkins.CheckIn"
-# The advisory lock check-ins share while they are written (any number, the same everywhere).
-CHECKINS_LOCK = 0x74616E64656D  # "tandem"
 
 
 class RevisionState(NamedTuple):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, QuerySet
 from django.http import HttpRequest
 
-from tandem.organization.admin import OkrIdForm, OkrObjectAdminMixin, is_within
+from tandem.admin_base import OkrIdForm, OkrObjectAdminMixin, is_within
 from tandem.people.models import Membership, Person, Team
 
 if TYPE_CHECKING:

@@ -15,12 +15,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from tandem import clock
 from tandem.access.policy import Caller, audience_get
 from tandem.core import model as m
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError, TandemError
 from tandem.organization.reporting import View, view_get
 from tandem.people.models import Person
-from tandem.server import dates
 
 P = ParamSpec("P")
 
@@ -59,7 +59,7 @@ def signed_in(
 
 def view_of(request: WebRequest, as_of: date | None = None) -> View:
     """The organisation as the caller may see it on ``as_of`` (today), evaluated."""
-    return view_get(audience=request.caller.audience, as_of=as_of or dates.today())
+    return view_get(audience=request.caller.audience, as_of=as_of or clock.today())
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -83,7 +83,7 @@ def owner_name(org: m.Organization, owner_id: str | None) -> str:
 def nav_context(request: WebRequest, view: View | None = None) -> dict[str, Any]:
     """The navigation bar: the caller's teams and the cycle under way (for the review link)."""
     audience = request.caller.audience
-    context: dict[str, Any] = {"caller": request.caller, "today": dates.today()}
+    context: dict[str, Any] = {"caller": request.caller, "today": clock.today()}
     if view is not None:
         org = view.org
         # From the data rather than the audience: an admin's audience lists no teams.

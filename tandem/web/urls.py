@@ -2,12 +2,12 @@
 
 from tandem.web.views import (
     alignment,
+    checkin,
     corrections,
     dashboard,
     dependencies,
     editing,
     exports,
-    home,
     objectives,
     review,
     teams,
@@ -16,7 +16,7 @@ from tandem.web.views import (
 app_name = "web"
 
 urlpatterns = [
-    *home.urlpatterns,
+    *checkin.urlpatterns,
     *corrections.urlpatterns,
     *editing.urlpatterns,  # before objectives: /objectives/new is not an objective's id
     *objectives.urlpatterns,

@@ -322,7 +322,7 @@ def _observed(api: ApiClient, web: Client) -> dict[str, tuple[int, str | None, b
 def test_a_change_to_a_hidden_objective_changes_nothing_its_outsiders_read(  # type: ignore[no-untyped-def]
     as_persona, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
-    monkeypatch.setattr("tandem.server.dates.today", lambda: TODAY)
+    monkeypatch.setattr("tandem.clock.today", lambda: TODAY)
     monkeypatch.setattr("xlsxwriter.core.datetime", _Clock)
     dan, web, ana = as_persona("other_team"), login_client("other_team"), as_persona("lead")
 

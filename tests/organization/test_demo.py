@@ -118,7 +118,7 @@ def test_the_pages_show_the_moved_demo_signed_by_its_people(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     today = date(2027, 2, 14)
-    monkeypatch.setattr("tandem.server.dates.today", lambda: today)
+    monkeypatch.setattr("tandem.clock.today", lambda: today)
     demo_load(today=today)
     client = Client()
     user = Person.objects.select_related("user").get(id="zoe").user

@@ -40,7 +40,7 @@ __all__ = ["HIDDEN", "PERSONAS", "SIGNED_IN"]
 
 @pytest.fixture(autouse=True)
 def _demo_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tandem.server.dates.today", lambda: TODAY)
+    monkeypatch.setattr("tandem.clock.today", lambda: TODAY)
 
 
 def login_client(persona: str) -> Client:

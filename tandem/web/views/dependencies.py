@@ -28,6 +28,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tandem import clock
 from tandem.access.policy import (
     dependency_get_visible,
     key_result_get_visible,
@@ -46,7 +47,6 @@ from tandem.dependencies.services import dependency_create, dependency_transitio
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.okrs.models import Cycle, KeyResult, Objective
 from tandem.organization.reporting import View
-from tandem.server import dates
 from tandem.web import pages
 from tandem.web.forms import NumberField
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
@@ -979,7 +979,7 @@ def dependency_new(request: WebRequest) -> HttpResponse:
             "needer": needer,
             "choices": [] if needer else _from_choices(request, view),
             "teams": teams,
-            "today": dates.today(),
+            "today": clock.today(),
         },
         view=view,
         status=status,

@@ -22,7 +22,7 @@ from tandem.web.selectors import (
     objective_history_get,
     objective_summary,
 )
-from tandem.web.views.home import CheckInForm, card_item, undo_offered
+from tandem.web.views.cards import CheckInForm, card_item, undo_offered
 
 
 @signed_in

@@ -30,6 +30,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from tandem import clock
 from tandem.access.policy import (
     key_result_get_visible,
     may_edit_objective,
@@ -44,7 +45,6 @@ from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.okrs.reviews import reflection_save
 from tandem.okrs.services import UNSET, Unset, cycle_state_set, key_result_score_override
 from tandem.organization.reporting import View
-from tandem.server import dates
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
 from tandem.web.views.dependencies import FormState, may_edit, own_teams
@@ -637,7 +637,7 @@ def review_state(request: WebRequest, cycle_id: str) -> HttpResponse:
             f"{cycle_id} is closed: its OKRs are read-only, and scores may still be overridden."
         )
     else:
-        reopened = Cycle.State.PLANNING if dates.today() < cycle.start else Cycle.State.ACTIVE
+        reopened = Cycle.State.PLANNING if clock.today() < cycle.start else Cycle.State.ACTIVE
         cycle_state_set(cycle_id=cycle_id, state=reopened)
         notice = f"{cycle_id} is open again ({reopened.label.lower()})."
     messages.success(request, notice)

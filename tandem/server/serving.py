@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import signal
 import socket
+import threading
 from types import FrameType
 
 from granian import _signals
@@ -89,21 +90,31 @@ def worker_stop_signals() -> WorkerSignal:
     thread (strace shows it), the main thread sleeps on in ``threading.Event.wait()`` (Python
     runs signal handlers there only), and Granian kills the worker after
     ``workers_kill_timeout`` ("Killing worker after it refused to gracefully stop", 10 s).
-    A worker that ignores SIGINT gets only the main process's SIGTERM and stops at once.
+    A worker that ignores SIGINT gets only the main process's SIGTERM. Even alone, the kernel
+    may hand it to another thread (1 stop in 30 still took 10 s): so SIGTERM is blocked here,
+    before the worker starts its threads (they inherit the mask), and one thread takes it with
+    ``sigwait`` whichever thread it was sent to. The handler stays for a thread started earlier.
     The event is set once: a second ``set()`` (systemd's SIGTERM, then the main process's)
     may block.
     """
     stop = WorkerSignal()
-    stopping = False
+    once = threading.Lock()
+
+    def stop_once() -> None:
+        if once.acquire(blocking=False):
+            stop.set()
 
     def on_sigterm(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        if not stopping:
-            stopping = True
-            stop.set()
+        stop_once()
+
+    def take_sigterm() -> None:
+        signal.sigwait({signal.SIGTERM})
+        stop_once()
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, on_sigterm)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    threading.Thread(target=take_sigterm, name="tandem-worker-stop", daemon=True).start()
     return stop
 
 

@@ -335,13 +335,19 @@ def checkin_get_visible(
 ) -> CheckIn:
     """The check-in (with its key result, objective and cycle), or NotFoundError when it does
     not exist, is not ``key_result_id``'s, or its key result may not be seen or is archived."""
+    # One answer for a check-in that is missing, another key result's, or on a key result
+    # hidden from the caller: nothing tells a hidden key result's check-ins from no check-ins.
+    missing = NotFoundError(f"there is no check-in {checkin_id} on {key_result_id or 'it'}")
     found: str | None = None
     if 0 < checkin_id < 2**63:  # what no id can be is not asked (SQLite refuses larger ints)
         rows = CheckIn.objects.filter(pk=checkin_id).values_list("key_result_id", flat=True)
         found = rows.first()
     if found is None or (key_result_id is not None and found != key_result_id):
-        raise NotFoundError(f"there is no check-in {checkin_id} on {key_result_id or 'it'}")
-    key_result = key_result_get_current(audience, found)
+        raise missing
+    try:
+        key_result = key_result_get_current(audience, found)
+    except NotFoundError:
+        raise missing from None
     row = CheckIn.objects.get(pk=checkin_id)
     row.key_result = key_result
     return row

@@ -20,6 +20,7 @@ from tandem.okrs.services import (
     cycle_ensure_open,
     ensure_version,
     key_result_create,
+    reason_ensure_short,
 )
 from tandem.people.models import Person, Team
 
@@ -195,6 +196,7 @@ def dependency_transition(
         )
     if to_state == State.DECLINED and not reason.strip():
         raise DependencyError("say why the request is declined (a reason is required)")
+    reason_ensure_short(reason)
     _ensure_person(by_id, field="by_id")
     provider_kr = _provider_key_result(
         dependency, to_state, provider_kr_id, provider_kr_new, provider_objective_id, by_id=by_id

@@ -104,6 +104,7 @@ def key_result_score_override(
         raise ScoreOverrideError(f"a score is between 0.0 and 1.0 (got {score})")
     if score is not None and not reason.strip():
         raise ScoreOverrideError("say why the computed score is overridden (a reason is required)")
+    reason_ensure_short(reason, error=ScoreOverrideError)
     key_result.override_score = score
     key_result.override_reason = reason.strip() if score is not None else None
     key_result.override_by_id = by_id if score is not None else None
@@ -124,6 +125,18 @@ def ensure_version(*, object_id: str, stored: int, given: int | None) -> None:
         raise StaleVersionError(
             f"{object_id} changed since you read it (you had version {given}, it is now "
             f"{stored}); reload and apply your change again"
+        )
+
+
+def reason_ensure_short(reason: str, *, error: type[InvalidError] = InvalidError) -> None:
+    """A reason (a score override's, a dependency answer's) has at most 500 characters: it is
+    shown on every page that shows what it explains."""
+    length = len(reason.strip())
+    if length > TEXT_MAX_LENGTH:
+        raise error(
+            f"a reason has at most {TEXT_MAX_LENGTH} characters (this one has {length}); "
+            "keep it to the point",
+            field="reason",
         )
 
 

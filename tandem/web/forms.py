@@ -18,7 +18,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core import model as m
-from tandem.core.numbers import number_problem
+from tandem.core.numbers import NumberTextError, number_from_text, number_problem
 from tandem.errors import TandemError
 from tandem.okrs.models import KeyResult, Objective
 from tandem.web.words import day, plain_message
@@ -475,14 +475,15 @@ class NumberField(forms.FloatField):
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> int | float | None:  # type: ignore[override]
-        text = str(value).strip().replace(",", ".") if value is not None else ""
+        text = str(value).strip() if value is not None else ""
         if not text:
             return None
-        try:
-            number: int | float | None = int(text)
-        except ValueError:
-            number = super().to_python(text)
-        problem = None if number is None else number_problem(number, what="the number")
+        try:  # the check-ins' one reading of a typed number: "6,70" is refused, not guessed
+            number = number_from_text(text)
+        except NumberTextError as exc:
+            message = str(exc)
+            raise forms.ValidationError(f"{message[0].upper()}{message[1:]}.") from None
+        problem = number_problem(number, what="the number")
         if problem is not None:
             raise forms.ValidationError(f"{problem[0].upper()}{problem[1:]}.", code="max_value")
         return number

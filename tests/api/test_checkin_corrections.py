@@ -135,3 +135,24 @@ def test_withdraw_leaves_it_out_of_the_report_and_the_list(as_persona: Any) -> N
     # The reason may come in a JSON body too.
     other = client.post(PATH, {"value": 651}).json()
     assert client.send("DELETE", f"{PATH}/{other['id']}", {"reason": "typo"}).status_code == 200
+
+
+def test_a_hidden_key_results_check_ins_answer_as_missing_ones(as_persona: Any) -> None:
+    """tom may not see BEN-1.1: its real check-ins, an id that is nobody's and a key result
+    that does not exist all get the same answer, so nothing shows that BEN-1.1 exists."""
+    real = CheckIn.objects.filter(key_result_id="BEN-1.1").order_by("id").last()
+    assert real is not None
+    tom: ApiClient = as_persona("outsider")
+    body = {"value": 50, "reason": "x"}
+
+    def answer(key_result: str, checkin_id: int) -> tuple[int, str]:
+        response = tom.patch(f"/key-results/{key_result}/check-ins/{checkin_id}", body)
+        detail = response.json()["detail"].replace(key_result, "K").replace(str(checkin_id), "N")
+        return response.status_code, detail
+
+    assert answer("BEN-1.1", real.pk) == answer("BEN-1.1", 999999) == answer("NOPE-1.1", real.pk)
+    assert answer("BEN-1.1", real.pk)[0] == 404
+    deleted = tom.send("DELETE", f"/key-results/BEN-1.1/check-ins/{real.pk}", {"reason": "x"})
+    missing = tom.send("DELETE", "/key-results/BEN-1.1/check-ins/999999", {"reason": "x"})
+    assert deleted.status_code == missing.status_code == 404
+    assert CheckIn.objects.get(pk=real.pk).withdrawn is False

@@ -113,3 +113,15 @@ def test_only_a_key_result_of_the_provider_team_delivers_a_request(as_persona) -
     response = ana.post("/dependencies/DEP-3/accept", {"provider_kr": "SR-2.1"})
     assert response.status_code == 200, response.content
     assert response.json()["provider_kr"] == "SR-2.1"
+
+
+def test_a_reason_has_at_most_500_characters(as_persona) -> None:  # type: ignore[no-untyped-def]
+    """Reasons are shown on every page that shows the request: none may bloat them."""
+    ana: ApiClient = as_persona("lead")  # leads Search, which DEP-3 asks
+    response = ana.post("/dependencies/DEP-3/decline", {"reason": "x" * 501})
+    assert response.status_code == 422, response.content
+    error = response.json()["errors"][0]
+    assert error["field"] == "reason"
+    assert "a reason has at most 500 characters (this one has 501)" in error["message"]
+    assert ana.get("/dependencies/DEP-3").json()["state"] == "requested"
+    assert ana.post("/dependencies/DEP-3/decline", {"reason": "x" * 500}).status_code == 200

@@ -1074,3 +1074,13 @@ def test_a_description_has_at_most_5000_characters_wherever_it_is_written(demo_i
         assert caught.value.field == "description"
     assert Objective.objects.get(id="SR-2").description != "x" * 5001
     assert exported().objectives[objective.id].description == "x" * 5000
+
+
+def test_a_score_overrides_reason_has_at_most_500_characters(demo_in_db) -> None:
+    with refused(InvalidError, "a reason has at most 500 characters (this one has 501)"):
+        key_result_score_override(key_result_id="SR-2.1", score=0.5, reason="x" * 501, by_id="ana")
+    assert KeyResult.objects.get(id="SR-2.1").override_reason is None
+    graded = key_result_score_override(
+        key_result_id="SR-2.1", score=0.5, reason="x" * 500, by_id="ana"
+    )
+    assert graded.override_reason == "x" * 500

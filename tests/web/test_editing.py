@@ -703,3 +703,21 @@ def test_the_pages_take_the_same_queries_at_five_times_the_size(generated_file: 
     small = editing_counts(60, generated_file)
     large = editing_counts(300, generated_file)
     assert small == large
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("start", "1,234", "“1,234” is ambiguous: write 1.234 or 1234"),
+        ("target", "6,70", "“6,70” is ambiguous: write 6.70 or 670"),
+        ("weight", "1,5", "“1,5” is ambiguous: write 1.5 or 15"),
+    ],
+)
+def test_a_number_with_a_comma_is_refused_in_key_results_as_in_check_ins(
+    web: Web, field: str, typed: str, message: str
+) -> None:
+    before = KeyResult.objects.count()
+    added = web("lead").post("/objectives/SR-1/key-results/new", NEW_KEY_RESULT | {field: typed})
+    assert added.status_code == 422
+    assert message in (error_of(text(added), field) or "")
+    assert KeyResult.objects.count() == before

@@ -34,7 +34,7 @@ from tandem.access.policy import (
 )
 from tandem.core import model as m
 from tandem.core.engine import evaluate
-from tandem.core.numbers import usable_number
+from tandem.core.numbers import NumberTextError, number_from_text, usable_number
 from tandem.core.quality import Finding, lint
 from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import services
@@ -920,15 +920,12 @@ def _picked_ids(org: m.Organization, data: QueryDict) -> QueryDict:
 
 def _number(text: str | None) -> int | float | None:
     """A number as typed (400 stays an int, so lint's messages read as they do for files)."""
-    typed = (text or "").strip().replace(",", ".")
-    for kind in (int, float):
-        try:
-            number: int | float = kind(typed)
-        except ValueError:
-            continue
-        # Nothing to advise on a number the services would refuse.
-        return number if usable_number(number) else None
-    return None
+    try:
+        number = number_from_text(text or "")
+    except NumberTextError:
+        return None
+    # Nothing to advise on a number the services would refuse.
+    return number if usable_number(number) else None
 
 
 def _draft_metric(data: QueryDict) -> m.Metric:

@@ -529,3 +529,20 @@ def test_a_score_takes_any_two_decimals(web_as: Web) -> None:
     assert finer.status_code == 422
     assert "two decimals at most, such as 0.73" in text(finer)
     assert KeyResult.objects.get(id="SR-1.1").override_score == 0.73
+
+
+def test_mid_cycle_the_review_shows_todays_progress_and_health_as_other_pages_do(
+    web_as: Web,
+) -> None:
+    """Before a cycle ends its scores are projected to the end, but its bars and health are
+    today's: a key result is not "off track, 100% expected" on the review alone."""
+    client = web_as("admin")
+    review = client.get("/cycles/2026-Q4/review").content.decode()
+    objective = client.get("/objectives/SR-2").content.decode()
+    assert "100% expected by now" not in review
+    # SR-2.1 reads the same on both pages.
+    pattern = r'title="(40%, \d+% expected by now; [^"]+)"'
+    on_objective = re.findall(r"Progress of SR-2.1\" " + pattern, objective)
+    on_review = re.findall(r"Progress of SR-2.1\" " + pattern, review)
+    assert on_objective
+    assert on_review == on_objective[:1]

@@ -16,10 +16,10 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -165,14 +165,14 @@ def _cards(
     for objective in objectives:
         rows = []
         for kid in objective.key_results:
-            result = evaluation.key_results[kid]
+            graded = evaluation.key_results[kid]
             version, by, at = stored.get(kid, (None, None, None))
             rows.append(
                 KeyResultRow(
                     org.key_results[kid],
-                    result,
-                    round_score(result.progress),
-                    result.score,
+                    _as_today(view.evaluation.key_results[kid], graded),
+                    round_score(graded.progress),
+                    graded.score,
                     person_name(org, by) if by else "",
                     at,
                     version,
@@ -182,13 +182,29 @@ def _cards(
             ObjectiveCard(
                 objective,
                 owner_name(org, objective.owner),
-                evaluation.objectives[objective.id],
+                _as_today(
+                    view.evaluation.objectives[objective.id], evaluation.objectives[objective.id]
+                ),
                 rows,
                 reflections.get(objective.id),
                 may_edit(audience, objective),
             )
         )
     return cards
+
+
+_Result = TypeVar("_Result", KeyResultResult, ObjectiveResult)
+
+
+def _as_today(today: _Result, graded: _Result) -> _Result:
+    """What the page shows of a key result or objective: its progress, expected progress and
+    health as of today, as every other page shows them; its score (projected, before the cycle
+    ends) from the evaluation as of the cycle's end."""
+    if today is graded:
+        return today
+    if isinstance(today, ObjectiveResult) and isinstance(graded, ObjectiveResult):
+        return replace(today, score=graded.score, met_expectation=graded.met_expectation)
+    return replace(today, score=graded.score)
 
 
 def _is_yours(mine: Audience, objective: m.Objective) -> bool:

@@ -98,3 +98,13 @@ def test_after_saving_the_new_objective_asks_for_its_key_results(web_as: Web) ->
     assert f"{created.id} is created: now add its key results." in page
     # A team's key result is owned by whoever adds it, when they are in the team.
     assert selected(page, "owner") == "ben"
+
+
+def test_a_closed_cycles_map_offers_no_new_objective(web_as) -> None:  # type: ignore[no-untyped-def]
+    """The form has no closed cycle to offer: the button would land in another cycle."""
+    client = web_as("lead")
+    closed = client.get("/alignment?cycle=2026-Q3").content.decode()
+    assert "/objectives/new" not in closed
+    assert (
+        "/objectives/new?cycle=2026-Q4" in client.get("/alignment?cycle=2026-Q4").content.decode()
+    )

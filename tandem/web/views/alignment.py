@@ -26,6 +26,7 @@ from tandem.errors import NotFoundError
 from tandem.organization.reporting import View, aligned_within
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, signed_in
+from tandem.web.selectors import closed_cycles_get
 from tandem.web.views.exports import ScopeForm, export_query
 
 # How many objectives one answer (the page, or a branch) renders at most, breadth first; a
@@ -307,7 +308,10 @@ def alignment_map(request: WebRequest) -> HttpResponse:
         "shown": sum(tree.counts.values()),
         "health_counts": tree.counts,
         "export_query": export_query(asked.cycle, asked.team),
-        "new_objective": new_objective_url(team=asked.team, cycle=asked.cycle),
+        # A closed cycle takes no new objective: none is offered (the form has no such cycle).
+        "new_objective": None
+        if asked.cycle in closed_cycles_get()
+        else new_objective_url(team=asked.team, cycle=asked.cycle),
         "nav": "alignment",
     }
     root_id = request.GET.get("root")

@@ -19,7 +19,7 @@ from tandem.access.policy import (
     target_ensure_visible,
 )
 from tandem.api.auth import caller_of
-from tandem.api.inputs import Input, IsoDate, Number
+from tandem.api.inputs import Input, IsoDate, MetricNumber, Weight
 from tandem.api.objectives import (
     KeyResultOut,
     ObjectiveOut,
@@ -87,18 +87,18 @@ class AlignmentIn(Input):
 
 class MilestoneIn(Input):
     title: str = Field(max_length=500)
-    weight: Number = Field(1.0, ge=0)
+    weight: Weight = 1.0
     done_on: IsoDate | None = None
 
 
 class KeyResultIn(Input):
     title: str = Field(max_length=500)
     form: Form
-    start: Number | None = None
-    target: Number | None = None
-    threshold: Number | None = None
+    start: MetricNumber | None = None
+    target: MetricNumber | None = None
+    threshold: MetricNumber | None = None
     unit: str | None = Field(None, max_length=500)
-    weight: Number = Field(1.0, ge=0)
+    weight: Weight = 1.0
     owner: str | None = Field(None, description="a person id")
     contributors: list[str] = Field(default_factory=list, description="people and team ids")
     milestones: list[MilestoneIn] = Field(default_factory=list)
@@ -114,11 +114,11 @@ class KeyResultIn(Input):
 class KeyResultPatch(Input):
     title: str | None = Field(None, max_length=500)
     form: Form | None = None
-    start: Number | None = None
-    target: Number | None = None
-    threshold: Number | None = None
+    start: MetricNumber | None = None
+    target: MetricNumber | None = None
+    threshold: MetricNumber | None = None
     unit: str | None = Field(None, max_length=500)
-    weight: Number | None = Field(None, ge=0)
+    weight: Weight | None = None
     owner: str | None = None
     contributors: list[str] | None = None
     milestones: list[MilestoneIn] | None = None

@@ -46,7 +46,7 @@ def _fail(message: str) -> typer.Exit:
 def import_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The OKR file to bring in.")],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+        bool, typer.Option("--dry-run", help="Show what would change; import nothing.")
     ] = False,
     prune: Annotated[
         bool,
@@ -70,7 +70,7 @@ def import_command(
         raise _refused(exc.problems, file) from None
     console.print(_plan_table(plan, prune=prune))
     if dry_run:
-        console.print("Dry run: nothing was written.")
+        console.print("Dry run: nothing was imported.")
         return
     if not plan.changes:
         console.print(f"The database at {database_label()} already matches {file}.")

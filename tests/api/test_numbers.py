@@ -3,6 +3,7 @@ no stored value can take a report down for anyone (issue 13, item 2, F2 and F8).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -159,3 +160,28 @@ def test_a_due_date_lies_near_the_cycle(as_persona, due: str) -> None:  # type: 
     assert (
         as_persona("member").post("/dependencies", body | {"due": "2027-06-30"}).status_code == 201
     )
+
+
+@pytest.mark.parametrize("sent", ["5", "6,70", True, [1]])
+@pytest.mark.parametrize("field", ["start", "target", "weight"])
+def test_a_key_result_number_that_is_not_one_is_refused_under_its_own_name(
+    as_persona, field: str, sent: object
+) -> None:  # type: ignore[no-untyped-def]
+    body = {"id": "DOS-1.3", "title": "n", "form": "numeric", "start": 0, "target": 100}
+    response = as_persona("lead").post("/objectives/SR-1/key-results", body | {field: sent})
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == [field]
+    assert RULE in errors[0]["message"]
+
+
+def test_a_milestones_weight_follows_the_rule_too(as_persona) -> None:  # type: ignore[no-untyped-def]
+    body = {"id": "DOS-1.4", "title": "n", "form": "milestones"}
+    for weight in ("2", float("nan")):
+        response = _raw_post(
+            as_persona("lead"),
+            "/objectives/SR-1/key-results",
+            json.dumps(body | {"milestones": [{"title": "a", "weight": weight}]}),
+        )
+        assert response.status_code == 422, response.content
+        assert RULE in response.json()["errors"][0]["message"]

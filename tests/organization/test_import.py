@@ -55,7 +55,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing(demo_in_db, tmp_path) -> None
     code, _out, err = tandem("import", str(write(changed, tmp_path / "o.yaml")), "--dry-run")
     assert code == 0, err
     assert "key results  │       0 │       1 │        33 │" in err
-    assert "Dry run: nothing was written." in err
+    assert "Dry run: nothing was imported." in err
     assert dump() == before
 
 

@@ -1,16 +1,4 @@
-"""Personas for the API tests, on the demo organisation.
-
-- ``admin``: zoe, an org admin;
-- ``lead``: ana, who leads Search and manages ben;
-- ``member``: ben, in Search, owner of the private BEN-1;
-- ``other_team``: dan, in Infrastructure;
-- ``outsider``: tom, in Payments, outside ben's manager chain and the Mobile team;
-- ``read_only``: ben with a read-scoped token;
-- ``anonymous``: no token at all.
-
-The demo hides two objectives: BEN-1 (private to ben and his manager chain: ana, sofia, zoe)
-and MO-1 (visible to the Mobile team, kenji and ines, and the company's lead).
-"""
+"""API clients for the tests, one per persona of :mod:`tests.personas`."""
 
 from __future__ import annotations
 
@@ -25,26 +13,7 @@ from django.test import Client
 from tandem.access.tokens import token_create
 from tandem.core import model as m
 from tandem.people.models import Person
-
-PERSONAS: dict[str, tuple[str, bool, str] | None] = {
-    "admin": ("zoe", True, "write"),
-    "lead": ("ana", False, "write"),
-    "member": ("ben", False, "write"),
-    "other_team": ("dan", False, "write"),
-    "outsider": ("tom", False, "write"),
-    "read_only": ("ben", False, "read"),
-    "anonymous": None,
-}
-
-# Ids only some personas may see, and who may see them.
-HIDDEN = {
-    "BEN-1": {"admin", "lead", "member", "read_only"},
-    "BEN-1.1": {"admin", "lead", "member", "read_only"},
-    "MO-1": {"admin"},
-    "MO-1.1": {"admin"},
-    "MO-1.2": {"admin"},
-    "DEP-4": {"admin"},
-}
+from tests.personas import PERSONAS
 
 
 @dataclass
@@ -81,20 +50,20 @@ class ApiClient:
 
 def make_client(persona: str) -> ApiClient:
     spec = PERSONAS[persona]
-    if spec is None:
+    person_id = spec.person
+    if person_id is None:
         return ApiClient(Client(), None)
-    person_id, admin, scope = spec
     person = Person.objects.get(id=person_id)
-    if admin and person.user is None:
+    if spec.admin and person.user is None:
         person.user = User.objects.create(username=person_id, is_staff=True, is_superuser=True)
         person.save(update_fields=["user"])
-    _token, raw = token_create(person_id=person_id, scope=scope)
+    _token, raw = token_create(person_id=person_id, scope=spec.scope)
     return ApiClient(Client(), raw)
 
 
 @pytest.fixture
 def as_persona(demo_in_db: m.Organization):  # type: ignore[no-untyped-def]
-    """``as_persona(name)``: an API client for one of :data:`PERSONAS`."""
+    """``as_persona(name)``: an API client for one of :data:`tests.personas.PERSONAS`."""
     made: dict[str, ApiClient] = {}
 
     def get(persona: str) -> ApiClient:

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.test import Client
 
 from tandem.okrs.services import key_result_archive, objective_archive
-from tests.api.conftest import HIDDEN, PERSONAS, ApiClient
+from tests.api.conftest import ApiClient
 from tests.conftest import TODAY
+from tests.personas import HIDDEN, PERSONAS
 from tests.web.conftest import login_client
 
 # persona order: admin, lead, member, other_team, outsider, read_only, anonymous

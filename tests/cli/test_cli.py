@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from tandem import DEMO_FILE
 from tandem.cli import app
 from tandem.cli.reference import reference
-from tests.okrs import org_text
+from tests.okr_text import org_text
 
 EXAMPLE = str(DEMO_FILE)
 AS_OF = "2026-11-21"

@@ -16,7 +16,7 @@ from tandem.core.engine import (
     expected_since,
     round_score,
 )
-from tests.okrs import MID_Q4, org, run
+from tests.okr_text import MID_Q4, org, run
 
 Q4 = m.Cycle("Q4", date(2026, 10, 1), date(2026, 12, 31))
 

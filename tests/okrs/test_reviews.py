@@ -1,7 +1,4 @@
-"""The review's write: one reflection per objective, read-only once the cycle is closed.
-
-(No ``__init__.py`` here: ``tests/okrs.py``, the OKR file helpers, has the package's name.)
-"""
+"""The review's write: one reflection per objective, read-only once the cycle is closed."""
 
 from __future__ import annotations
 

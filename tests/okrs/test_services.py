@@ -2,8 +2,6 @@
 
 Whatever they write must read back as the same organisation through an export (the file's
 rules hold), and every refusal says what is wrong.
-
-(No ``__init__.py`` here: ``tests/okrs.py``, the OKR file helpers, has the package's name.)
 """
 
 from __future__ import annotations

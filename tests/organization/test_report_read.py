@@ -25,7 +25,7 @@ from tandem.organization.imports import organization_import
 from tandem.organization.selectors import organization_load
 from tests.conftest import TODAY
 from tests.dbstate import tandem
-from tests.okrs import org
+from tests.okr_text import org
 
 pytestmark = pytest.mark.django_db
 

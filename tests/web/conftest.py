@@ -1,13 +1,6 @@
 """Personas for the web page tests, on the demo organisation signed in through the session.
 
-The same people as the API's permission matrix (tests/api/conftest.py):
-
-- ``admin``: zoe, an org admin;
-- ``lead``: ana, who leads Search and manages ben;
-- ``member``: ben, in Search, owner of the private BEN-1;
-- ``other_team``: dan, in Infrastructure;
-- ``outsider``: tom, in Payments, outside ben's manager chain and the Mobile team;
-- ``anonymous``: not signed in.
+The personas are those of :mod:`tests.personas` but ``read_only`` (a session has no token scope).
 
 Pages are shown as of the demo's today (2026-11-21), whatever the machine's clock says.
 """
@@ -22,20 +15,8 @@ from django.test import Client
 
 from tandem.core import model as m
 from tandem.people.models import Person
-from tests.api.conftest import HIDDEN
 from tests.conftest import TODAY
-
-PERSONAS: dict[str, tuple[str, bool] | None] = {
-    "admin": ("zoe", True),
-    "lead": ("ana", False),
-    "member": ("ben", False),
-    "other_team": ("dan", False),
-    "outsider": ("tom", False),
-    "anonymous": None,
-}
-SIGNED_IN = [p for p, spec in PERSONAS.items() if spec is not None]
-
-__all__ = ["HIDDEN", "PERSONAS", "SIGNED_IN"]
+from tests.personas import PAGE_PERSONAS
 
 
 @pytest.fixture(autouse=True)
@@ -45,10 +26,10 @@ def _demo_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def login_client(persona: str) -> Client:
     client = Client()
-    spec = PERSONAS[persona]
-    if spec is None:
+    spec = PAGE_PERSONAS[persona]
+    person_id, admin = spec.person, spec.admin
+    if person_id is None:
         return client
-    person_id, admin = spec
     person = Person.objects.select_related("user").get(id=person_id)
     if person.user is None:
         person.user = User.objects.create(
@@ -61,7 +42,7 @@ def login_client(persona: str) -> Client:
 
 @pytest.fixture
 def web_as(demo_in_db: m.Organization) -> Callable[[str], Client]:
-    """``web_as(persona)``: a browser-like client signed in as one of :data:`PERSONAS`."""
+    """``web_as(persona)``: a browser-like client signed in as a page persona."""
     made: dict[str, Client] = {}
 
     def get(persona: str) -> Client:

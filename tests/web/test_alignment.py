@@ -17,7 +17,7 @@ from tandem.organization.reporting import alignment_tree_get, cache_clear, view_
 from tandem.people.models import Person, Team
 from tandem.web.views.alignment import _map_build, team_reading
 from tests.conftest import TODAY
-from tests.web.conftest import HIDDEN, PERSONAS, SIGNED_IN
+from tests.personas import HIDDEN, PERSONAS, SIGNED_IN
 from tests.web.test_exports import query_counts
 
 
@@ -136,8 +136,8 @@ def assert_same_tree_as_the_api(audience: Any, cycle: str | None, team: str | No
 @pytest.mark.parametrize("persona", SIGNED_IN)
 def test_the_map_is_the_api_tree(web_as: Callable[[str], Client], persona: str) -> None:
     spec = PERSONAS[persona]
-    assert spec is not None
-    audience = audience_get(person_id=spec[0], admin=spec[1])
+    assert spec.person is not None
+    audience = audience_get(person_id=spec.person, admin=spec.admin)
     for cycle in [None, "all", "2026-Q3", "2026-Q4", "FY2026"]:
         for team in [None, "search", "infra", "mobile", "nw"]:
             assert_same_tree_as_the_api(audience, cycle, team)

@@ -15,7 +15,7 @@ from tandem.okrs.models import KeyResult, Milestone
 from tandem.organization.reporting import view_get
 from tandem.web import selectors
 from tests.conftest import TODAY
-from tests.web.conftest import PERSONAS
+from tests.personas import PERSONAS, SIGNED_IN
 
 HTMX = {"HX-Request": "true"}
 
@@ -250,13 +250,13 @@ def test_signed_out_and_get_requests_change_nothing(web_as: Callable[[str], Clie
     assert web_as("member").get("/key-results/SR-1.1/check-in").status_code == 405
 
 
-@pytest.mark.parametrize("persona", [p for p, spec in PERSONAS.items() if spec is not None])
+@pytest.mark.parametrize("persona", SIGNED_IN)
 def test_the_pages_permission_answers_agree_with_the_policy(
     persona: str, demo_in_db: m.Organization
 ) -> None:
     spec = PERSONAS[persona]
-    assert spec is not None
-    audience = audience_get(person_id=spec[0], admin=spec[1])
+    assert spec.person is not None
+    audience = audience_get(person_id=spec.person, admin=spec.admin)
     view = view_get(audience=audience, as_of=TODAY)
     for key_result in KeyResult.objects.select_related("objective"):
         if key_result.id not in view.org.key_results:

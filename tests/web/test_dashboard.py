@@ -16,7 +16,7 @@ from tandem.core.quality import RULES, lint
 from tandem.dependencies.services import dependency_create
 from tandem.web.views import dashboard as dashboard_view
 from tests.conftest import TODAY
-from tests.web.conftest import HIDDEN, SIGNED_IN
+from tests.personas import HIDDEN, SIGNED_IN
 from tests.web.test_exports import query_counts
 
 

@@ -28,7 +28,7 @@ from tandem.organization.reporting import cache_clear, view_get
 from tandem.people.models import Person, Team
 from tandem.web.views import dependencies as dependencies_view
 from tests.conftest import TODAY
-from tests.web.conftest import HIDDEN, SIGNED_IN
+from tests.personas import HIDDEN, SIGNED_IN
 
 HTMX = {"HX-Request": "true"}
 SEPTEMBER = date(2026, 9, 1)

@@ -22,7 +22,7 @@ from tandem.okrs.models import Activity, KeyResult, Milestone, Objective
 from tandem.organization.imports import organization_import
 from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
-from tests.web.conftest import HIDDEN, SIGNED_IN
+from tests.personas import HIDDEN, SIGNED_IN
 
 Web = Callable[[str], Client]
 

@@ -34,7 +34,7 @@ from tandem.web.views import exports
 from tandem.web.views.exports import CSV_COLUMNS, FORMULA_START, _text, team_groups
 from tandem.web.words import health_word
 from tests.conftest import TODAY
-from tests.web.conftest import HIDDEN, SIGNED_IN
+from tests.personas import HIDDEN, SIGNED_IN
 
 EXPORTS = ["/report", "/report.csv", "/report.xlsx"]
 

@@ -18,7 +18,7 @@ from tandem.okrs.models import Cycle
 from tandem.organization.imports import organization_import
 from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
-from tests.web.conftest import HIDDEN, SIGNED_IN
+from tests.personas import HIDDEN, SIGNED_IN
 
 # What each persona finds among their own objectives (team or individual) on My OKRs.
 MINE = {

@@ -13,7 +13,7 @@ from django.test import Client
 
 from tandem.dependencies.models import Dependency, DependencyEvent
 from tandem.okrs.models import Activity, KeyResult
-from tests.web.conftest import HIDDEN, SIGNED_IN
+from tests.personas import HIDDEN, SIGNED_IN
 from tests.web.test_home import generated_org, lead_client, query_counts
 
 

@@ -23,7 +23,7 @@ from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
 from tandem.web import pages
 from tandem.web.views import review
-from tests.web.conftest import HIDDEN, SIGNED_IN
+from tests.personas import HIDDEN, SIGNED_IN
 
 HTMX = {"HX-Request": "true"}
 Web = Callable[[str], Client]

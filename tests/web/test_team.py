@@ -12,7 +12,8 @@ from django.test import Client
 from tandem.core import model as m
 from tandem.organization.imports import organization_import
 from tests.conftest import TODAY
-from tests.web.conftest import HIDDEN, SIGNED_IN, login_client
+from tests.personas import HIDDEN, SIGNED_IN
+from tests.web.conftest import login_client
 from tests.web.test_exports import query_counts
 
 

@@ -4,6 +4,8 @@ no stored value can take a report down for anyone (issue 13, item 2, F2 and F8).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -94,6 +96,25 @@ def test_a_metric_beyond_the_bounds_is_refused_with_the_same_rule(as_persona, fi
     assert RULE in error["message"]
 
 
+@contextmanager
+def stored_checkin(value: object) -> Iterator[bool]:
+    """A check-in of ``value`` on SR-1.1 written straight to the database, as a row from
+    before the number rule or one written by hand would be, and removed afterwards; yields
+    whether the database took it (its constraints, JSON and Python refuse some)."""
+    try:
+        with transaction.atomic():
+            CheckIn.objects.create(key_result_id="SR-1.1", date=date(2026, 11, 20), value=value)
+    except (DatabaseError, ValueError):
+        yield False
+        return
+    cache_clear()
+    try:
+        yield True
+    finally:
+        CheckIn.objects.filter(key_result_id="SR-1.1", date=date(2026, 11, 20)).delete()
+        cache_clear()
+
+
 # Any value a JSON column can be handed, lists too.
 ANY_VALUE = st.one_of(ANY_SCALAR, st.lists(st.integers(), max_size=2))
 
@@ -109,25 +130,14 @@ ANY_VALUE = st.one_of(ANY_SCALAR, st.lists(st.integers(), max_size=2))
 def test_no_stored_value_can_make_a_report_fail(as_persona, value: object) -> None:  # type: ignore[no-untyped-def]
     """Written straight to the database, as a row from before the rule or by hand would be:
     the database refuses it, or every report still answers."""
-    try:
-        with transaction.atomic():
-            CheckIn.objects.create(key_result_id="SR-1.1", date=date(2026, 11, 20), value=value)
-    except (DatabaseError, ValueError):
-        return  # refused: a constraint, not JSON, or past what Python writes
-    cache_clear()
-    try:
+    with stored_checkin(value) as stored:
+        if not stored:
+            return  # refused: a constraint, not JSON, or past what Python writes
         for persona in ("admin", "member"):
             client = as_persona(persona)
             for path in ("/report", "/lint", "/objectives", "/key-results/SR-1.1/check-ins"):
-                response = (
-                    client.get(path, as_of="2026-11-21")
-                    if path != "/objectives"
-                    else (client.get(path))
-                )
+                response = client.get(path, as_of="2026-11-21")
                 assert response.status_code == 200, (value, path, response.content[:300])
-    finally:
-        CheckIn.objects.filter(key_result_id="SR-1.1", date=date(2026, 11, 20)).delete()
-        cache_clear()
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-06-30"])

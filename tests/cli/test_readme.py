@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -71,7 +68,6 @@ def test_the_readme_commands_work_when_pasted(tmp_path: Path) -> None:
     assert {"report", "lint", "import", "export", "token", "generate"} <= set(ran)
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_demo_serves_on_the_port_and_address_given() -> None:
     def dry_run(*args: str) -> str:
         # Nor a parent make's flags and level (CI runs the tests under `make test`, where a

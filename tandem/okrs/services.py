@@ -46,6 +46,7 @@ from tandem.okrs.models import (
     Objective,
     UmbrellaTeam,
 )
+from tandem.okrs.selectors import cycle_closed
 from tandem.people.models import Person, Team
 
 
@@ -64,7 +65,7 @@ class ClosedCycleError(ConflictError):
 
 def cycle_ensure_open(*, cycle_id: str) -> None:
     """Refuse changes to a closed cycle's objectives, key results and check-ins."""
-    if Cycle.objects.filter(id=cycle_id, state=Cycle.State.CLOSED).exists():
+    if cycle_closed(cycle_id):
         raise ClosedCycleError(
             f"cycle '{cycle_id}' is closed: its OKRs are read-only except for score "
             "overrides; reopen the cycle first"

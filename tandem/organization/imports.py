@@ -18,7 +18,8 @@ from django.db import DatabaseError, transaction
 from tandem.core import model as m
 from tandem.okrfile import OkrFileError, load_text
 from tandem.okrfile.writer import to_document, write_yaml
-from tandem.okrs.models import Cycle, KeyResult, Objective
+from tandem.okrs.models import KeyResult, Objective
+from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.plan import (
     ImportPlan,
     Progress,
@@ -59,7 +60,7 @@ def organization_import(
     """
     with transaction.atomic():
         current = organization_load()
-        closed = set(Cycle.objects.filter(state=Cycle.State.CLOSED).values_list("id", flat=True))
+        closed = set(closed_cycles_get())
         plan = plan_import(current, org, prune=prune)
         archived = _archived_in(org)
         problems = root_problems(current, org, plan)

@@ -24,7 +24,7 @@ from tandem.core.engine import DependencyStatus, key_result_start
 from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
-from tandem.okrs.models import Activity, Cycle, KeyResult
+from tandem.okrs.models import Activity, KeyResult
 from tandem.organization.reporting import View
 from tandem.web import words
 from tandem.web.pages import owner_name, person_name
@@ -59,12 +59,6 @@ def may_check_in(audience: Audience, org: m.Organization, key_result: m.KeyResul
     return key_result.owner == me or any(
         who == me or who in audience.teams for who in key_result.contributors
     )
-
-
-def closed_cycles_get() -> frozenset[str]:
-    """The closed cycles (read-only: no check-ins). One query."""
-    closed = Cycle.objects.filter(state=Cycle.State.CLOSED).values_list("id", flat=True)
-    return frozenset(closed)
 
 
 # --- a key result as a card --------------------------------------------------------------------

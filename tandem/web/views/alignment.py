@@ -23,10 +23,10 @@ from django.urls import path, reverse
 from tandem.core import model as m
 from tandem.core.report import key_result_row, objective_row, resolve_scope
 from tandem.errors import NotFoundError
+from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.reporting import View, aligned_within
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, signed_in
-from tandem.web.selectors import closed_cycles_get
 from tandem.web.views.exports import ScopeForm, export_query
 
 # How many objectives one answer (the page, or a branch) renders at most, breadth first; a

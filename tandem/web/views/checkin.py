@@ -18,13 +18,13 @@ from tandem.checkins.models import CheckIn
 from tandem.checkins.services import CheckInJumpError, checkin_record
 from tandem.errors import InvalidError, TandemError
 from tandem.okrs.models import Milestone
+from tandem.okrs.selectors import closed_cycles_get
 from tandem.okrs.services import key_result_update
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import (
     KeyResultCard,
     chart_data,
-    closed_cycles_get,
     key_result_card,
     may_edit,
     my_okrs_get,

@@ -39,6 +39,7 @@ from tandem.core.quality import Finding, lint
 from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import services
 from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
+from tandem.okrs.selectors import closed_cycles_get, cycle_closed
 from tandem.organization.reporting import View
 from tandem.web import forms as web_forms
 from tandem.web import pages
@@ -170,7 +171,7 @@ def _visible_target(org: m.Organization, target: str | None) -> str:
 
 
 def _open_cycles(org: m.Organization) -> list[str]:
-    closed = set(Cycle.objects.filter(state=Cycle.State.CLOSED).values_list("id", flat=True))
+    closed = closed_cycles_get()
     return [c for c in org.cycles if c not in closed]
 
 
@@ -745,7 +746,7 @@ def key_result_edit(request: WebRequest, key_result_id: str) -> HttpResponse:
     require(may_edit_objective(audience, objective), _edit_message(objective.id))
     view = pages.view_of(request)
     archived = key_result.archived_at is not None or objective.archived_at is not None
-    if archived or Cycle.objects.filter(id=objective.cycle_id, state=Cycle.State.CLOSED).exists():
+    if archived or cycle_closed(objective.cycle_id):
         context = {"objective": objective, "subject": key_result, "read_only": True}
         return _render(request, "web/edit_key_result.html", context, view)
     initial = _key_result_initial(key_result)

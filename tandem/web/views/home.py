@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from tandem.okrs.selectors import closed_cycles_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
-from tandem.web.selectors import closed_cycles_get, my_okrs_get
+from tandem.web.selectors import my_okrs_get
 from tandem.web.views.cards import CheckInForm, card_item, undo_offered
 
 

@@ -9,13 +9,13 @@ from django.http import HttpResponse
 from django.urls import path
 
 from tandem.errors import NotFoundError
+from tandem.okrs.selectors import closed_cycles_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import (
     aligned_below,
     alignment_chain,
     chart_data,
-    closed_cycles_get,
     key_result_card,
     may_edit,
     objective_dependencies,

@@ -43,6 +43,7 @@ from tandem.core.visibility import Audience
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.okrs.reviews import reflection_save
+from tandem.okrs.selectors import cycle_closed
 from tandem.okrs.services import UNSET, Unset, cycle_state_set, key_result_score_override
 from tandem.organization.reporting import View
 from tandem.web import pages
@@ -533,7 +534,7 @@ def _answer(
 
 
 def _is_closed(cycle_id: str) -> bool:
-    return Cycle.objects.filter(id=cycle_id, state=Cycle.State.CLOSED).exists()
+    return cycle_closed(cycle_id)
 
 
 def _state_of(request: WebRequest, form: forms.Form) -> FormState:

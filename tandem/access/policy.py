@@ -34,6 +34,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from tandem.checkins.models import CheckIn
+from tandem.core import permissions
+from tandem.core.permissions import Ownership
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError
@@ -301,32 +303,33 @@ def dependency_get_visible(audience: Audience, dependency_id: str) -> Dependency
 # --- changing ---------------------------------------------------------------------------------
 
 
-def may_edit_objective(audience: Audience, objective: Objective) -> bool:
-    if audience.admin:
-        return True
-    me = audience.person
-    if me is None:
-        return False
-    team = objective.owner_team_id
-    return (
-        (team is not None and (team in audience.teams or team in audience.led_teams))
-        or objective.owner_person_id == me
-        or (objective.is_umbrella and objective.umbrella_owner_id == me)
+def ownership(objective: Objective) -> Ownership:
+    """The objective row's ownership, for the rules of :mod:`tandem.core.permissions`."""
+    return Ownership(
+        team=objective.owner_team_id,
+        person=objective.owner_person_id,
+        umbrella_owner=objective.umbrella_owner_id if objective.is_umbrella else None,
     )
 
 
+def may_edit_objective(audience: Audience, objective: Objective) -> bool:
+    return permissions.may_edit(audience, ownership(objective))
+
+
 def may_check_in(audience: Audience, key_result: KeyResult) -> bool:
-    if may_edit_objective(audience, key_result.objective):
+    rights = ownership(key_result.objective)
+    if permissions.may_edit(audience, rights):
         return True
-    me = audience.person
-    if me is None:
+    if audience.person is None:
         return False
-    if key_result.owner_id == me:
-        return True
-    return (
-        Contributor.objects.filter(key_result=key_result)
-        .filter(Q(person_id=me) | Q(team_id__in=audience.teams))
-        .exists()
+    contributors = Contributor.objects.filter(key_result=key_result).filter(
+        Q(person_id=audience.person) | Q(team_id__in=audience.teams)
+    )
+    return permissions.may_check_in(
+        audience,
+        rights,
+        key_result.owner_id,
+        [audience.person] if contributors.exists() else [],
     )
 
 
@@ -355,13 +358,12 @@ def checkin_get_visible(
 
 def may_correct_checkin(audience: Audience, checkin: CheckIn) -> bool:
     """Its author, and whoever may change its objective (admins included)."""
-    mine = audience.person is not None and checkin.author_id == audience.person
-    return mine or may_edit_objective(audience, checkin.key_result.objective)
+    rights = ownership(checkin.key_result.objective)
+    return permissions.may_correct(audience, rights, checkin.author_id)
 
 
 def may_answer_dependency(audience: Audience, dependency: Dependency) -> bool:
-    provider = dependency.provider_id
-    return audience.admin or provider in audience.teams or provider in audience.led_teams
+    return permissions.may_answer(audience, dependency.provider_id)
 
 
 def requesting_objective(dependency: Dependency) -> Objective:

@@ -34,6 +34,7 @@ from tandem.checkins.services import (
     checkin_record,
     checkin_withdraw,
 )
+from tandem.core import permissions
 from tandem.core.numbers import NumberTextError, number_from_text
 from tandem.errors import ConflictError
 from tandem.organization.reporting import view_get
@@ -147,8 +148,7 @@ def checkin_create(
     key_result = key_result_get_visible(caller.audience, key_result_id)
     require(
         may_check_in(caller.audience, key_result),
-        f"only {key_result_id}'s owner, its contributors and whoever may change "
-        f"{key_result.objective_id} record its check-ins",
+        permissions.check_in_refused(key_result_id, key_result.objective_id),
     )
     try:
         row = checkin_record(
@@ -198,8 +198,7 @@ def _correctable(request: HttpRequest, key_result_id: str, checkin_id: int) -> C
     row = checkin_get_visible(audience, checkin_id, key_result_id=key_result_id)
     require(
         may_correct_checkin(audience, row),
-        f"only the check-in's author and whoever may change {row.key_result.objective_id} "
-        "correct or withdraw it",
+        permissions.correct_refused(row.key_result.objective_id),
     )
     return row
 

@@ -32,6 +32,7 @@ from tandem.api.objectives import view_of
 from tandem.api.openapi import if_match_declared
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, if_match
+from tandem.core import permissions
 from tandem.core.report import dependency_row, team_subtree
 from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.dependencies.services import dependency_create, dependency_transition
@@ -150,7 +151,7 @@ def dependency_request(
         objective = objective_get_visible(caller.audience, payload.from_)
     require(
         may_edit_objective(caller.audience, objective),
-        f"only whoever may change {objective.id} asks for help on its behalf",
+        permissions.ask_refused(objective.id),
     )
     created = dependency_create(
         from_id=payload.from_,
@@ -192,13 +193,12 @@ def _transition(
     if answer:
         require(
             may_answer_dependency(caller.audience, dependency),
-            f"only {dependency.provider_id} (its members and the leads above it) answers "
-            f"{dependency_id}",
+            permissions.answer_refused(dependency.provider_id, dependency_id),
         )
     else:
         require(
             may_cancel_dependency(caller.audience, dependency),
-            f"only whoever may change the requesting objective cancels {dependency_id}",
+            permissions.cancel_refused(dependency_id),
         )
     try:
         dependency_transition(
@@ -239,7 +239,7 @@ def dependency_accept(
         objective = objective_get_visible(caller_of(request).audience, payload.objective)
         require(
             may_edit_objective(caller_of(request).audience, objective),
-            f"you may not add key results to {objective.id}",
+            permissions.add_key_result_refused(objective.id),
         )
     if payload.provider_kr is not None:
         audience = caller_of(request).audience

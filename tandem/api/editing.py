@@ -31,6 +31,7 @@ from tandem.api.objectives import (
 from tandem.api.openapi import if_match_declared
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, if_match
+from tandem.core import permissions
 from tandem.errors import InvalidError, NotFoundError, StaleVersionError
 from tandem.okrfile.schema import DESCRIPTION_MAX_LENGTH
 from tandem.okrs import services
@@ -143,14 +144,6 @@ def _may_own(caller: Caller, owner: str) -> bool:
     return may_edit_objective(caller.audience, Objective(**_owner_fields(owner)))
 
 
-def _edit_message(objective_id: str) -> str:
-    return (
-        f"you may not change {objective_id}: a team's objectives are changed by its members "
-        "and the leads above it, an individual objective by its owner, an umbrella objective "
-        "also by its umbrella owner, and anything by admins"
-    )
-
-
 def _given(payload: Schema, *, required: tuple[str, ...]) -> dict[str, Any]:
     """The fields a PATCH sent; ``null`` for a field that cannot be empty is refused."""
     given = payload.model_dump(exclude_unset=True)
@@ -214,8 +207,7 @@ def objective_create(
     caller = caller_of(request)
     require(
         _may_own(caller, payload.owner),
-        f"you may not create objectives for '{payload.owner}': its members, the leads above "
-        "it and admins may (a person creates their own)",
+        permissions.create_refused(payload.owner),
     )
     if payload.aligns_to is not None:
         target_ensure_visible(caller.audience, payload.aligns_to, field="aligns_to")
@@ -249,7 +241,7 @@ def objective_update(
     """Change fields of an objective; send `If-Match` with the ETag you read (412 if stale)."""
     caller = caller_of(request)
     objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), _edit_message(objective_id))
+    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
     version = if_match(request, required=True)
     given = _given(payload, required=("title", "owner", "kind", "visibility"))
     changes: dict[str, Any] = {
@@ -258,7 +250,7 @@ def objective_update(
     if given.get("owner") is not None:
         require(
             _may_own(caller, given["owner"]),
-            f"you may not hand {objective_id} to '{given['owner']}'",
+            permissions.hand_over_refused(objective_id, given["owner"]),
         )
         changes.update(_owner_fields(given["owner"]))
     if "umbrella" in given:
@@ -287,7 +279,7 @@ def _objective_action(
 ) -> ObjectiveOut:
     caller = caller_of(request)
     objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), _edit_message(objective_id))
+    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
     version = if_match(request, required=False)
     _with_current(
         lambda: action(objective_id=objective_id, version=version, by_id=caller.person, **kwargs),
@@ -305,7 +297,7 @@ def objective_archive(request: HttpRequest, objective_id: str) -> Status[None]:
     """Archive an objective: it leaves plans, lists and reports, and keeps its id and history."""
     caller = caller_of(request)
     objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), _edit_message(objective_id))
+    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
     version = if_match(request, required=False)
     _with_current(
         lambda: services.objective_archive(
@@ -374,7 +366,7 @@ def key_result_create(
     """Add a key result to an objective you may change."""
     caller = caller_of(request)
     objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), _edit_message(objective_id))
+    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
     # Left out, since is the service's default (today, while the cycle is under way).
     arguments = _key_result_arguments(payload.model_dump(exclude={"since"}))
     if "since" in payload.model_fields_set:
@@ -390,7 +382,7 @@ def _key_result_editable(caller: Caller, key_result_id: str) -> KeyResult:
     key_result = key_result_get_visible(caller.audience, key_result_id)
     require(
         may_edit_objective(caller.audience, key_result.objective),
-        _edit_message(key_result.objective_id),
+        permissions.edit_refused(key_result.objective_id),
     )
     return key_result
 

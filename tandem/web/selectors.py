@@ -20,7 +20,9 @@ from django.utils import timezone
 from tandem.access.policy import dependencies_visible_q
 from tandem.checkins.models import CheckIn, CheckInRevision
 from tandem.core import model as m
+from tandem.core import permissions
 from tandem.core.engine import DependencyStatus, key_result_start
+from tandem.core.permissions import ownership_of
 from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
@@ -31,34 +33,16 @@ from tandem.web.pages import owner_name, person_name
 
 HISTORY_LIMIT = 50
 
-# --- permissions on the plain data (mirrors tandem.access.policy) ----------------------------
+# --- permissions on the plain data: the rules of tandem.core.permissions -------------------
 
 
 def may_edit(audience: Audience, org: m.Organization, objective: m.Objective) -> bool:
-    """:func:`tandem.access.policy.may_edit_objective` on the plain data."""
-    if audience.admin:
-        return True
-    me = audience.person
-    if me is None:
-        return False
-    if objective.owner in org.teams:
-        if objective.owner in audience.teams or objective.owner in audience.led_teams:
-            return True
-    elif objective.owner == me:
-        return True
-    return objective.umbrella is not None and objective.umbrella.owner == me
+    return permissions.may_edit(audience, ownership_of(org, objective))
 
 
 def may_check_in(audience: Audience, org: m.Organization, key_result: m.KeyResult) -> bool:
-    """:func:`tandem.access.policy.may_check_in` on the plain data."""
-    if may_edit(audience, org, org.objectives[key_result.objective]):
-        return True
-    me = audience.person
-    if me is None:
-        return False
-    return key_result.owner == me or any(
-        who == me or who in audience.teams for who in key_result.contributors
-    )
+    rights = ownership_of(org, org.objectives[key_result.objective])
+    return permissions.may_check_in(audience, rights, key_result.owner, key_result.contributors)
 
 
 # --- a key result as a card --------------------------------------------------------------------

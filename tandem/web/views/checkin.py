@@ -16,6 +16,7 @@ from tandem import clock
 from tandem.access.policy import key_result_get_visible, may_check_in, may_edit_objective, require
 from tandem.checkins.models import CheckIn
 from tandem.checkins.services import CheckInJumpError, checkin_record
+from tandem.core import permissions
 from tandem.errors import InvalidError, TandemError
 from tandem.okrs.models import Milestone
 from tandem.okrs.selectors import closed_cycles_get
@@ -70,7 +71,7 @@ def _record(request: WebRequest, form: CheckInForm) -> CheckIn:
                 key_result = key_result_get_visible(audience, card.id)
                 require(
                     may_edit_objective(audience, key_result.objective),
-                    f"only whoever may change {card.objective} ticks its milestones",
+                    permissions.tick_refused(card.objective),
                 )
                 key_result_update(
                     key_result_id=card.id,
@@ -111,8 +112,7 @@ def checkin(request: WebRequest, key_result_id: str) -> HttpResponse:
     key_result = key_result_get_visible(audience, key_result_id)
     require(
         may_check_in(audience, key_result),
-        f"only {key_result_id}'s owner, its contributors and whoever may change "
-        f"{key_result.objective_id} record its check-ins",
+        permissions.check_in_refused(key_result_id, key_result.objective_id),
     )
     page_name = "objective" if request.POST.get("page") == "objective" else "home"
     closed = closed_cycles_get()

@@ -22,6 +22,7 @@ from tandem.checkins.services import (
     checkin_undo,
     checkin_withdraw,
 )
+from tandem.core import permissions
 from tandem.errors import TandemError
 from tandem.okrs.models import KeyResult
 from tandem.okrs.selectors import closed_cycles_get
@@ -99,8 +100,7 @@ def _allowed(request: WebRequest, checkin_id: int) -> CheckIn:
     row = checkin_get_visible(request.caller.audience, checkin_id)
     require(
         may_correct_checkin(request.caller.audience, row),
-        f"only the check-in's author and whoever may change {row.key_result.objective_id} "
-        "correct or withdraw it",
+        permissions.correct_refused(row.key_result.objective_id),
     )
     return row
 

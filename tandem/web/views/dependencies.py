@@ -40,6 +40,7 @@ from tandem.access.policy import (
     target_ensure_visible,
 )
 from tandem.core import model as m
+from tandem.core import permissions
 from tandem.core.report import ScopeError, in_scope_dependencies, resolve_scope
 from tandem.core.visibility import Audience, audience_of
 from tandem.dependencies.models import Dependency, DependencyEvent, State
@@ -762,7 +763,7 @@ def _transition(
         objective = objective_get_visible(caller.audience, data["objective"])
         require(
             may_edit_objective(caller.audience, objective),
-            f"you may not add key results to {objective.id}",
+            permissions.add_key_result_refused(objective.id),
         )
         extra = {
             "provider_kr_new": _new_key_result(data, caller.person),
@@ -819,13 +820,12 @@ def dependency_action(request: WebRequest, dependency_id: str, action: str) -> H
     if action == "cancel":
         require(
             may_cancel_dependency(caller.audience, dependency),
-            f"only whoever may change the requesting objective cancels {dependency_id}",
+            permissions.cancel_refused(dependency_id),
         )
     else:
         require(
             may_answer_dependency(caller.audience, dependency),
-            f"only {dependency.provider_id} (its members and the leads above it) answers "
-            f"{dependency_id}",
+            permissions.answer_refused(dependency.provider_id, dependency_id),
         )
     if dependency_id not in view_of(request).org.dependencies:
         # Visible, but its objective or key result is archived: out of every plan.
@@ -923,7 +923,7 @@ def _needer(request: WebRequest, from_id: str) -> tuple[Objective, KeyResult | N
         objective = key_result.objective
     require(
         may_edit_objective(audience, objective),
-        f"only whoever may change {objective.id} asks for help on its behalf",
+        permissions.ask_refused(objective.id),
     )
     return objective, key_result
 

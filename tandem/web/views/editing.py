@@ -33,6 +33,7 @@ from tandem.access.policy import (
     target_ensure_visible,
 )
 from tandem.core import model as m
+from tandem.core import permissions
 from tandem.core.engine import evaluate
 from tandem.core.numbers import NumberTextError, number_from_text, usable_number
 from tandem.core.quality import Finding, lint
@@ -91,14 +92,6 @@ NOT_ADVICE = frozenset(
         "dependency-cycle",
     }
 )
-
-
-def _edit_message(objective_id: str) -> str:
-    return (
-        f"you may not change {objective_id}: a team's objectives are changed by its members "
-        "and the leads above it, an individual objective by its owner, an umbrella objective "
-        "also by its umbrella owner, and anything by admins"
-    )
 
 
 def _owner_arguments(org: m.Organization, owner: str) -> dict[str, str | None]:
@@ -236,8 +229,7 @@ def objective_new(request: WebRequest) -> HttpResponse:
             request,
             org,
             owner,
-            f"you may not create objectives for '{owner}': its members, "
-            "the leads above it and admins may (a person creates their own)",
+            permissions.create_refused(owner),
         )
         form = ObjectiveForm(
             request.POST, org=org, cycles=_open_cycles(org), owners=owners, may_own=may_own
@@ -378,7 +370,7 @@ def _objective_changes(
 def objective_edit(request: WebRequest, objective_id: str) -> HttpResponse:
     audience = request.caller.audience
     objective = objective_get_visible(audience, objective_id)
-    require(may_edit_objective(audience, objective), _edit_message(objective_id))
+    require(may_edit_objective(audience, objective), permissions.edit_refused(objective_id))
     view = pages.view_of(request)
     context: dict[str, Any] = {
         "objective": objective,
@@ -393,7 +385,7 @@ def objective_edit(request: WebRequest, objective_id: str) -> HttpResponse:
         owner = _typed_owner(view.org, request.POST.get("owner", ""))
         if owner != objective.owner_id:
             _ensure_may_own(
-                request, view.org, owner, f"you may not hand {objective_id} to '{owner}'"
+                request, view.org, owner, permissions.hand_over_refused(objective_id, owner)
             )
         if form.is_valid():
             outcome = _objective_save(request, view, objective, form)
@@ -541,7 +533,10 @@ def _archive_action(
 @require_http_methods(["GET", "POST"])
 def objective_archive(request: WebRequest, objective_id: str) -> HttpResponse:
     objective = objective_get_visible(request.caller.audience, objective_id)
-    require(may_edit_objective(request.caller.audience, objective), _edit_message(objective_id))
+    require(
+        may_edit_objective(request.caller.audience, objective),
+        permissions.edit_refused(objective_id),
+    )
     return _archive_action(request, subject_id=objective_id, objective=objective, action="archive")
 
 
@@ -549,7 +544,10 @@ def objective_archive(request: WebRequest, objective_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def objective_restore(request: WebRequest, objective_id: str) -> HttpResponse:
     objective = objective_get_visible(request.caller.audience, objective_id)
-    require(may_edit_objective(request.caller.audience, objective), _edit_message(objective_id))
+    require(
+        may_edit_objective(request.caller.audience, objective),
+        permissions.edit_refused(objective_id),
+    )
     return _archive_action(request, subject_id=objective_id, objective=objective, action="restore")
 
 
@@ -659,7 +657,7 @@ def _adding_row(request: WebRequest) -> bool:
 def key_result_new(request: WebRequest, objective_id: str) -> HttpResponse:
     audience = request.caller.audience
     objective = objective_get_visible(audience, objective_id)
-    require(may_edit_objective(audience, objective), _edit_message(objective_id))
+    require(may_edit_objective(audience, objective), permissions.edit_refused(objective_id))
     view = pages.view_of(request)
     posted = request.POST if request.method == "POST" else None
     form, rows = _key_result_forms(
@@ -743,7 +741,7 @@ def key_result_edit(request: WebRequest, key_result_id: str) -> HttpResponse:
     audience = request.caller.audience
     key_result = key_result_get_visible(audience, key_result_id)
     objective = key_result.objective
-    require(may_edit_objective(audience, objective), _edit_message(objective.id))
+    require(may_edit_objective(audience, objective), permissions.edit_refused(objective.id))
     view = pages.view_of(request)
     archived = key_result.archived_at is not None or objective.archived_at is not None
     if archived or cycle_closed(objective.cycle_id):
@@ -796,7 +794,7 @@ def _key_result_action(request: WebRequest, key_result_id: str, action: str) -> 
     key_result = key_result_get_visible(audience, key_result_id)
     require(
         may_edit_objective(audience, key_result.objective),
-        _edit_message(key_result.objective_id),
+        permissions.edit_refused(key_result.objective_id),
     )
     return _archive_action(
         request, subject_id=key_result.id, objective=key_result.objective, action=action

@@ -38,6 +38,7 @@ from tandem.access.policy import (
     require,
 )
 from tandem.core import model as m
+from tandem.core import permissions
 from tandem.core.engine import Evaluation, KeyResultResult, ObjectiveResult, round_score
 from tandem.core.visibility import Audience
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
@@ -410,10 +411,7 @@ def _closer(org: m.Organization) -> str:
 def _may_close(request: WebRequest, view: View) -> bool:
     """Org admins and the company's lead close and reopen cycles."""
     root = view.org.root_team
-    caller = request.caller
-    return caller.admin or (
-        root is not None and caller.person is not None and root.lead == caller.person
-    )
+    return permissions.may_close_cycle(request.caller.audience, root.lead if root else None)
 
 
 @signed_in
@@ -554,7 +552,7 @@ def review_score(request: WebRequest, cycle_id: str, key_result_id: str) -> Http
         raise NotFoundError(f"there is no key result '{key_result_id}' in cycle {cycle_id}")
     require(
         may_edit_objective(audience, objective),
-        f"only whoever may change {objective.id} grades its key results",
+        permissions.grade_refused(objective.id),
     )
     form = _OverrideForm(request.POST)
     notice, status = "", 422
@@ -605,7 +603,7 @@ def review_reflection(request: WebRequest, cycle_id: str, objective_id: str) -> 
         raise NotFoundError(f"there is no objective '{objective_id}' in cycle {cycle_id}")
     require(
         may_edit_objective(audience, objective),
-        f"only whoever may change {objective.id} writes its reflection",
+        permissions.reflect_refused(objective.id),
     )
     form = _ReflectionForm(request.POST)
     notice, status = "", 422
@@ -645,9 +643,7 @@ def review_state(request: WebRequest, cycle_id: str) -> HttpResponse:
     cycle = view.org.cycles.get(cycle_id)
     if cycle is None:
         raise NotFoundError(f"there is no cycle '{cycle_id}'")
-    require(
-        _may_close(request, view), "only org admins and the company's lead close or reopen a cycle"
-    )
+    require(_may_close(request, view), permissions.CLOSE_CYCLE_REFUSED)
     if request.POST.get("state") == "closed":
         cycle_state_set(cycle_id=cycle_id, state=Cycle.State.CLOSED)
         notice = (

@@ -1,7 +1,10 @@
 """Small OKR files for tests: a fixed cast of people, teams and cycles, and the OKRs you add.
 
-The cast: the company ``nw`` (lead zoe) with teams ``search`` (lead ana, member ben) and
-``infra`` (lead omar, member cai); cycles ``FY`` (2026), ``Q3`` and ``Q4`` inside it.
+The cast is the demo organisation's (``tandem/examples/northwind.yaml``, the one the API, page
+and browser tests use), cut down: the same people with the same names in the same roles, so a
+test reads the same whichever organisation it runs on. The company ``nw`` (lead zoe, with
+sofia) with teams ``search`` (lead ana, members ben and cai) and ``infra`` (lead omar, member
+dan); cycles ``FY`` (2026), ``Q3`` and ``Q4`` inside it.
 """
 
 from __future__ import annotations
@@ -18,15 +21,17 @@ version: 1
 organization: Northwind
 {settings}
 people:
-  - {{id: zoe, name: Zoe}}
-  - {{id: ana, name: Ana, manager: zoe}}
-  - {{id: ben, name: Ben, manager: ana}}
-  - {{id: omar, name: Omar, manager: zoe}}
-  - {{id: cai, name: Cai, manager: omar}}
+  - {{id: zoe, name: Zoe Adler}}
+  - {{id: sofia, name: Sofia Rossi, manager: zoe}}
+  - {{id: ana, name: Ana Lima, manager: sofia}}
+  - {{id: ben, name: Ben Okafor, manager: ana}}
+  - {{id: cai, name: Cai Wen, manager: ana}}
+  - {{id: omar, name: Omar Haddad, manager: sofia}}
+  - {{id: dan, name: Dan Kowalski, manager: omar}}
 teams:
-  - {{id: nw, name: Northwind, lead: zoe}}
-  - {{id: search, name: Search, parent: nw, lead: ana, members: [ben]}}
-  - {{id: infra, name: Infrastructure, parent: nw, lead: omar, members: [cai]}}
+  - {{id: nw, name: Northwind, lead: zoe, members: [zoe, sofia]}}
+  - {{id: search, name: Search, parent: nw, lead: ana, members: [ben, cai]}}
+  - {{id: infra, name: Infrastructure, parent: nw, lead: omar, members: [dan]}}
 cycles:
   - {{id: FY, start: 2026-01-01, end: 2026-12-31}}
   - {{id: Q3, parent: FY, start: 2026-07-01, end: 2026-09-30}}

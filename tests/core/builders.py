@@ -1,11 +1,12 @@
 """Small factories that build core model objects, so tests read like prose.
 
-The default organisation is Northwind::
+The default organisation is Northwind, with the demo organisation's people
+(``tandem/examples/northwind.yaml``) in the same roles, cut down::
 
     nw (root, "Northwind", lead zoe)
     ├── search   ("Search", lead ana, members ana, ben)
-    ├── payments ("Payments", lead cai, members cai, dan)
-    └── infra    ("Infrastructure", lead eve, members eve)
+    ├── payments ("Payments", lead priya, members priya, tom)
+    └── infra    ("Infrastructure", lead omar, members omar)
 
 with the cycles FY2026, 2026-Q3, 2026-Q4 (the usual one) and 2027-Q1. ``org(...)`` takes
 objectives (from :func:`objective`, carrying their key results) and dependencies, in file order.
@@ -29,19 +30,19 @@ Q1_2027 = m.Cycle("2027-Q1", date(2027, 1, 1), date(2027, 3, 31))
 CYCLES = (FY2026, Q3, Q4, Q1_2027)
 
 PEOPLE = (
-    m.Person("zoe", "Zoe Park"),
+    m.Person("zoe", "Zoe Adler"),
     m.Person("ana", "Ana Lima", manager="zoe"),
     m.Person("ben", "Ben Okafor", manager="ana"),
-    m.Person("cai", "Cai Chen", manager="zoe"),
-    m.Person("dan", "Dan Weiss", manager="cai"),
-    m.Person("eve", "Eve Moreau", manager="zoe"),
+    m.Person("priya", "Priya Nair", manager="zoe"),
+    m.Person("tom", "Tom Becker", manager="priya"),
+    m.Person("omar", "Omar Haddad", manager="zoe"),
 )
 
 TEAMS = (
     m.Team("nw", "Northwind", lead="zoe", members=("zoe",)),
     m.Team("search", "Search", parent="nw", lead="ana", members=("ana", "ben")),
-    m.Team("payments", "Payments", parent="nw", lead="cai", members=("cai", "dan")),
-    m.Team("infra", "Infrastructure", parent="nw", lead="eve", members=("eve",)),
+    m.Team("payments", "Payments", parent="nw", lead="priya", members=("priya", "tom")),
+    m.Team("infra", "Infrastructure", parent="nw", lead="omar", members=("omar",)),
 )
 
 

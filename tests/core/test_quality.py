@@ -223,7 +223,9 @@ def waiting_on_each_other(search_confidence: int = 1, payments_confidence: int =
         ),
         objective(
             "PAY-1",
-            kr("PAY-1.1", owner="cai", checkins=[checkin(days_before(1), 1, payments_confidence)]),
+            kr(
+                "PAY-1.1", owner="priya", checkins=[checkin(days_before(1), 1, payments_confidence)]
+            ),
             owner="payments",
         ),
         dependency("DEP-S", "SR-1.1", "payments", provider_kr="PAY-1.1"),
@@ -519,8 +521,8 @@ def test_the_individual_share_limit_comes_from_the_settings() -> None:
 def test_individual_objectives_of_other_teams_members_do_not_count() -> None:
     plan = org(
         objective("SR-1", kr("SR-1.1"), owner="search", title="Make search answers fast"),
-        objective("CAI-1", kr("CAI-1.1"), owner="cai", title="Grow as a manager"),
-        objective("DAN-1", kr("DAN-1.1"), owner="dan", title="Learn Rust"),
+        objective("CAI-1", kr("CAI-1.1"), owner="priya", title="Grow as a manager"),
+        objective("DAN-1", kr("DAN-1.1"), owner="tom", title="Learn Rust"),
     )
 
     assert "search" not in [f.target for f in found(plan, "individual-heavy-team")]
@@ -547,7 +549,7 @@ def test_a_key_result_of_an_umbrella_objective_needs_contributors() -> None:
 
 
 def test_an_umbrella_key_result_with_contributors_is_fine() -> None:
-    assert found(umbrella_plan("search", "dan"), "umbrella-kr-without-contributors") == []
+    assert found(umbrella_plan("search", "tom"), "umbrella-kr-without-contributors") == []
 
 
 def test_an_ordinary_key_result_needs_no_contributors() -> None:
@@ -882,7 +884,7 @@ def test_mentioning_another_team_without_a_dependency_suggests_one(text: str, wh
 
 
 def test_a_team_with_a_name_of_several_words_is_recognised() -> None:
-    data = m.Team("data", "Data Platform", parent="nw", lead="eve", members=("eve",))
+    data = m.Team("data", "Data Platform", parent="nw", lead="omar", members=("omar",))
     plan = org(
         objective("SR-1", kr("SR-1.1", "Ranking signals from the Data Platform team")), teams=[data]
     )
@@ -992,7 +994,7 @@ def test_findings_follow_the_order_of_the_file() -> None:
 
 def test_findings_about_people_teams_objectives_and_dependencies_follow_the_file() -> None:
     plan = org(
-        *objectives_of("eve", 6, prefix="EVE-"),  # eve is the last person, infra the last team
+        *objectives_of("omar", 6, prefix="EVE-"),  # omar is the last person, infra the last team
         *objectives_of("nw", 6, prefix="NW-"),
         objective("SR-1", kr("SR-1.1"), kr("SR-1.2"), kr("SR-1.3", metric=numeric(1, 1))),
         objective("SR-2", kr("SR-2.1", "Work with the Payments team")),
@@ -1003,7 +1005,7 @@ def test_findings_about_people_teams_objectives_and_dependencies_follow_the_file
 
     findings = lint_at(plan)
 
-    assert {"eve", "nw", "infra", "SR-1.3", "SR-2", "DEP-1", "DEP-2"} <= {
+    assert {"omar", "nw", "infra", "SR-1.3", "SR-2", "DEP-1", "DEP-2"} <= {
         f.target for f in findings
     }
     places = [position[f.target] for f in findings]

@@ -63,7 +63,7 @@ def test_ids_keep_their_lines_and_defaults_are_applied() -> None:
     assert org.key_results["BEN-1.1"].owner == "ben"  # defaults to the objective's person
     assert org.objectives["SR-1"].kind is m.Kind.ASPIRATIONAL
     assert org.objectives["SR-1"].visibility is m.Visibility.PUBLIC
-    assert org.teams["search"].members == ("ana", "ben")  # the lead is a member
+    assert org.teams["search"].members == ("ana", "ben", "cai")  # the lead is a member
     assert org.settings == m.Settings()
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from tandem.generator.base import DEFAULT_AS_OF, MIN_PEOPLE
 from tandem.generator.builder import Builder
-from tandem.okrfile.writer import write_yaml
+from tandem.okrfile.dump import write_yaml
 
 __all__ = [
     "DEFAULT_AS_OF",

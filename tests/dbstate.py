@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from tandem.cli import app
 from tandem.core import model as m
-from tandem.okrfile.writer import to_document, write_yaml
+from tandem.okrfile.dump import to_document, write_yaml
 
 runner = CliRunner()
 

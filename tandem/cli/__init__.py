@@ -198,28 +198,31 @@ def _json(data: object) -> None:
     sys.stdout.write(orjson.dumps(data, option=options).decode())
 
 
+CycleOption = Annotated[
+    str | None,
+    typer.Option(help="A cycle id, or 'all' (default: the cycles under way on the as-of date)."),
+]
+TeamOption = Annotated[
+    str | None, typer.Option(help="Only this team, its sub-teams and their members.")
+]
+ReportFormatOption = Annotated[
+    ReportFormat,
+    choice(
+        ReportFormat,
+        "--format",
+        "-f",
+        help="table for a terminal, json (SPEC section 4), markdown for a wiki.",
+    ),
+]
+
+
 @app.command()
 def report(
     file: FileArg = None,
     as_of: AsOf = None,
-    cycle: Annotated[
-        str | None,
-        typer.Option(
-            help="A cycle id, or 'all' (default: the cycles under way on the as-of date)."
-        ),
-    ] = None,
-    team: Annotated[
-        str | None, typer.Option(help="Only this team, its sub-teams and their members.")
-    ] = None,
-    format: Annotated[
-        ReportFormat,
-        choice(
-            ReportFormat,
-            "--format",
-            "-f",
-            help="table for a terminal, json (SPEC section 4), markdown for a wiki.",
-        ),
-    ] = ReportFormat.TABLE,
+    cycle: CycleOption = None,
+    team: TeamOption = None,
+    format: ReportFormatOption = ReportFormat.TABLE,
 ) -> None:
     """Progress, health, grades, dependencies at risk and alignment (of a file or the database)."""
     day = _parse_date(as_of)

@@ -18,7 +18,9 @@ from tandem.cli import _err, _load, _today, app, choice
 from tandem.cli.database import database_label, django_setup
 
 if TYPE_CHECKING:
+    from tandem.core.model import Organization
     from tandem.organization.imports import ImportPlan
+    from tandem.organization.plan import Progress as ImportProgress
 
 KIND_LABELS = {
     "people": "people",
@@ -37,6 +39,31 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
+ImportFile = Annotated[Path, typer.Argument(metavar="FILE", help="The OKR file to bring in.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; import nothing.")]
+Prune = Annotated[
+    bool,
+    typer.Option("--prune", help="Also delete what the database has and the file does not."),
+]
+Yes = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not ask before deleting (with --prune).")
+]
+ExportFormatOption = Annotated[
+    ExportFormat, choice(ExportFormat, "--format", "-f", help="yaml (an OKR file) or json.")
+]
+ExportOutput = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of to the screen.")
+]
+Demo = Annotated[
+    bool,
+    typer.Option("--demo", help="Load the demo organisation into an empty database."),
+]
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
+Workers = Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")]
+Threads = Annotated[int, typer.Option(min=1, max=64, help="Threads in each worker process.")]
+
+
 def _fail(message: str) -> typer.Exit:
     _err().print(f"Error: {message}", markup=False, style="red", soft_wrap=True)
     return typer.Exit(2)
@@ -44,30 +71,13 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command(name="import")
 def import_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The OKR file to bring in.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change; import nothing.")
-    ] = False,
-    prune: Annotated[
-        bool,
-        typer.Option("--prune", help="Also delete what the database has and the file does not."),
-    ] = False,
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Do not ask before deleting (with --prune).")
-    ] = False,
+    file: ImportFile, dry_run: DryRun = False, prune: Prune = False, yes: Yes = False
 ) -> None:
     """Create or update the database's organisation from FILE, all or nothing."""
     org = _load(file).organization
     django_setup(migrate=True)
-    from tandem.organization.imports import ImportRefusedError, organization_import  # noqa: PLC0415
-
     console = Console(stderr=True)
-    try:
-        plan = organization_import(
-            org=org, source=file.name, today=_today(), prune=prune, dry_run=True
-        )
-    except ImportRefusedError as exc:
-        raise _refused(exc.problems, file) from None
+    plan = _import(org, file, prune=prune, dry_run=True)
     console.print(_plan_table(plan, prune=prune))
     if dry_run:
         console.print("Dry run: nothing was imported.")
@@ -78,13 +88,32 @@ def import_command(
     if (plan.deletions or plan.checkins_deleted) and not yes:
         _confirm_deletions(plan, console)
     with _progress(console, plan.changes) as update:
-        try:
-            plan = organization_import(
-                org=org, source=file.name, today=_today(), prune=prune, progress=update
-            )
-        except ImportRefusedError as exc:
-            raise _refused(exc.problems, file) from None
+        plan = _import(org, file, prune=prune, progress=update)
     console.print(f"Imported {file} into {database_label()}: {plan.changes} changes.")
+
+
+def _import(
+    org: Organization,
+    file: Path,
+    *,
+    prune: bool,
+    dry_run: bool = False,
+    progress: ImportProgress | None = None,
+) -> ImportPlan:
+    """Plan (``dry_run``) or run the import; the refusal is the command's error."""
+    from tandem.organization.imports import ImportRefusedError, organization_import  # noqa: PLC0415
+
+    try:
+        return organization_import(
+            org=org,
+            source=file.name,
+            today=_today(),
+            prune=prune,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    except ImportRefusedError as exc:
+        raise _refused(exc.problems, file) from None
 
 
 def _refused(problems: list[str], file: Path) -> typer.Exit:
@@ -166,25 +195,12 @@ class _ProgressBar:
 
 
 @app.command()
-def export(
-    format: Annotated[
-        ExportFormat, choice(ExportFormat, "--format", "-f", help="yaml (an OKR file) or json.")
-    ] = ExportFormat.YAML,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of to the screen.")
-    ] = None,
-) -> None:
+def export(format: ExportFormatOption = ExportFormat.YAML, output: ExportOutput = None) -> None:
     """Write the whole organisation in the database as an OKR file."""
     django_setup()
     from tandem.organization.exports import organization_export  # noqa: PLC0415
-    from tandem.people.models import Team  # noqa: PLC0415
 
-    if not Team.objects.exists():
-        raise _fail(
-            f"the database at {database_label()} holds no organisation yet; there is nothing "
-            "to export"
-        )
-
+    _refuse_an_empty_database()
     if output is None:
         organization_export(stream=sys.stdout, format=format.value)
         return
@@ -196,73 +212,94 @@ def export(
         with output.open("w", encoding="utf-8") as stream:
             organization_export(stream=stream, format=format.value)
     else:
-        partial = output.with_name(output.name + ".partial")
-        try:
-            with partial.open("w", encoding="utf-8") as stream:
-                organization_export(stream=stream, format=format.value)
-            partial.replace(output)  # readers never see half a file
-        finally:
-            partial.unlink(missing_ok=True)
+        _export_whole(output, format)
     _err().print(f"Exported the organisation to {output}.")
+
+
+def _refuse_an_empty_database() -> None:
+    from tandem.people.models import Team  # noqa: PLC0415
+
+    if not Team.objects.exists():
+        raise _fail(
+            f"the database at {database_label()} holds no organisation yet; there is nothing "
+            "to export"
+        )
+
+
+def _export_whole(output: Path, format: ExportFormat) -> None:
+    """Write beside ``output`` and then replace it: readers never see half a file."""
+    from tandem.organization.exports import organization_export  # noqa: PLC0415
+
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as stream:
+            organization_export(stream=stream, format=format.value)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @app.command()
 def serve(
-    demo: Annotated[
-        bool,
-        typer.Option("--demo", help="Load the demo organisation into an empty database."),
-    ] = False,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 2,
-    threads: Annotated[
-        int, typer.Option(min=1, max=64, help="Threads in each worker process.")
-    ] = 2,
+    demo: Demo = False,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    workers: Workers = 2,
+    threads: Threads = 2,
 ) -> None:
     """Run Tandem's web server (Granian): migrations first, static files included."""
     if host not in ("0.0.0.0", "::") and "TANDEM_ALLOWED_HOSTS" not in os.environ:  # noqa: S104
         allowed = f"[{host}]" if ":" in host else host
         os.environ["TANDEM_ALLOWED_HOSTS"] = f"localhost,127.0.0.1,[::1],{allowed}"
-    from tandem.server.serving import ServeError, listen_address  # noqa: PLC0415
     from tandem.server.serving import serve as run_server  # noqa: PLC0415
 
     console = Console(stderr=True)
-    try:
-        address = listen_address(host, port)
-    except ServeError as exc:
-        console.print(f"Error: {exc}", markup=False, style="bold red")
-        raise typer.Exit(2) from None
+    address = _listen_address(host, port, console)
     django_setup(migrate=True)
     from django.core.management import call_command  # noqa: PLC0415
     from django.db import connections  # noqa: PLC0415
-
-    from tandem.organization import demo as demo_data  # noqa: PLC0415
 
     call_command("collectstatic", interactive=False, verbosity=0)
     display_host = f"[{host}]" if ":" in host else host
     url = f"http://{display_host}:{port}/"
     if demo:
-        result = demo_data.demo_load(today=_today())
-        if result.loaded:
-            console.print(
-                f"Loaded the demo organisation {result.organization} with {result.logins} logins."
-            )
-        elif not demo_data.demo_login_available():
-            console.print(
-                f"--demo: the database already holds {result.organization}; "
-                "the demo was not loaded."
-            )
-        if demo_data.demo_login_available():
-            console.print(
-                f"Sign in at {url}login as [bold]{demo_data.DEMO_USER}[/] with the password "
-                f"[bold]{demo_data.DEMO_PASSWORD}[/] (every demo person has a login: their id "
-                f"and the same password; [bold]{demo_data.DEMO_ADMIN}[/] is an admin and may "
-                f"open {url}admin/).",
-                soft_wrap=True,
-            )
+        _load_demo(console, url)
     console.print(f"Tandem is running at {url} (data: {database_label()}). Ctrl-C stops it.")
     connections.close_all()  # each worker opens its own connections after the fork
     run_server(address=address, port=port, workers=workers, threads=threads)
+
+
+def _listen_address(host: str, port: int, console: Console) -> str:
+    from tandem.server.serving import ServeError, listen_address  # noqa: PLC0415
+
+    try:
+        return listen_address(host, port)
+    except ServeError as exc:
+        console.print(f"Error: {exc}", markup=False, style="bold red")
+        raise typer.Exit(2) from None
+
+
+def _load_demo(console: Console, url: str) -> None:
+    """Load the demo into an empty database and say how to sign in to it."""
+    from tandem.organization import demo as demo_data  # noqa: PLC0415
+
+    result = demo_data.demo_load(today=_today())
+    if result.loaded:
+        console.print(
+            f"Loaded the demo organisation {result.organization} with {result.logins} logins."
+        )
+    elif not demo_data.demo_login_available():
+        console.print(
+            f"--demo: the database already holds {result.organization}; the demo was not loaded."
+        )
+    if demo_data.demo_login_available():
+        console.print(
+            f"Sign in at {url}login as [bold]{demo_data.DEMO_USER}[/] with the password "
+            f"[bold]{demo_data.DEMO_PASSWORD}[/] (every demo person has a login: their id "
+            f"and the same password; [bold]{demo_data.DEMO_ADMIN}[/] is an admin and may "
+            f"open {url}admin/).",
+            soft_wrap=True,
+        )
 
 
 @app.command()

@@ -29,10 +29,13 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
             _refuse_a_database_not_made_yet(read_config())
         django.setup()
     except ConfigError as exc:
-        Console(stderr=True).print(f"Error: {exc}", markup=False, style="red", soft_wrap=True)
-        raise typer.Exit(2) from None
-    if not check_migrations:
-        return
+        raise _error(f"Error: {exc}") from None
+    if check_migrations:
+        _migrate_or_refuse(migrate=migrate)
+
+
+def _migrate_or_refuse(*, migrate: bool) -> None:
+    """Apply pending migrations when asked; otherwise say what an unmigrated database needs."""
     from django.core.management import call_command  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
     from django.db.migrations.executor import MigrationExecutor  # noqa: PLC0415
@@ -42,38 +45,32 @@ def django_setup(*, migrate: bool = False, check_migrations: bool = True) -> Non
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except OperationalError as exc:
-        Console(stderr=True).print(
-            f"Error: cannot reach the database ({exc}). Check TANDEM_DATABASE_URL.",
-            markup=False,
-            style="red",
-            soft_wrap=True,
-        )
-        raise typer.Exit(2) from None
+        raise _error(
+            f"Error: cannot reach the database ({exc}). Check TANDEM_DATABASE_URL."
+        ) from None
     if pending and migrate:
         call_command("migrate", interactive=False, verbosity=0)
     elif pending and "people_person" in connection.introspection.table_names():
-        Console(stderr=True).print(
+        raise _error(
             f"Error: the database at {database_label()} needs an upgrade after installing a "
-            "new Tandem; back it up, then run 'tandem manage migrate'.",
-            markup=False,
-            style="red",
-            soft_wrap=True,
+            "new Tandem; back it up, then run 'tandem manage migrate'."
         )
-        raise typer.Exit(2)
     elif pending:
         raise no_organisation(database_label())
 
 
+def _error(message: str) -> typer.Exit:
+    """Print ``message`` as an error on stderr; the caller raises the exit it returns."""
+    Console(stderr=True).print(message, markup=False, style="red", soft_wrap=True)
+    return typer.Exit(2)
+
+
 def no_organisation(label: str) -> typer.Exit:
     """Say that the database at ``label`` holds no organisation, and what to do about it."""
-    Console(stderr=True).print(
+    return _error(
         f"Error: no organisation yet in {label}: import one ('tandem import FILE') or start "
-        "'tandem serve --demo'.",
-        markup=False,
-        style="red",
-        soft_wrap=True,
+        "'tandem serve --demo'."
     )
-    return typer.Exit(2)
 
 
 def _refuse_a_database_not_made_yet(config: Config) -> None:

@@ -130,72 +130,98 @@ def _health_text(health: str | None) -> Text:
     return Text(words(health), style=HEALTH_STYLE.get(health or "", ""))
 
 
+def _risky(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for d in report["dependencies"] if d["status"] in ("at_risk", "off_track")]
+
+
 def report_table(org: m.Organization, report: dict[str, Any], console: Console) -> None:
     krs = _krs_by_objective(report)
     console.print(Text(f"{org.name} — OKR report as of {report['as_of']}", style="bold"))
     if not report["objectives"]:
         console.print("No objectives in this selection. Try --cycle all, or another --team.")
     for cycle, owners in _grouped(report):
-        if not owners:
-            continue
-        table = Table(
-            title=f"{cycle['id']}  {cycle['start']} → {cycle['end']}  "
-            f"({percent(cycle['elapsed'])} elapsed)",
-            title_justify="left",
-            title_style="bold",
-        )
-        table.add_column("Objective / key result", ratio=1, overflow="fold")
-        table.add_column("Progress", no_wrap=True)
-        table.add_column("Health", no_wrap=True)
-        for owner, objectives in owners:
-            table.add_row(Text(_owner(org, owner), style="bold cyan"), "", "")
-            for objective in objectives:
-                detail = [
-                    f"expected {percent(objective['expected_progress'])}",
-                    objective["kind"],
-                    objective["level"],
-                ]
-                if objective["score"] is not None:
-                    met = "met" if objective["met_expectation"] else "not met"
-                    detail.append(f"score {objective['score']:.1f} ({met})")
-                title = Text(f"{objective['id']}  {objective['title']}", style="bold")
-                title.append("\n" + " · ".join(detail), style="dim")
-                table.add_row(title, bar(objective["progress"]), _health_text(objective["health"]))
-                for kr in krs.get(objective["id"], []):
-                    key_result = org.key_results[kr["id"]]
-                    detail = [_current(kr, key_result.metric)]
-                    if kr["confidence"] is not None:
-                        detail.append(f"confidence {kr['confidence']}")
-                    if kr["stale"]:
-                        detail.append("stale")
-                    if kr["score"] is not None:
-                        detail.append(f"score {kr['score']:.1f}")
-                    title = Text(f"  {kr['id']}  {key_result.title}")
-                    title.append("\n    " + " · ".join(detail), style="dim")
-                    if kr["at_risk_from"]:
-                        title.append(
-                            "\n    " + _because(org, report, kr),
-                            style=HEALTH_STYLE[kr["health"]],
-                        )
-                    table.add_row(title, bar(kr["progress"]), _health_text(kr["health"]))
-        console.print(table)
-    risky = [d for d in report["dependencies"] if d["status"] in ("at_risk", "off_track")]
+        if owners:
+            console.print(_cycle_table(org, report, cycle, owners, krs))
+    risky = _risky(report)
     if risky:
-        table = Table(title="Dependencies at risk", title_justify="left", title_style="bold")
-        table.add_column("Dependency", no_wrap=True)
-        table.add_column("Need", ratio=1, overflow="fold")
-        table.add_column("Status", no_wrap=True)
-        for dep in risky:
-            need = Text(org.dependencies[dep["id"]].need)
-            asks = f"\n{dep['from']} asks {_owner(org, dep['provider'])} · {dep['state']}"
-            need.append(asks, style="dim")
-            need.append(
-                f"\nbecause {dependency_reason(org, report, dep['id'])}",
-                style=HEALTH_STYLE[dep["status"]],
-            )
-            table.add_row(dep["id"], need, _health_text(dep["status"]))
-        console.print(table)
+        console.print(_dependencies_table(org, report, risky))
     console.print(_alignment_line(report["alignment"]))
+
+
+def _cycle_table(
+    org: m.Organization,
+    report: dict[str, Any],
+    cycle: dict[str, Any],
+    owners: list[tuple[str, list[dict[str, Any]]]],
+    krs: dict[str, list[dict[str, Any]]],
+) -> Table:
+    table = Table(
+        title=f"{cycle['id']}  {cycle['start']} → {cycle['end']}  "
+        f"({percent(cycle['elapsed'])} elapsed)",
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("Objective / key result", ratio=1, overflow="fold")
+    table.add_column("Progress", no_wrap=True)
+    table.add_column("Health", no_wrap=True)
+    for owner, objectives in owners:
+        table.add_row(Text(_owner(org, owner), style="bold cyan"), "", "")
+        for objective in objectives:
+            table.add_row(*_objective_cells(objective))
+            for kr in krs.get(objective["id"], []):
+                table.add_row(*_key_result_cells(org, report, kr))
+    return table
+
+
+def _objective_cells(objective: dict[str, Any]) -> tuple[Text, str, Text]:
+    detail = [
+        f"expected {percent(objective['expected_progress'])}",
+        objective["kind"],
+        objective["level"],
+    ]
+    if objective["score"] is not None:
+        met = "met" if objective["met_expectation"] else "not met"
+        detail.append(f"score {objective['score']:.1f} ({met})")
+    title = Text(f"{objective['id']}  {objective['title']}", style="bold")
+    title.append("\n" + " · ".join(detail), style="dim")
+    return title, bar(objective["progress"]), _health_text(objective["health"])
+
+
+def _key_result_cells(
+    org: m.Organization, report: dict[str, Any], kr: dict[str, Any]
+) -> tuple[Text, str, Text]:
+    key_result = org.key_results[kr["id"]]
+    detail = [_current(kr, key_result.metric)]
+    if kr["confidence"] is not None:
+        detail.append(f"confidence {kr['confidence']}")
+    if kr["stale"]:
+        detail.append("stale")
+    if kr["score"] is not None:
+        detail.append(f"score {kr['score']:.1f}")
+    title = Text(f"  {kr['id']}  {key_result.title}")
+    title.append("\n    " + " · ".join(detail), style="dim")
+    if kr["at_risk_from"]:
+        title.append("\n    " + _because(org, report, kr), style=HEALTH_STYLE[kr["health"]])
+    return title, bar(kr["progress"]), _health_text(kr["health"])
+
+
+def _dependencies_table(
+    org: m.Organization, report: dict[str, Any], risky: list[dict[str, Any]]
+) -> Table:
+    table = Table(title="Dependencies at risk", title_justify="left", title_style="bold")
+    table.add_column("Dependency", no_wrap=True)
+    table.add_column("Need", ratio=1, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    for dep in risky:
+        need = Text(org.dependencies[dep["id"]].need)
+        asks = f"\n{dep['from']} asks {_owner(org, dep['provider'])} · {dep['state']}"
+        need.append(asks, style="dim")
+        need.append(
+            f"\nbecause {dependency_reason(org, report, dep['id'])}",
+            style=HEALTH_STYLE[dep["status"]],
+        )
+        table.add_row(dep["id"], need, _health_text(dep["status"]))
+    return table
 
 
 def _alignment_line(alignment: dict[str, Any]) -> Text:
@@ -225,58 +251,86 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
     if not report["objectives"]:
         out += ["No objectives in this selection.", ""]
     for cycle, owners in _grouped(report):
-        if not owners:  # no heading with nothing under it
-            continue
-        out += [
-            f"## {cycle['id']} ({cycle['start']} → {cycle['end']}, "
-            f"{percent(cycle['elapsed'])} elapsed)",
-            "",
-        ]
-        for owner, objectives in owners:
-            out += [f"### {_md_escape(_owner(org, owner))}", ""]
-            out += [
-                "| | Objective / key result | Progress | Expected | Health | Detail |",
-                "|---|---|---|---|---|---|",
-            ]
-            for objective in objectives:
-                score = "" if objective["score"] is None else f" score {objective['score']:.1f}"
-                out.append(
-                    f"| **{objective['id']}** | **{_md_escape(objective['title'])}** | "
-                    f"{percent(objective['progress'])} | "
-                    f"{percent(objective['expected_progress'])} | "
-                    f"{words(objective['health'])} | {objective['kind']}{score} |"
-                )
-                for kr in krs.get(objective["id"], []):
-                    key_result = org.key_results[kr["id"]]
-                    detail = _current(kr, key_result.metric)
-                    if kr["at_risk_from"]:
-                        detail += "; " + _because(org, report, kr)
-                    if kr["stale"]:
-                        detail += "; stale"
-                    out.append(
-                        f"| {kr['id']} | {_md_escape(key_result.title)} | "
-                        f"{percent(kr['progress'])} | | {words(kr['health'])} | "
-                        f"{_md_escape(detail)} |"
-                    )
-            out.append("")
-    risky = [d for d in report["dependencies"] if d["status"] in ("at_risk", "off_track")]
+        if owners:  # no heading with nothing under it
+            out += _markdown_cycle(org, report, cycle, owners, krs)
+    risky = _risky(report)
     if risky:
-        out += [
-            "## Dependencies at risk",
-            "",
-            "| Dependency | From | Provider | State | Status | Why | Need |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for dep in risky:
-            out.append(
-                f"| {dep['id']} | {dep['from']} | {_md_escape(_owner(org, dep['provider']))}"
-                f" | {dep['state']} | {words(dep['status'])} | "
-                f"{_md_escape(dependency_reason(org, report, dep['id']))} | "
-                f"{_md_escape(org.dependencies[dep['id']].need)} |"
-            )
-        out.append("")
+        out += _markdown_dependencies(org, report, risky)
     out += [_alignment_line(report["alignment"]).plain, ""]
     return "\n".join(out)
+
+
+def _markdown_cycle(
+    org: m.Organization,
+    report: dict[str, Any],
+    cycle: dict[str, Any],
+    owners: list[tuple[str, list[dict[str, Any]]]],
+    krs: dict[str, list[dict[str, Any]]],
+) -> list[str]:
+    out = [
+        f"## {cycle['id']} ({cycle['start']} → {cycle['end']}, "
+        f"{percent(cycle['elapsed'])} elapsed)",
+        "",
+    ]
+    for owner, objectives in owners:
+        out += [f"### {_md_escape(_owner(org, owner))}", ""]
+        out += [
+            "| | Objective / key result | Progress | Expected | Health | Detail |",
+            "|---|---|---|---|---|---|",
+        ]
+        for objective in objectives:
+            out.append(_markdown_objective_row(objective))
+            out += [
+                _markdown_key_result_row(org, report, kr) for kr in krs.get(objective["id"], [])
+            ]
+        out.append("")
+    return out
+
+
+def _markdown_objective_row(objective: dict[str, Any]) -> str:
+    score = "" if objective["score"] is None else f" score {objective['score']:.1f}"
+    return (
+        f"| **{objective['id']}** | **{_md_escape(objective['title'])}** | "
+        f"{percent(objective['progress'])} | "
+        f"{percent(objective['expected_progress'])} | "
+        f"{words(objective['health'])} | {objective['kind']}{score} |"
+    )
+
+
+def _markdown_key_result_row(
+    org: m.Organization, report: dict[str, Any], kr: dict[str, Any]
+) -> str:
+    key_result = org.key_results[kr["id"]]
+    detail = _current(kr, key_result.metric)
+    if kr["at_risk_from"]:
+        detail += "; " + _because(org, report, kr)
+    if kr["stale"]:
+        detail += "; stale"
+    return (
+        f"| {kr['id']} | {_md_escape(key_result.title)} | "
+        f"{percent(kr['progress'])} | | {words(kr['health'])} | "
+        f"{_md_escape(detail)} |"
+    )
+
+
+def _markdown_dependencies(
+    org: m.Organization, report: dict[str, Any], risky: list[dict[str, Any]]
+) -> list[str]:
+    out = [
+        "## Dependencies at risk",
+        "",
+        "| Dependency | From | Provider | State | Status | Why | Need |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for dep in risky:
+        out.append(
+            f"| {dep['id']} | {dep['from']} | {_md_escape(_owner(org, dep['provider']))}"
+            f" | {dep['state']} | {words(dep['status'])} | "
+            f"{_md_escape(dependency_reason(org, report, dep['id']))} | "
+            f"{_md_escape(org.dependencies[dep['id']].need)} |"
+        )
+    out.append("")
+    return out
 
 
 def lint_text(findings: list[Finding], filename: str | None, lines: dict[str, int]) -> Group:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -16,6 +16,9 @@ from rich.text import Text
 from tandem.cli import _err, app, choice
 from tandem.cli.admin import _fail
 from tandem.cli.database import django_setup
+
+if TYPE_CHECKING:
+    from tandem.access.models import ApiToken
 
 token_app = typer.Typer(
     name="token",
@@ -33,28 +36,44 @@ class Scope(StrEnum):
     WRITE = "write"
 
 
+PersonId = Annotated[
+    str,
+    typer.Argument(metavar="PERSON_ID", help="Whose token it is: the API acts as them."),
+]
+ScopeOption = Annotated[
+    Scope,
+    choice(
+        Scope,
+        "--scope",
+        help="read: may only read; write: may also change what the person may.",
+    ),
+]
+TokenName = Annotated[
+    str | None,
+    typer.Option(help="What uses the token, shown in lists (default: 'API token')."),
+]
+Expires = Annotated[
+    int | None,
+    typer.Option(metavar="DAYS", help="Expire after this many days (default: never)."),
+]
+PersonFilter = Annotated[
+    str | None, typer.Option(metavar="PERSON_ID", help="Only this person's tokens.")
+]
+TokenIdOrPrefix = Annotated[
+    str,
+    typer.Argument(
+        metavar="TOKEN_ID_OR_PREFIX",
+        help="The token's id or prefix, as 'tandem token list' shows them.",
+    ),
+]
+
+
 @token_app.command()
 def create(
-    person_id: Annotated[
-        str,
-        typer.Argument(metavar="PERSON_ID", help="Whose token it is: the API acts as them."),
-    ],
-    scope: Annotated[
-        Scope,
-        choice(
-            Scope,
-            "--scope",
-            help="read: may only read; write: may also change what the person may.",
-        ),
-    ] = Scope.READ,
-    name: Annotated[
-        str | None,
-        typer.Option(help="What uses the token, shown in lists (default: 'API token')."),
-    ] = None,
-    expires: Annotated[
-        int | None,
-        typer.Option(metavar="DAYS", help="Expire after this many days (default: never)."),
-    ] = None,
+    person_id: PersonId,
+    scope: ScopeOption = Scope.READ,
+    name: TokenName = None,
+    expires: Expires = None,
 ) -> None:
     """Create a token for a person and print it, this once."""
     django_setup()
@@ -81,15 +100,9 @@ def create(
 
 
 @token_app.command(name="list")
-def list_command(
-    person: Annotated[
-        str | None, typer.Option(metavar="PERSON_ID", help="Only this person's tokens.")
-    ] = None,
-) -> None:
+def list_command(person: PersonFilter = None) -> None:
     """List the tokens (never the tokens themselves): whose, scope, expiry, last use, state."""
     django_setup()
-    from django.utils import timezone  # noqa: PLC0415
-
     from tandem.access.tokens import token_list  # noqa: PLC0415
     from tandem.errors import TandemError  # noqa: PLC0415
 
@@ -104,6 +117,12 @@ def list_command(
             markup=False,
         )
         return
+    Console().print(_tokens_table(tokens))
+
+
+def _tokens_table(tokens: list[ApiToken]) -> Table:
+    from django.utils import timezone  # noqa: PLC0415
+
     now = timezone.now()
     table = Table(
         title="API tokens",
@@ -130,19 +149,11 @@ def list_command(
             Text(state.value, style=STATE_STYLES[state.value]),
         )
     table.caption = f"Times in {timezone.get_current_timezone_name()}; last use to the minute."
-    Console().print(table)
+    return table
 
 
 @token_app.command()
-def revoke(
-    token_id_or_prefix: Annotated[
-        str,
-        typer.Argument(
-            metavar="TOKEN_ID_OR_PREFIX",
-            help="The token's id or prefix, as 'tandem token list' shows them.",
-        ),
-    ],
-) -> None:
+def revoke(token_id_or_prefix: TokenIdOrPrefix) -> None:
     """Revoke a token: the API refuses it from now on."""
     django_setup()
     from django.utils import timezone  # noqa: PLC0415

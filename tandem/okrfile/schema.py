@@ -2,7 +2,7 @@
 
 These validate one entry at a time (a person, a team, an objective ...) so that a mistake in
 one entry does not hide the mistakes in the others. References between entries are checked
-afterwards by ``tandem.okrfile.loader``.
+afterwards by ``tandem.okrfile.checks``.
 """
 
 from __future__ import annotations

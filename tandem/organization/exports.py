@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any, TextIO
 
-from tandem.okrfile.writer import to_document, write_yaml
+from tandem.okrfile.dump import to_document, write_yaml
 from tandem.organization.archive import organization_current
 
 

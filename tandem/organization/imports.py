@@ -17,9 +17,10 @@ from django.db import DatabaseError, transaction
 
 from tandem.core import model as m
 from tandem.okrfile import OkrFileError, load_text
-from tandem.okrfile.writer import to_document, write_yaml
+from tandem.okrfile.dump import to_document, write_yaml
 from tandem.okrs.models import KeyResult, Objective
 from tandem.okrs.selectors import closed_cycles_get
+from tandem.organization.apply_plan import ImportWriter
 from tandem.organization.plan import (
     ImportPlan,
     Progress,
@@ -30,7 +31,6 @@ from tandem.organization.plan import (
 )
 from tandem.organization.revision import revision_bumped_once
 from tandem.organization.selectors import organization_load
-from tandem.organization.writer import ImportWriter
 
 __all__ = ["ImportPlan", "ImportRefusedError", "organization_import"]
 

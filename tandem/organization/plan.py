@@ -1,7 +1,7 @@
 """Planning an import: what the file creates, updates, keeps and deletes, and what it may not.
 
 The organisation in the database and the file's are compared id by id as the core's plain data,
-so planning is pure Python; only :mod:`tandem.organization.writer` touches the database.
+so planning is pure Python; only :mod:`tandem.organization.apply_plan` touches the database.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 from tandem import DEMO_FILE
 from tandem.core import model as m
 from tandem.okrfile import OkrFileError, load_bytes, load_path, load_text
-from tandem.okrfile.writer import to_document, write_yaml
+from tandem.okrfile.dump import to_document, write_yaml
 from tests.okr_text import HEADER, org_text
 
 EXAMPLE = DEMO_FILE

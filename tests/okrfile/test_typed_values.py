@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.okrfile.loader import OkrFileError, load_text
+from tandem.okrfile.loader import load_text
+from tandem.okrfile.problems import OkrFileError
 
 FILE = """\
 version: 1

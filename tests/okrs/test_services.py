@@ -33,7 +33,7 @@ from tandem.identifiers import (
     objective_id_generate,
 )
 from tandem.okrfile import load_text
-from tandem.okrfile.writer import to_document, write_yaml
+from tandem.okrfile.dump import to_document, write_yaml
 from tandem.okrs import services
 from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
 from tandem.okrs.services import (

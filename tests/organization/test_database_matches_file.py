@@ -15,7 +15,7 @@ from tandem import DEMO_FILE
 from tandem.core import model as m
 from tandem.core.engine import evaluate
 from tandem.okrfile import load_path, load_text
-from tandem.okrfile.writer import to_document, write_yaml
+from tandem.okrfile.dump import to_document, write_yaml
 from tandem.okrs.models import KeyResult
 from tandem.organization.exports import organization_export
 from tandem.organization.imports import organization_import

@@ -1,4 +1,5 @@
-"""Writing OKR files: the organisation as the dict of SPEC section 1, and that dict as YAML.
+"""Dumping an organisation to an OKR file: the organisation as the dict of SPEC section 1, and that
+dict as YAML.
 
 ``write_yaml`` writes the text directly rather than through PyYAML's representer, which builds
 a node for every scalar first and takes minutes and gigabytes for a 100k-person file.

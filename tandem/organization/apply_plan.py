@@ -1,4 +1,5 @@
-"""Writing a planned import: bulk inserts and updates in batches, in the caller's transaction."""
+"""Applying a planned import to the database: bulk inserts and updates in batches, in the caller's
+transaction."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def web(web_as: Web) -> Web:
 @pytest.fixture
 def many(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lists of more than five options are "long": the demo gets pickers."""
-    monkeypatch.setattr("tandem.web.forms.SELECT_LIMIT", 5)
+    monkeypatch.setattr("tandem.web.forms.fields.SELECT_LIMIT", 5)
 
 
 def contributors(key_result_id: str) -> list[str]:
@@ -256,7 +256,7 @@ def test_an_owner_not_found_is_named_next_to_the_field_and_kept(web: Web) -> Non
 def test_an_owner_one_may_not_create_for_is_refused_however_typed(
     web: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tandem.web.forms.SELECT_LIMIT", 1)  # the lead's two owners: a picker
+    monkeypatch.setattr("tandem.web.forms.fields.SELECT_LIMIT", 1)  # the lead's two owners: a picker
     client = web("lead")
     assert 'data-search="/pick/directory?kind=owners"' in text(client.get("/objectives/new"))
     refused = client.post("/objectives/new", NEW_OBJECTIVE | {"owner": "tom@northwind.test"})

@@ -42,7 +42,6 @@ from tandem.okrs import services
 from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
 from tandem.okrs.selectors import closed_cycles_get, cycle_closed
 from tandem.organization.reporting import View
-from tandem.web import forms as web_forms
 from tandem.web import pages
 from tandem.web.forms import (
     METRIC_INPUTS,
@@ -54,6 +53,7 @@ from tandem.web.forms import (
     ObjectiveForm,
     PickerMultipleField,
     error_place,
+    fields,
     milestone_errors,
     milestone_rows,
 )
@@ -128,7 +128,7 @@ def _owners(
         return owner == current or may(owner)
 
     candidates = itertools.chain(org.teams, org.people)
-    first = list(itertools.islice(filter(allowed, candidates), web_forms.SELECT_LIMIT + 1))
+    first = list(itertools.islice(filter(allowed, candidates), fields.SELECT_LIMIT + 1))
     return first, allowed
 
 

@@ -15,7 +15,7 @@ this module was split.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypedDict, Unpack
 
 from django.db import transaction
@@ -385,12 +385,16 @@ def objective_update_and_align(
     objective_id: str,
     version: int | None,
     aligns_to: str | Unset | None = UNSET,
+    target_check: Callable[[str], object] | None = None,
     by_id: str | None = None,
     **changes: Unpack[ObjectiveChanges],
 ) -> Objective:
     """Change the fields given and, with ``aligns_to``, the alignment (``None``: unalign), in
     one transaction: both changes or neither. ``version`` is the one the caller read; the
-    alignment follows the update. Given nothing, it changes nothing, not even the version."""
+    alignment follows the update. Given nothing, it changes nothing, not even the version.
+
+    ``target_check`` is called with a new target after the update, before aligning: the
+    caller's refusal of a target it may not see (the policy's) undoes the update too."""
     objective: Objective | None = None
     if changes:
         objective = objective_update(
@@ -398,6 +402,8 @@ def objective_update_and_align(
         )
         version = objective.version
     if not isinstance(aligns_to, Unset):
+        if aligns_to is not None and target_check is not None:
+            target_check(aligns_to)
         objective = objective_align(
             objective_id=objective_id, target_id=aligns_to, version=version, by_id=by_id
         )

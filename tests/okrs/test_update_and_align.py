@@ -111,3 +111,26 @@ def test_a_closed_cycle_or_an_archived_objective_refuses_both(demo_in_db) -> Non
     with pytest.raises(ConflictError, match="IN-2 is archived; restore it"):
         objective_update_and_align(objective_id="IN-2", version=None, aligns_to="NW-2")
     assert Objective.objects.get(id="IN-2").aligns_to is None
+
+
+def test_the_callers_refusal_of_the_target_undoes_the_update(demo_in_db) -> None:
+    checked: list[str] = []
+
+    def hidden(target_id: str) -> None:
+        checked.append(target_id)
+        raise InvalidError(f"there is no objective or key result '{target_id}'", field="aligns_to")
+
+    with pytest.raises(InvalidError, match="there is no objective or key result 'NW-2'"):
+        objective_update_and_align(
+            objective_id="IN-2", version=1, title="Renamed", aligns_to="NW-2", target_check=hidden
+        )
+    assert checked == ["NW-2"]
+    stored = Objective.objects.get(id="IN-2")
+    assert (stored.title, stored.aligns_to, stored.version) == (
+        "Run a leaner, cheaper platform",
+        None,
+        1,
+    )
+    # Unaligning names no target: nothing to check.
+    objective_update_and_align(objective_id="IN-2", version=1, aligns_to=None, target_check=hidden)
+    assert checked == ["NW-2"]

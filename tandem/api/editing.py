@@ -34,7 +34,7 @@ from tandem.api.versions import etag, if_match
 from tandem.core import permissions
 from tandem.errors import InvalidError, NotFoundError, StaleVersionError
 from tandem.okrfile.schema import DESCRIPTION_MAX_LENGTH
-from tandem.okrs import services
+from tandem.okrs import key_results, services
 from tandem.okrs.models import KeyResult, Objective
 from tandem.people.models import Person, Team
 
@@ -380,7 +380,7 @@ def key_result_create(
     arguments = _key_result_arguments(payload.model_dump(exclude={"since"}))
     if "since" in payload.model_fields_set:
         arguments["since"] = payload.since
-    created = services.key_result_create(
+    created = key_results.key_result_create(
         objective_id=objective_id, by_id=caller.person, **arguments
     )
     response["Location"] = f"/api/v1/key-results/{created.id}"
@@ -412,7 +412,7 @@ def key_result_update(
     arguments = _key_result_arguments(given)
     if arguments:  # an empty change changes nothing, not even the version
         _with_current(
-            lambda: services.key_result_update(
+            lambda: key_results.key_result_update(
                 key_result_id=key_result_id, version=version, by_id=caller.person, **arguments
             ),
             lambda: _current(request, KeyResult, key_result_id),
@@ -430,7 +430,7 @@ def key_result_archive(request: HttpRequest, key_result_id: str) -> Status[None]
     _key_result_editable(caller, key_result_id)
     version = if_match(request, required=False)
     _with_current(
-        lambda: services.key_result_archive(
+        lambda: key_results.key_result_archive(
             key_result_id=key_result_id, version=version, by_id=caller.person
         ),
         lambda: _current(request, KeyResult, key_result_id),
@@ -450,7 +450,7 @@ def key_result_restore(
     _key_result_editable(caller, key_result_id)
     version = if_match(request, required=False)
     _with_current(
-        lambda: services.key_result_restore(
+        lambda: key_results.key_result_restore(
             key_result_id=key_result_id, version=version, by_id=caller.person
         ),
         lambda: _current(request, KeyResult, key_result_id),

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from tandem.core import model as m
 from tandem.errors import TandemError
+from tandem.okrs.metrics import FORM_FIELDS
 from tandem.okrs.models import KeyResult, Objective
 from tandem.web.forms import fields
 from tandem.web.forms.fields import (
@@ -42,14 +43,13 @@ FORM_HELP = {
     "milestones": "A short list of milestones, each done on a date",
     "rollup": "The mean progress of the objectives aligned to it",
 }
-# Which of the key result form's inputs each metric form uses (the services' FORM_FIELDS).
-METRIC_INPUTS = {
-    "numeric": ("start", "target", "unit"),
-    "keep_above": ("threshold", "unit"),
-    "keep_below": ("threshold", "unit"),
-    "boolean": (),
-    "milestones": ("milestones",),
-    "rollup": (),
+# Which of the key result form's inputs each metric form uses: the fields the services take
+# for it (one rule, tandem.okrs.metrics.FORM_FIELDS), in the order the form shows them.
+METRIC_INPUTS: dict[str, tuple[str, ...]] = {
+    str(form): tuple(
+        name for name in ("start", "target", "threshold", "unit", "milestones") if name in fields
+    )
+    for form, fields in FORM_FIELDS.items()
 }
 
 

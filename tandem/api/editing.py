@@ -34,7 +34,7 @@ from tandem.api.versions import etag, if_match
 from tandem.core import permissions
 from tandem.errors import InvalidError, NotFoundError, StaleVersionError
 from tandem.okrfile.schema import DESCRIPTION_MAX_LENGTH
-from tandem.okrs import services
+from tandem.okrs import key_results, services
 from tandem.okrs.models import KeyResult, Objective
 from tandem.people.models import Person, Team
 
@@ -230,19 +230,11 @@ def objective_create(
     return Status(201, _objective_response(request, response, created.id))
 
 
-@router.patch(
-    "/objectives/{objective_id}",
-    response={200: ObjectiveOut, ERROR_STATUSES: Problem},
-    openapi_extra=if_match_declared(required=True),
-)
-def objective_update(
-    request: HttpRequest, response: HttpResponse, objective_id: str, payload: ObjectivePatch
-) -> ObjectiveOut:
-    """Change fields of an objective; send `If-Match` with the ETag you read (412 if stale)."""
-    caller = caller_of(request)
-    objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
-    version = if_match(request, required=True)
+def _objective_changes(
+    caller: Caller, objective_id: str, payload: ObjectivePatch
+) -> dict[str, Any]:
+    """The update's arguments for what a PATCH sent; a new owner the caller may not hand the
+    objective to is refused (403)."""
     given = _given(payload, required=("title", "owner", "kind", "visibility"))
     changes: dict[str, Any] = {
         key: given[key] for key in ("title", "kind", "visibility", "description") if key in given
@@ -260,13 +252,30 @@ def objective_update(
             umbrella_owner_id=umbrella.owner if umbrella else None,
             umbrella_team_ids=umbrella.teams if umbrella else [],
         )
-    if changes:  # an empty change changes nothing, not even the version
-        _with_current(
-            lambda: services.objective_update(
-                objective_id=objective_id, version=version, by_id=caller.person, **changes
-            ),
-            lambda: _current(request, Objective, objective_id),
-        )
+    return changes
+
+
+@router.patch(
+    "/objectives/{objective_id}",
+    response={200: ObjectiveOut, ERROR_STATUSES: Problem},
+    openapi_extra=if_match_declared(required=True),
+)
+def objective_update(
+    request: HttpRequest, response: HttpResponse, objective_id: str, payload: ObjectivePatch
+) -> ObjectiveOut:
+    """Change fields of an objective; send `If-Match` with the ETag you read (412 if stale)."""
+    caller = caller_of(request)
+    objective = objective_get_visible(caller.audience, objective_id)
+    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
+    version = if_match(request, required=True)
+    changes = _objective_changes(caller, objective_id, payload)
+    # The pages' service: an empty change changes nothing, not even the version.
+    _with_current(
+        lambda: services.objective_update_and_align(
+            objective_id=objective_id, version=version, by_id=caller.person, **changes
+        ),
+        lambda: _current(request, Objective, objective_id),
+    )
     return _objective_response(request, response, objective_id)
 
 
@@ -371,7 +380,7 @@ def key_result_create(
     arguments = _key_result_arguments(payload.model_dump(exclude={"since"}))
     if "since" in payload.model_fields_set:
         arguments["since"] = payload.since
-    created = services.key_result_create(
+    created = key_results.key_result_create(
         objective_id=objective_id, by_id=caller.person, **arguments
     )
     response["Location"] = f"/api/v1/key-results/{created.id}"
@@ -403,7 +412,7 @@ def key_result_update(
     arguments = _key_result_arguments(given)
     if arguments:  # an empty change changes nothing, not even the version
         _with_current(
-            lambda: services.key_result_update(
+            lambda: key_results.key_result_update(
                 key_result_id=key_result_id, version=version, by_id=caller.person, **arguments
             ),
             lambda: _current(request, KeyResult, key_result_id),
@@ -421,7 +430,7 @@ def key_result_archive(request: HttpRequest, key_result_id: str) -> Status[None]
     _key_result_editable(caller, key_result_id)
     version = if_match(request, required=False)
     _with_current(
-        lambda: services.key_result_archive(
+        lambda: key_results.key_result_archive(
             key_result_id=key_result_id, version=version, by_id=caller.person
         ),
         lambda: _current(request, KeyResult, key_result_id),
@@ -441,7 +450,7 @@ def key_result_restore(
     _key_result_editable(caller, key_result_id)
     version = if_match(request, required=False)
     _with_current(
-        lambda: services.key_result_restore(
+        lambda: key_results.key_result_restore(
             key_result_id=key_result_id, version=version, by_id=caller.person
         ),
         lambda: _current(request, KeyResult, key_result_id),

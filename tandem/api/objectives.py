@@ -170,9 +170,9 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters]) -> O
     view = view_of(request, filters.as_of)
     scope = scope_get(view, cycle=filters.cycle, team=filters.team)
     found = [
-        view.org.objectives[oid]
-        for oid in scope.objectives
-        if _matches(view, view.org.objectives[oid], filters)
+        view.org.objectives[objective_id]
+        for objective_id in scope.objectives
+        if _matches(view, view.org.objectives[objective_id], filters)
     ]
     page = found[filters.offset : filters.offset + filters.limit]
     versions = dict(
@@ -212,8 +212,8 @@ def objective_key_results(
         KeyResult.objects.filter(objective_id=objective_id).values_list("id", "version")
     )
     return [
-        key_result_out(view, view.org.key_results[kid], versions.get(kid, 1))
-        for kid in objective.key_results
+        key_result_out(view, view.org.key_results[key_result_id], versions.get(key_result_id, 1))
+        for key_result_id in objective.key_results
     ]
 
 

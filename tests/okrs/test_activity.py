@@ -10,12 +10,14 @@ import pytest
 
 from tandem.core import model as m
 from tandem.errors import InvalidError, StaleVersionError
-from tandem.okrs.models import Activity, Objective
-from tandem.okrs.services import (
+from tandem.okrs.key_results import (
     key_result_archive,
     key_result_create,
     key_result_restore,
     key_result_update,
+)
+from tandem.okrs.models import Activity, Objective
+from tandem.okrs.services import (
     objective_align,
     objective_archive,
     objective_create,

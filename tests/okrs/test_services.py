@@ -35,15 +35,16 @@ from tandem.identifiers import (
 from tandem.okrfile import load_text
 from tandem.okrfile.dump import to_document, write_yaml
 from tandem.okrs import services
-from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
-from tandem.okrs.services import (
-    ClosedCycleError,
-    cycle_state_set,
+from tandem.okrs.cycles import ClosedCycleError, cycle_state_set
+from tandem.okrs.key_results import (
     key_result_archive,
     key_result_create,
     key_result_restore,
     key_result_score_override,
     key_result_update,
+)
+from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
+from tandem.okrs.services import (
     objective_align,
     objective_archive,
     objective_create,

@@ -508,6 +508,27 @@ def test_an_alignment_loop_is_refused_next_to_the_picker(web: Web) -> None:
     assert Objective.objects.get(id="NW-1").aligns_to is None
 
 
+def test_a_refused_alignment_saves_none_of_the_changes(web: Web) -> None:
+    # One save, one transaction: the title is not saved when the alignment is refused.
+    client = web("member")
+    stored = Objective.objects.get(id="SR-2")
+    before = (stored.title, stored.aligns_to, stored.version)
+    hidden = client.post(
+        "/objectives/SR-2/edit", objective_form("SR-2", title="A new title", aligns_to="MO-1.1")
+    )
+    assert hidden.status_code == 422
+    expected = "there is no objective or key result &#x27;MO-1.1&#x27;"
+    assert error_of(text(hidden), "aligns_to") == expected
+    loop = client.post(
+        "/objectives/SR-2/edit", objective_form("SR-2", title="A new title", aligns_to="SR-2.1")
+    )
+    assert loop.status_code == 422
+    assert "cannot align to itself" in error_of(text(loop), "aligns_to")
+    objective = Objective.objects.get(id="SR-2")
+    assert (objective.title, objective.aligns_to, objective.version) == before
+    assert not Activity.objects.exists()
+
+
 def test_handing_an_objective_to_a_team_one_may_not_is_refused(web: Web) -> None:
     response = web("member").post("/objectives/SR-2/edit", objective_form("SR-2", owner="payments"))
     assert response.status_code == 403

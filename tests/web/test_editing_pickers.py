@@ -44,7 +44,7 @@ def web(web_as: Web) -> Web:
 @pytest.fixture
 def many(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lists of more than five options are "long": the demo gets pickers."""
-    monkeypatch.setattr("tandem.web.forms.SELECT_LIMIT", 5)
+    monkeypatch.setattr("tandem.web.forms.fields.SELECT_LIMIT", 5)
 
 
 def contributors(key_result_id: str) -> list[str]:
@@ -150,7 +150,7 @@ def test_the_search_finds_names_ids_and_e_mails(web: Web) -> None:
 def test_the_search_is_bounded_and_says_how_many_match(
     web: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tandem.web.views.editing.PICKER_LIMIT", 5)
+    monkeypatch.setattr("tandem.web.views.pickers.PICKER_LIMIT", 5)
     # Every person's e-mail holds "northwind", and so does the company's name.
     body = text(web("member").get("/pick/directory?kind=contributors&q=northwind"))
     assert len(picks(body)) == 5
@@ -256,7 +256,9 @@ def test_an_owner_not_found_is_named_next_to_the_field_and_kept(web: Web) -> Non
 def test_an_owner_one_may_not_create_for_is_refused_however_typed(
     web: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tandem.web.forms.SELECT_LIMIT", 1)  # the lead's two owners: a picker
+    monkeypatch.setattr(
+        "tandem.web.forms.fields.SELECT_LIMIT", 1
+    )  # the lead's two owners: a picker
     client = web("lead")
     assert 'data-search="/pick/directory?kind=owners"' in text(client.get("/objectives/new"))
     refused = client.post("/objectives/new", NEW_OBJECTIVE | {"owner": "tom@northwind.test"})

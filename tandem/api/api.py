@@ -18,6 +18,7 @@ from tandem.api import (
     objectives,
     organization,
     reports,
+    reviews,
 )
 from tandem.api.auth import SessionCallerAuth, TokenAuth
 from tandem.api.problems import (
@@ -82,3 +83,4 @@ api.add_router("", objectives.router)  # with the writes of editing
 api.add_router("", checkins.router)
 api.add_router("", dependencies.router)
 api.add_router("", reports.router)
+api.add_router("", reviews.router)

@@ -64,7 +64,7 @@ def reflection_save(
         id_ensure_names(Person, by_id, what="a person", field="by_id")
     if not isinstance(based_on, Unset):
         current = Reflection.objects.select_related("by").filter(objective=objective).first()
-        if (current.at if current is not None else None) != based_on:
+        if not _same_moment(current.at if current is not None else None, based_on):
             who = current.by.name if current is not None and current.by else "someone"
             raise StaleVersionError(
                 f"{who} saved a reflection on {objective.id} since you opened the page; read "
@@ -74,3 +74,13 @@ def reflection_save(
         objective=objective, defaults={"text": cleaned, "by_id": by_id, "at": timezone.now()}
     )
     return reflection
+
+
+def _same_moment(stored: datetime | None, read: datetime | None) -> bool:
+    """Whether ``read`` names the reflection saved at ``stored`` (None: none), to the
+    millisecond: the API writes times in JSON with milliseconds, the pages with microseconds."""
+    if stored is None or read is None:
+        return stored is read
+    return stored.replace(microsecond=stored.microsecond // 1000 * 1000) == read.replace(
+        microsecond=read.microsecond // 1000 * 1000
+    )

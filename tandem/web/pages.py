@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Concatenate, ParamSpec
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -134,3 +136,21 @@ def refused(form: Any, action: Callable[[], object]) -> int | None:
         form.add_error(None, exc.message)
         return exc.status
     return None
+
+
+@dataclass
+class FormState:
+    """What was typed into one of a card's forms, and what was wrong with it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    message: str = ""
+
+
+def form_state(request: HttpRequest, form: forms.Form) -> FormState:
+    """What was sent with ``form`` and its errors (those of the whole form under "all"), to
+    show the form again as it was typed."""
+    state = FormState(values={k: str(v) for k, v in request.POST.items()})
+    for name, errors in form.errors.items():
+        state.errors[name if name != "__all__" else "all"] = [str(e) for e in errors]
+    return state

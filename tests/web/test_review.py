@@ -20,9 +20,10 @@ from tandem.okrfile import load_path
 from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.organization.imports import organization_import
 from tandem.organization.reporting import cache_clear
+from tandem.organization.review import selectors
 from tandem.people.models import Person, Team
-from tandem.web import pages
-from tandem.web.views import review
+from tandem.web.views.review import page as review
+from tests.conftest import TODAY
 from tests.personas import HIDDEN, SIGNED_IN
 
 HTMX = {"HX-Request": "true"}
@@ -441,14 +442,14 @@ def test_the_scores_at_the_cycle_s_end_are_computed_once_and_follow_changes(
     web_as: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[date] = []
-    real = pages.view_of
+    real = selectors.view_get
 
-    def counting(request: Any, as_of: date | None = None) -> Any:
-        if as_of is not None:
+    def counting(*, audience: Any, as_of: date) -> Any:
+        if as_of != TODAY:  # the view of today is every page's
             asked.append(as_of)
-        return real(request, as_of)
+        return real(audience=audience, as_of=as_of)
 
-    monkeypatch.setattr(review, "view_of", counting)
+    monkeypatch.setattr(selectors, "view_get", counting)
     client = web_as("member")
     client.get("/cycles/2026-Q4/review")
     client.get("/cycles/2026-Q4/review")

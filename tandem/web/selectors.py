@@ -21,6 +21,7 @@ from tandem.access.policy import dependencies_visible_q
 from tandem.checkins.models import CheckIn, CheckInRevision
 from tandem.core import model as m
 from tandem.core import permissions
+from tandem.core.checkin_values import value_kind
 from tandem.core.engine import DependencyStatus, key_result_start
 from tandem.core.permissions import ownership_of
 from tandem.core.report import current_cycles
@@ -187,9 +188,7 @@ class KeyResultCard:
     @property
     def value_kind(self) -> str:
         """Which value the check-in form asks for: number, done, or none."""
-        if self.form in ("numeric", "keep_above", "keep_below"):
-            return "number"
-        return "done" if self.form == "boolean" else "none"
+        return value_kind(self.form)
 
 
 def _target_words(metric: m.Metric) -> str:

@@ -3,10 +3,7 @@ JavaScript with the page it was sent from (My OKRs or the objective page)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -18,9 +15,8 @@ from tandem.checkins.models import CheckIn
 from tandem.checkins.services import CheckInJumpError, checkin_record
 from tandem.core import permissions
 from tandem.errors import InvalidError, TandemError
-from tandem.okrs.models import Milestone
+from tandem.okrs.models import KeyResult
 from tandem.okrs.selectors import closed_cycles_get
-from tandem.okrs.services import key_result_update
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import (
@@ -36,58 +32,24 @@ from tandem.web.views.home import home_page
 from tandem.web.views.objectives import objective_page
 
 
-def _milestone_changes(
-    key_result_id: str, ticked: list[int], shown: list[int]
-) -> list[dict[str, Any]] | None:
-    """The key result's milestones with the person's changes applied (ticked today when newly
-    done), or None when nothing changes. A change is a difference between what the form
-    showed and what was sent: milestones nobody touched keep what is stored now."""
-    today = clock.today()
-    rows = Milestone.objects.filter(key_result_id=key_result_id).order_by("position")
-    newly_done, newly_undone = set(ticked) - set(shown), set(shown) - set(ticked)
-    changed = False
-    milestones = []
-    for index, row in enumerate(rows):
-        done_on = row.done_on
-        done = done_on is not None and done_on <= today
-        if index in newly_done and not done:
-            done_on, changed = today, True
-        elif index in newly_undone and done:
-            done_on, changed = None, True
-        milestones.append({"title": row.title, "weight": row.weight, "done_on": done_on})
-    return milestones if changed else None
-
-
-def _record(request: WebRequest, form: CheckInForm) -> CheckIn:
+def _record(request: WebRequest, form: CheckInForm, key_result: KeyResult) -> CheckIn:
     """Tick milestones (an edit of the key result) and record the check-in, all or nothing."""
-    card = form.card
-    audience = request.caller.audience
-    with transaction.atomic():
-        if "tick" in form.fields:
-            milestones = _milestone_changes(
-                card.id, form.cleaned_data.get("tick") or [], form.cleaned_data.get("shown") or []
-            )
-            if milestones is not None:
-                key_result = key_result_get_visible(audience, card.id)
-                require(
-                    may_edit_objective(audience, key_result.objective),
-                    permissions.tick_refused(card.objective),
-                )
-                key_result_update(
-                    key_result_id=card.id,
-                    version=None,
-                    milestones=milestones,
-                    by_id=request.caller.person,
-                )
-        return checkin_record(
-            key_result_id=card.id,
-            day=clock.today(),
-            value=form.checkin_value(),
-            confidence=form.cleaned_data.get("confidence"),
-            note=(form.cleaned_data.get("note") or "").strip() or None,
-            author_id=request.caller.person,
-            confirmed="value" not in form.fields or form.confirmed(),
-        )
+    ticked = set(form.cleaned_data.get("tick") or [])
+    shown = set(form.cleaned_data.get("shown") or [])
+    return checkin_record(
+        key_result_id=key_result.pk,
+        day=clock.today(),
+        value=form.checkin_value(),
+        confidence=form.cleaned_data.get("confidence"),
+        note=(form.cleaned_data.get("note") or "").strip() or None,
+        author_id=request.caller.person,
+        confirmed="value" not in form.fields or form.confirmed(),
+        # What the person changed since the form was drawn: a tick someone else made
+        # meanwhile stays.
+        ticked=ticked - shown,
+        unticked=shown - ticked,
+        may_tick=may_edit_objective(request.caller.audience, key_result.objective),
+    )
 
 
 def see_other(url: str) -> HttpResponseRedirect:
@@ -125,7 +87,7 @@ def checkin(request: WebRequest, key_result_id: str) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            row = _record(request, form)
+            row = _record(request, form, key_result)
         except InvalidError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except CheckInJumpError as exc:  # asked on the card: "67 ms? The last check-in was..."

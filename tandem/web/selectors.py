@@ -28,6 +28,13 @@ from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
 from tandem.okrs.models import Activity, KeyResult
+from tandem.organization.attention import (
+    WaitingRequest,
+    attention_get,
+    key_results_worked_on,
+    objectives_under_way,
+)
+from tandem.organization.mine import is_mine, whose_of
 from tandem.organization.reporting import View
 from tandem.web import words
 from tandem.web.pages import owner_name, person_name
@@ -334,17 +341,6 @@ class MyObjective:
     mine: bool  # an individual objective of mine (else my team's, or an umbrella I own)
 
 
-@dataclass(frozen=True)
-class WaitingRequest:
-    id: str
-    need: str
-    provider: str
-    from_id: str
-    from_objective: str
-    from_title: str
-    due: date | None
-
-
 @dataclass
 class MyOkrs:
     objectives: list[MyObjective] = field(default_factory=list)
@@ -358,73 +354,28 @@ class MyOkrs:
         return frozenset(o.summary.id for o in self.objectives)
 
 
-def my_teams(audience: Audience, org: m.Organization) -> frozenset[str]:
-    """The teams the caller is a member or the lead of (an admin's audience lists none)."""
-    me = audience.person
-    listed = {team.id for team in org.teams.values() if me in team.members or team.lead == me}
-    return audience.teams | listed
-
-
-def _mine(audience: Audience, teams: frozenset[str], objective: m.Objective) -> bool:
-    me = audience.person
-    owned = objective.owner == me or objective.owner in teams
-    return owned or (objective.umbrella is not None and objective.umbrella.owner == me)
-
-
 def my_okrs_get(view: View, audience: Audience, closed: frozenset[str]) -> MyOkrs:
     """The caller's objectives and key results in the cycles under way, what they help with
-    elsewhere, the requests waiting for their teams, and what needs a check-in (stale first).
-    No query: everything comes from the view."""
+    elsewhere, and from "what needs attention" the requests waiting for their teams and what
+    needs a check-in (stale first). One query (when the requests were made)."""
     org = view.org
-    me = audience.person
-    cycles = tuple(c for c in current_cycles(org, view.as_of) if c not in closed)
-    found = MyOkrs(cycles=cycles)
-    teams = my_teams(audience, org)
-    in_cycles = [o for o in org.objectives.values() if o.cycle in cycles]
+    whose = whose_of(audience, org)
+    in_cycles = objectives_under_way(view, closed)
+    found = MyOkrs(cycles=tuple(c for c in current_cycles(org, view.as_of) if c not in closed))
+    cards = {
+        key_result.id: key_result_card(view, key_result.id, audience, closed)
+        for key_result in key_results_worked_on(view, whose, in_cycles)
+    }
     for objective in in_cycles:
-        if _mine(audience, teams, objective):
-            cards = tuple(
-                key_result_card(view, kid, audience, closed) for kid in objective.key_results
-            )
+        if is_mine(whose, objective):
             summary = objective_summary(view, objective.id)
-            found.objectives.append(MyObjective(summary, cards, objective.owner == me))
+            own = tuple(cards[key_result_id] for key_result_id in objective.key_results)
+            found.objectives.append(MyObjective(summary, own, objective.owner == whose.person))
     mine = found.objective_ids
-    for objective in in_cycles:
-        if objective.id in mine:
-            continue
-        for kid in objective.key_results:
-            key_result = org.key_results[kid]
-            involved = key_result.owner == me or any(
-                who == me or who in teams for who in key_result.contributors
-            )
-            if involved:
-                found.elsewhere.append(key_result_card(view, kid, audience, closed))
-    for dependency in org.dependencies.values():
-        if dependency.state == m.DependencyState.REQUESTED and dependency.provider in teams:
-            from_objective = (
-                dependency.from_id
-                if dependency.from_id in org.objectives
-                else org.key_results[dependency.from_id].objective
-            )
-            title = (
-                org.objectives[dependency.from_id].title
-                if dependency.from_id in org.objectives
-                else org.key_results[dependency.from_id].title
-            )
-            found.waiting.append(
-                WaitingRequest(
-                    dependency.id,
-                    dependency.need,
-                    org.teams[dependency.provider].name,
-                    dependency.from_id,
-                    from_objective,
-                    title,
-                    dependency.due,
-                )
-            )
-    every = [card for o in found.objectives for card in o.key_results] + found.elsewhere
-    due = [card for card in every if card.may_check_in and not card.checked_in_today]
-    found.due = sorted(due, key=lambda card: (not card.stale, card.last_update, card.id))
+    found.elsewhere = [card for card in cards.values() if card.objective not in mine]
+    attention = attention_get(view, audience, closed)
+    found.waiting = attention.requests_waiting
+    found.due = [cards[item.key_result] for item in attention.checkins_due]
     return found
 
 

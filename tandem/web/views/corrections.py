@@ -30,7 +30,7 @@ from tandem.web import pages
 from tandem.web.forms import confidence_field
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import key_result_card, number
-from tandem.web.views.checkin import card_response, see_other
+from tandem.web.views.checkin import Outcome, card_response, see_other
 
 REASON_HELP = "Everyone who sees the key result reads it in the history, with the original."
 
@@ -205,7 +205,8 @@ def undo(request: WebRequest, checkin_id: int) -> HttpResponse:
         return see_other(back)
     view = pages.view_of(request)
     card = key_result_card(view, row.key_result_id, request.caller.audience, closed_cycles_get())
-    return card_response(request, page_name, card, None, undone=problem is None, problem=problem)
+    outcome = Outcome(undone=problem is None, problem=problem)
+    return card_response(request, page_name, card, None, outcome=outcome)
 
 
 urlpatterns = [

@@ -13,7 +13,6 @@ from collections import Counter
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -21,8 +20,9 @@ from django.utils.http import urlencode
 from tandem.core import model as m
 from tandem.core.quality import RULES, Finding
 from tandem.core.report import team_subtree
-from tandem.dependencies.models import DependencyEvent, State
+from tandem.dependencies.models import State
 from tandem.errors import NotFoundError
+from tandem.organization.attention import WaitingRequest, requests_waiting
 from tandem.organization.reporting import View, lint_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
@@ -132,45 +132,10 @@ def stale_key_results(
     return rows, len(found)
 
 
-def unanswered_requests(view: View, report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Requests still waiting for an answer, oldest first: those recorded in Tandem by when
-    they were (last) requested; imported ones, whose date is unknown, first in file order."""
-    org = view.org
-    waiting = [row for row in report["dependencies"] if row["state"] == State.REQUESTED]
-    # One query whatever the size: when each open request was made.
-    requested_at = dict(
-        DependencyEvent.objects.filter(to_state=State.REQUESTED, dependency__state=State.REQUESTED)
-        .values("dependency_id")
-        .annotate(at=Max("at"))
-        .values_list("dependency_id", "at")
-    )
-    rows = []
-    for row in waiting:
-        dependency = org.dependencies[row["id"]]
-        from_objective = (
-            org.key_results[dependency.from_id].objective
-            if dependency.from_id in org.key_results
-            else dependency.from_id
-        )
-        rows.append(
-            {
-                "id": dependency.id,
-                "need": dependency.need,
-                "from": dependency.from_id,
-                "objective": from_objective,
-                "requester_name": owner_name(org, org.objectives[from_objective].owner),
-                "provider": org.teams.get(dependency.provider),
-                "due": dependency.due,
-                "requested_at": requested_at.get(dependency.id),
-            }
-        )
-    return sorted(
-        rows,
-        key=lambda r: (
-            r["requested_at"] is not None,
-            r["requested_at"] and r["requested_at"].timestamp(),
-        ),
-    )
+def unanswered_requests(view: View, report: dict[str, Any]) -> list[WaitingRequest]:
+    """The report's requests still waiting for an answer, oldest first."""
+    waiting = [row["id"] for row in report["dependencies"] if row["state"] == State.REQUESTED]
+    return requests_waiting(view, waiting)
 
 
 def findings_by_rule(

@@ -23,8 +23,8 @@ from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import DependencyEvent, State
 from tandem.organization.mine import Whose, is_mine, team_whose, whose_of, works_on
-from tandem.organization.names import owner_name
 from tandem.organization.reporting import View
+from tandem.organization.wording import owner_name
 
 
 @dataclass(frozen=True)

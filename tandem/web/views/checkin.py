@@ -20,13 +20,13 @@ from tandem.core.report import current_cycles
 from tandem.errors import InvalidError, TandemError
 from tandem.okrs.models import KeyResult
 from tandem.okrs.selectors import closed_cycles_get
+from tandem.organization.charts import key_result_chart_get
 from tandem.organization.mine import is_mine, whose_of
 from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import (
     KeyResultCard,
-    chart_data,
     key_result_card,
     may_edit,
     objective_summary,
@@ -155,7 +155,7 @@ def card_response(
     view = pages.view_of(request)
     saved = outcome.saved or outcome.undone
     home, mine = page_name == "home", page_name == "objective" or _on_my_okrs(request, view, card)
-    chart = chart_data(view, card.id) if page_name == "objective" else None
+    chart = key_result_chart_get(view, card.id) if page_name == "objective" else None
     context = {
         "item": card_item(card, {card.id: form} if form is not None else None, chart),
         "page_name": page_name,

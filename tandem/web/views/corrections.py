@@ -26,10 +26,11 @@ from tandem.core import permissions
 from tandem.errors import TandemError
 from tandem.okrs.models import KeyResult
 from tandem.okrs.selectors import closed_cycles_get
+from tandem.organization.wording import number
 from tandem.web import pages
 from tandem.web.forms import confidence_field
 from tandem.web.pages import WebRequest, signed_in
-from tandem.web.selectors import key_result_card, number
+from tandem.web.selectors import key_result_card
 from tandem.web.views.checkin import Outcome, card_response, see_other
 
 REASON_HELP = "Everyone who sees the key result reads it in the history, with the original."

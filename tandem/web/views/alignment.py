@@ -27,7 +27,7 @@ from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.reporting import View, aligned_within
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, signed_in
-from tandem.web.views.exports import ScopeForm, export_query
+from tandem.web.views.scope import ScopeForm, export_query
 
 # How many objectives one answer (the page, or a branch) renders at most, breadth first; a
 # rendered objective always shows its key results. A group of siblings renders whole or not

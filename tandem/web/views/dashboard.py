@@ -24,9 +24,10 @@ from tandem.dependencies.models import State
 from tandem.errors import NotFoundError
 from tandem.organization.attention import WaitingRequest, requests_waiting
 from tandem.organization.reporting import View, lint_get
+from tandem.organization.team_groups import team_tree
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
-from tandem.web.views.exports import ScopeForm, export_query, report_data, team_tree
+from tandem.web.views.scope import ScopeForm, export_query, report_data
 from tandem.web.words import rule_words
 
 HEALTHS = ("on_track", "at_risk", "off_track", "none")

@@ -47,10 +47,11 @@ from tandem.okrs.reviews import reflection_save
 from tandem.okrs.selectors import cycle_closed
 from tandem.okrs.services import UNSET, Unset, cycle_state_set, key_result_score_override
 from tandem.organization.reporting import View
+from tandem.organization.team_groups import TeamGroup, team_groups, team_tree
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
 from tandem.web.views.dependencies import FormState, may_edit, own_teams
-from tandem.web.views.exports import QuickSelect, TeamGroup, team_groups, team_tree
+from tandem.web.views.scope import QuickSelect
 
 # What an objective needs to count as met (SPEC: committed 1.0, aspirational 0.7).
 EXPECTED = {m.Kind.COMMITTED: 1.0, m.Kind.ASPIRATIONAL: 0.7}

@@ -18,9 +18,10 @@ from tandem.core.report import resolve_scope
 from tandem.errors import NotFoundError
 from tandem.okrs.models import Objective
 from tandem.organization.reporting import View
+from tandem.organization.team_groups import team_tree
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, person_name, signed_in
-from tandem.web.views.exports import ScopeForm, export_query, team_tree
+from tandem.web.views.scope import ScopeForm, export_query
 
 
 def health_counts(evaluation: Evaluation, objectives: list[str]) -> dict[str, int]:

@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.text import slugify
 
+from tandem.core import model as m
 from tandem.organization.reporting import View
 from tandem.web.pages import WebRequest, owner_name, signed_in
 from tandem.web.views.scope import file_data
@@ -77,42 +78,61 @@ def _cell(value: object) -> object:
 def csv_rows(view: View, data: dict[str, Any]) -> Iterator[list[object]]:
     """One row per key result with its objective's columns; an objective without key results
     has one row with the key result columns empty. (The CSV writer writes None as empty.)"""
-    org, evaluation = view.org, view.evaluation
     key_results: dict[str, list[dict[str, Any]]] = {}
     for row in data["key_results"]:
         key_results.setdefault(row["objective"], []).append(row)
-    names: dict[str, str] = {}
+    name_of = _Names(view.org)
     for objective in data["objectives"]:
-        owner = objective["owner"]
-        if owner not in names:
-            names[owner] = _text(owner_name(org, owner))
-        head: list[object] = [
-            objective["id"],
-            _text(org.objectives[objective["id"]].title),
-            owner,
-            names[owner],
-            objective["cycle"],
-            objective["progress"],
-            health_word(objective["health"]),
-            objective["score"],
-        ]
+        head = _csv_head(view, objective, name_of)
         rows = key_results.get(objective["id"], [])
         if not rows:
             yield head + [""] * (len(CSV_COLUMNS) - len(head))
-        for kr in rows:
-            key_result = org.key_results[kr["id"]]
-            yield [
-                *head,
-                kr["id"],
-                _text(key_result.title),
-                key_result.owner,
-                kr["progress"],
-                _cell(kr["current"]),  # the only one that may be true or false
-                kr["confidence"],
-                health_word(kr["health"]),
-                " ".join(kr["at_risk_from"]),
-                evaluation.key_results[kr["id"]].last_update.isoformat(),
-            ]
+        for row in rows:
+            yield head + _csv_key_result(view, row)
+
+
+class _Names:
+    """Owners' names, each looked up once (a file names the same teams thousands of times)."""
+
+    def __init__(self, org: m.Organization) -> None:
+        self.org = org
+        self.names: dict[str | None, str] = {}
+
+    def __call__(self, owner: str | None) -> str:
+        if owner not in self.names:
+            self.names[owner] = owner_name(self.org, owner)
+        return self.names[owner]
+
+
+def _csv_head(view: View, objective: dict[str, Any], name_of: _Names) -> list[object]:
+    """The objective's columns."""
+    owner = objective["owner"]
+    return [
+        objective["id"],
+        _text(view.org.objectives[objective["id"]].title),
+        owner,
+        _text(name_of(owner)),
+        objective["cycle"],
+        objective["progress"],
+        health_word(objective["health"]),
+        objective["score"],
+    ]
+
+
+def _csv_key_result(view: View, row: dict[str, Any]) -> list[object]:
+    """The key result's columns."""
+    key_result = view.org.key_results[row["id"]]
+    return [
+        row["id"],
+        _text(key_result.title),
+        key_result.owner,
+        row["progress"],
+        _cell(row["current"]),  # the only one that may be true or false
+        row["confidence"],
+        health_word(row["health"]),
+        " ".join(row["at_risk_from"]),
+        view.evaluation.key_results[row["id"]].last_update.isoformat(),
+    ]
 
 
 def filename(data: dict[str, Any], team: str | None, extension: str) -> str:
@@ -202,8 +222,7 @@ def _sheet(
     rows: Iterable[list[Any]],
 ) -> None:
     """One worksheet: the header row bold on a dark fill and frozen, the column widths and
-    number formats, then a row per item. None, "" and numbers that are not finite leave the
-    cell empty."""
+    number formats, then a row per item."""
     sheet = book.add_worksheet(title)
     sheet.freeze_panes(1, 0)
     header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#24292F"})
@@ -213,41 +232,52 @@ def _sheet(
         formats.append(cell_format)
         sheet.set_column(index, index, width, cell_format)
         sheet.write_string(0, index, name, header)
-    write_string, write_number = sheet.write_string, sheet.write_number
     for number, values in enumerate(rows, start=1):
-        for column, value in enumerate(values):
-            kind = type(value)
-            if kind is str:
-                text = value if value.isprintable() else _NOT_XML.sub("", value)
-                if text:
-                    write_string(number, column, text)
-            elif kind is float or kind is int:
-                if math.isfinite(value):
-                    write_number(number, column, value, formats[column])
-            elif value is None:
-                continue
-            elif kind is bool:
-                sheet.write_boolean(number, column, value)
-            elif isinstance(value, date):  # Excel's day number (XlsxWriter's costs 25 µs)
-                write_number(number, column, value.toordinal() - _EXCEL_EPOCH, formats[column])
-            elif isinstance(value, int | float | Decimal):
-                write_number(number, column, float(value), formats[column])
-            else:
-                write_string(number, column, _NOT_XML.sub("", str(value)))
+        _write_row(sheet, number, values, formats)
+
+
+def _write_row(sheet: Any, number: int, values: list[Any], formats: list[Any]) -> None:
+    """A row of typed cells. None, "" and numbers that are not finite leave the cell empty."""
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for column, value in enumerate(values):
+        kind = type(value)
+        if kind is str:
+            text = value if value.isprintable() else _NOT_XML.sub("", value)
+            if text:
+                write_string(number, column, text)
+        elif kind is float or kind is int:
+            if math.isfinite(value):
+                write_number(number, column, value, formats[column])
+        elif value is None:
+            continue
+        elif kind is bool:
+            sheet.write_boolean(number, column, value)
+        elif isinstance(value, date):  # Excel's day number (XlsxWriter's costs 25 µs)
+            write_number(number, column, value.toordinal() - _EXCEL_EPOCH, formats[column])
+        elif isinstance(value, int | float | Decimal):
+            write_number(number, column, float(value), formats[column])
+        else:
+            write_string(number, column, _NOT_XML.sub("", str(value)))
 
 
 def workbook(view: View, data: dict[str, Any]) -> bytes:
-    org, key_result_results = view.org, view.evaluation.key_results
-    objectives = org.objectives
-    names: dict[str | None, str] = {}
+    """The three worksheets: objectives, key results and dependencies."""
+    name_of = _Names(view.org)
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    _sheet(book, "Objectives", OBJECTIVE_COLUMNS, _objective_rows(view, data, name_of))
+    _sheet(book, "Key results", KEY_RESULT_COLUMNS, _key_result_rows(view, data))
+    _sheet(book, "Dependencies", DEPENDENCY_COLUMNS, _dependency_rows(view, data, name_of))
+    book.close()
+    return out.getvalue()
 
-    def name_of(owner: str | None) -> str:
-        if owner not in names:
-            names[owner] = owner_name(org, owner)
-        return names[owner]
 
-    objective_rows = (
-        [
+def _objective_rows(view: View, data: dict[str, Any], name_of: _Names) -> Iterator[list[Any]]:
+    objectives = view.org.objectives
+    for row in data["objectives"]:
+        yield [
             row["id"],
             objectives[row["id"]].title,
             row["cycle"],
@@ -262,11 +292,12 @@ def workbook(view: View, data: dict[str, Any]) -> bytes:
             row["score"],
             row["met_expectation"],
         ]
-        for row in data["objectives"]
-    )
-    key_results = org.key_results
-    key_result_rows = (
-        [
+
+
+def _key_result_rows(view: View, data: dict[str, Any]) -> Iterator[list[Any]]:
+    key_results, results = view.org.key_results, view.evaluation.key_results
+    for row in data["key_results"]:
+        yield [
             row["objective"],
             row["id"],
             key_results[row["id"]].title,
@@ -278,32 +309,23 @@ def workbook(view: View, data: dict[str, Any]) -> bytes:
             health_word(row["health"]),
             " ".join(row["at_risk_from"]),
             row["stale"],
-            key_result_results[row["id"]].last_update,
+            results[row["id"]].last_update,
             row["score"],
         ]
-        for row in data["key_results"]
-    )
-    dependency_rows = (
-        [
+
+
+def _dependency_rows(view: View, data: dict[str, Any], name_of: _Names) -> Iterator[list[Any]]:
+    dependencies = view.org.dependencies
+    for row in data["dependencies"]:
+        yield [
             row["id"],
             row["from"],
             row["provider"],
             name_of(row["provider"]),
-            org.dependencies[row["id"]].need,
+            dependencies[row["id"]].need,
             *dependency_words(row["state"], row["status"]),
-            org.dependencies[row["id"]].due,
+            dependencies[row["id"]].due,
         ]
-        for row in data["dependencies"]
-    )
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    _sheet(book, "Objectives", OBJECTIVE_COLUMNS, objective_rows)
-    _sheet(book, "Key results", KEY_RESULT_COLUMNS, key_result_rows)
-    _sheet(book, "Dependencies", DEPENDENCY_COLUMNS, dependency_rows)
-    book.close()
-    return out.getvalue()
 
 
 @signed_in

@@ -91,56 +91,70 @@ HEALTHS = ("on_track", "at_risk", "off_track", None)
 @signed_in
 def report_page(request: WebRequest) -> HttpResponse:
     view, form, data = report_data(request)
-    org = view.org
     cycle, team = form.scope()
     total = len(data["objectives"])
-    query = export_query(cycle, team)
-    orphans = data["alignment"]["orphans"]
     context: dict[str, Any] = {
         "form": form,
         "report": data,
-        "team": org.teams[team] if team else None,
-        "export_query": query,
+        "team": view.org.teams[team] if team else None,
+        "export_query": export_query(cycle, team),
         "total": total,
         "key_result_total": len(data["key_results"]),
         "limit": PRINT_LIMIT,
         "healths": HEALTHS,
         "heading_level": 3,
-        "orphans": orphans,
+        "orphans": data["alignment"]["orphans"],
         "nav": "dashboard",
     }
     # ?all=1 prints everything however long (the page says it is slow).
     if total <= PRINT_LIMIT or request.GET.get("all") == "1":
-        context["objectives"] = _printed_objectives(view, data, data["objectives"])
-        context["dependencies"] = [
-            row
-            | {
-                "need": org.dependencies[row["id"]].need,
-                "provider_name": owner_name(org, row["provider"]),
-                "due": org.dependencies[row["id"]].due,
-            }
-            for row in data["dependencies"]
-        ]
-        return pages.page(request, "web/report.html", context, view=view)
-    # Too much for one page: the figures per team, to choose one; and the objectives of the
-    # team itself (owned by it or its members), printed when they fit.
+        context |= _everything(view, data)
+    else:
+        context |= _by_team(view, data, cycle, team)
+    return pages.page(request, "web/report.html", context, view=view)
+
+
+def _everything(view: View, data: dict[str, Any]) -> dict[str, Any]:
+    """Every objective with its key results, and every dependency."""
+    org = view.org
+    dependencies = [
+        row
+        | {
+            "need": org.dependencies[row["id"]].need,
+            "provider_name": owner_name(org, row["provider"]),
+            "due": org.dependencies[row["id"]].due,
+        }
+        for row in data["dependencies"]
+    ]
+    return {
+        "objectives": _printed_objectives(view, data, data["objectives"]),
+        "dependencies": dependencies,
+    }
+
+
+def _by_team(
+    view: View, data: dict[str, Any], cycle: str | None, team: str | None
+) -> dict[str, Any]:
+    """Too much for one page: the figures per team, to choose one; and the objectives of the
+    team itself (owned by it or its members), printed when they fit."""
+    org = view.org
     groups = team_groups(org, (org.objectives[row["id"]] for row in data["objectives"]), team)
     own = next((g for g in groups if not g.whole), None)
     printed: list[dict[str, Any]] = []
     if own is not None and len(own.objectives) <= PRINT_LIMIT:
         wanted = {o.id for o in own.objectives}
         printed = [row for row in data["objectives"] if row["id"] in wanted]
-    context |= {
+    query = export_query(cycle, team)
+    return {
         "summary": _team_summary(data, groups, cycle),
         "own": own,
         "own_printed": bool(printed),
         "objectives": _printed_objectives(view, data, printed),
         "heading_level": 4,
         "all_query": f"{query}&all=1" if query else "?all=1",
-        "orphans": orphans[:ORPHANS_LISTED],
+        "orphans": data["alignment"]["orphans"][:ORPHANS_LISTED],
         "orphans_query": f"{query}&show=orphans" if query else "?show=orphans",
     }
-    return pages.page(request, "web/report.html", context, view=view)
 
 
 urlpatterns = [

@@ -44,12 +44,9 @@ def objective_page(
     found = view.org.objectives[objective_id]
     closed = closed_cycles_get()
     editable = may_edit(request.caller.audience, view.org, found) and found.cycle not in closed
+    takes_checkins = found.cycle not in closed
     history = objective_history_get(
-        view,
-        request.caller.audience,
-        objective_id,
-        editable=editable,
-        checkins_open=found.cycle not in closed,
+        view, request.caller.audience, objective_id, editable=editable, checkins_open=takes_checkins
     )
     context: dict[str, Any] = {
         "page_name": "objective",

@@ -64,27 +64,26 @@ def balance(view: View, team: m.Team, objectives: list[m.Objective]) -> list[dic
             team_counts[objective.cycle] += 1
         elif objective.owner in members:
             individual[objective.cycle] += 1
+    cycles = sorted(set(team_counts) | set(individual), key=list(view.org.cycles).index)
+    return [
+        {
+            "cycle": cycle,
+            "team": team_counts[cycle],
+            "individual": individual[cycle],
+            "share": individual[cycle] / (team_counts[cycle] + individual[cycle]),
+            "warning": _individual_heavy(view, team, [o for o in objectives if o.cycle == cycle]),
+        }
+        for cycle in cycles
+    ]
+
+
+def _individual_heavy(view: View, team: m.Team, objectives: list[m.Objective]) -> str | None:
+    """The ``individual-heavy-team`` finding on the team and these objectives: the lint rule
+    itself, run on them alone, words it."""
     _severity, check = RULES["individual-heavy-team"]
-    rows = []
-    for cycle in sorted(set(team_counts) | set(individual), key=list(view.org.cycles).index):
-        total = team_counts[cycle] + individual[cycle]
-        # The lint rule itself, run on this team and this cycle's objectives, words it.
-        alone = replace(
-            view.org,
-            teams={team.id: team},
-            objectives={o.id: o for o in objectives if o.cycle == cycle},
-        )
-        findings = list(check(alone, view.evaluation))
-        rows.append(
-            {
-                "cycle": cycle,
-                "team": team_counts[cycle],
-                "individual": individual[cycle],
-                "share": individual[cycle] / total if total else None,
-                "warning": findings[0].message if findings else None,
-            }
-        )
-    return rows
+    alone = replace(view.org, teams={team.id: team}, objectives={o.id: o for o in objectives})
+    findings = list(check(alone, view.evaluation))
+    return findings[0].message if findings else None
 
 
 @signed_in

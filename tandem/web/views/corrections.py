@@ -23,8 +23,8 @@ from tandem.checkins.services import (
     checkin_withdraw,
 )
 from tandem.core import permissions
+from tandem.core.checkin_values import value_kind
 from tandem.errors import TandemError
-from tandem.okrs.models import KeyResult
 from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.wording import number
 from tandem.web import pages
@@ -62,10 +62,10 @@ class CorrectionForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        form = row.key_result.form
-        if form != KeyResult.Form.BOOLEAN:
+        kind = value_kind(row.key_result.form)
+        if kind != "done":
             del self.fields["done"]
-        if form in (KeyResult.Form.BOOLEAN, KeyResult.Form.MILESTONES, KeyResult.Form.ROLLUP):
+        if kind != "number":
             del self.fields["value"]
         else:
             unit = row.key_result.unit

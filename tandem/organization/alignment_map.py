@@ -94,19 +94,25 @@ def alignment_map_get(view: View, *, cycle: str | None, team: str | None) -> Ali
     company = m.Level.COMPANY
     in_scope = set(scope.objectives)
     orphans = {
-        oid
-        for oid in scope.objectives
-        if results[oid].level is not company and not results[oid].alignment_valid
+        objective_id
+        for objective_id in scope.objectives
+        if results[objective_id].level is not company and not results[objective_id].alignment_valid
     }
     tops = [
-        oid
-        for oid in scope.objectives
-        if results[oid].level is company or not aligned_within(org, oid, in_scope)
+        objective_id
+        for objective_id in scope.objectives
+        if results[objective_id].level is company or not aligned_within(org, objective_id, in_scope)
     ]
-    roots = [walk.visit(oid) for oid in tops if oid not in orphans]
+    roots = [walk.visit(objective_id) for objective_id in tops if objective_id not in orphans]
     # Orphans, and objectives on a loop of alignments, which hang below nothing.
-    apart = [oid for oid in scope.objectives if oid in orphans or oid not in walk.reached]
-    apart_nodes = [walk.visit(oid) for oid in apart if oid not in walk.reached]
+    apart = [
+        objective_id
+        for objective_id in scope.objectives
+        if objective_id in orphans or objective_id not in walk.reached
+    ]
+    apart_nodes = [
+        walk.visit(objective_id) for objective_id in apart if objective_id not in walk.reached
+    ]
     if kept is not None:
         roots = [node for node in roots if node.id in kept]
         apart_nodes = [node for node in apart_nodes if node.id in kept]

@@ -41,7 +41,10 @@ def alignment_chain(view: View, objective_id: str) -> list[Link]:
 def aligned_below(view: View, target_id: str) -> list[Link]:
     org = view.org
     below = view.evaluation.aligned_below.get(target_id, [])
-    return [Link(oid, org.objectives[oid].title, oid, "objective") for oid in below]
+    return [
+        Link(objective_id, org.objectives[objective_id].title, objective_id, "objective")
+        for objective_id in below
+    ]
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ class _Plan:
         org, evaluation = self.org, self.evaluation
         objective = org.objectives[node.id]
         row = objective_row(objective, evaluation)
-        key_results = [self._key_result(kid, node.id) for kid in objective.key_results]
+        key_results = [
+            self._key_result(key_result_id, node.id) for key_result_id in objective.key_results
+        ]
         umbrella = objective.umbrella
         return {
             "id": node.id,
@@ -168,11 +170,11 @@ def _find(tree: AlignmentMap, org: m.Organization, target: str) -> tuple[MapNode
     """The objective on the map that ``target`` (an objective or key result id) is or belongs
     to; what is not on the map (unknown, hidden, outside the cycle or team) is not found."""
     key_result = org.key_results.get(target)
-    oid = key_result.objective if key_result is not None else target
-    node = tree.nodes.get(oid)
+    objective_id = key_result.objective if key_result is not None else target
+    node = tree.nodes.get(objective_id)
     if node is None:
         raise NotFoundError(f"there is no objective or key result '{target}' on this map")
-    return node, oid
+    return node, objective_id
 
 
 @dataclass(frozen=True, slots=True)

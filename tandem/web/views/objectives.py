@@ -87,7 +87,9 @@ def _around(view: View, found: m.Objective) -> dict[str, Any]:
     org = view.org
     incoming, outgoing = objective_dependencies(view, found.id)
     below = aligned_below(view, found.id)
-    below_key_results = [(kid, aligned_below(view, kid)) for kid in found.key_results]
+    below_key_results = [
+        (key_result_id, aligned_below(view, key_result_id)) for key_result_id in found.key_results
+    ]
     umbrella = found.umbrella
     return {
         "umbrella_owner": person_name(org, umbrella.owner) if umbrella else None,
@@ -95,7 +97,7 @@ def _around(view: View, found: m.Objective) -> dict[str, Any]:
         "chain": alignment_chain(view, found.id),
         "below": below,
         "below_key_results": below_key_results,
-        "below_count": len(below) + sum(len(links) for _kid, links in below_key_results),
+        "below_count": len(below) + sum(len(links) for _key_result_id, links in below_key_results),
         "incoming": incoming,
         "outgoing": outgoing,
     }

@@ -27,8 +27,8 @@ from tandem.web.views.scope import ScopeForm, export_query
 def health_counts(evaluation: Evaluation, objectives: list[str]) -> dict[str, int]:
     """How many objectives are on track, at risk, off track, or without data yet ("none")."""
     counts = Counter(
-        (health.value if (health := evaluation.objectives[oid].health) else "none")
-        for oid in objectives
+        (health.value if (health := evaluation.objectives[objective_id].health) else "none")
+        for objective_id in objectives
     )
     return dict(counts)
 
@@ -109,7 +109,7 @@ def team_list(request: WebRequest) -> HttpResponse:
 def _team_context(view: View, team: m.Team, cycle: str | None) -> dict[str, Any]:
     org, as_of = view.org, view.as_of
     scope = resolve_scope(org, as_of, cycle=cycle, team=team.id)
-    in_scope = [org.objectives[oid] for oid in scope.objectives]
+    in_scope = [org.objectives[objective_id] for objective_id in scope.objectives]
     members = set(team.members)
     own = [o for o in in_scope if o.owner == team.id]
     contributed = [

@@ -236,7 +236,8 @@ def _waiting(
 
 
 def deliveries_overdue(view: View, teams: frozenset[str]) -> list[OverdueDelivery]:
-    """The help ``teams`` accepted to give whose due date has passed, the latest first."""
+    """The help ``teams`` accepted to give whose due date has passed, the longest overdue
+    first."""
     org, today = view.org, view.as_of
     found = [
         OverdueDelivery(

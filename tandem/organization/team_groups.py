@@ -61,41 +61,46 @@ def team_groups(
     for team in org.teams.values():
         for person in team.members:
             person_teams[person].append(team.id)
-    # The row each team counts in: itself or its ancestor among the rows (None: neither).
-    row_of: dict[str, str | None] = {}
-
-    def row(team_id: str) -> str | None:
-        path = []
-        current: str | None = team_id
-        found: str | None = None
-        while current is not None:
-            if current in row_of:
-                found = row_of[current]
-                break
-            if current == node:
-                found = node
-                break
-            if current in groups:
-                found = current
-                break
-            path.append(current)
-            parent = org.teams[current].parent if current in org.teams else None
-            if parent in path:  # a loop of parents cannot be loaded, but never loop here
-                break
-            current = parent
-        for step in path:
-            row_of[step] = found
-        return found
-
+    row_of = _RowOf(org, node, set(groups))
     for objective in objectives:
         owner = objective.owner
         base = [owner] if owner in org.teams else person_teams.get(owner or "", [])
         if objective.umbrella is not None:
             base = [*base, *objective.umbrella.teams]
-        rows = {row(team_id) for team_id in base}
         if own is not None and node in base:
             own.objectives.append(objective)
-        for row_id in rows:
+        for row_id in {row_of(team_id) for team_id in base}:
             if row_id is not None and row_id != node:
                 groups[row_id].objectives.append(objective)
     return ([own] if own is not None else []) + list(groups.values())
+
+
+class _RowOf:
+    """The row each team counts in: itself or its ancestor among the rows, the node, or None
+    (neither); remembered for every team on the way up."""
+
+    def __init__(self, org: m.Organization, node: str | None, rows: set[str]) -> None:
+        self.org = org
+        self.node = node
+        self.rows = rows
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, team_id: str) -> str | None:
+        path = []
+        current: str | None = team_id
+        found: str | None = None
+        while current is not None:
+            if current in self.known:
+                found = self.known[current]
+                break
+            if current == self.node or current in self.rows:
+                found = current
+                break
+            path.append(current)
+            parent = self.org.teams[current].parent if current in self.org.teams else None
+            if parent in path:  # a loop of parents cannot be loaded, but never loop here
+                break
+            current = parent
+        for step in path:
+            self.known[step] = found
+        return found

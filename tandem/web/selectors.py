@@ -1,5 +1,8 @@
-"""What the My OKRs and objective pages read: built from the caller's :class:`View` (already
-restricted to what they may see, and evaluated) plus a fixed number of bulk queries.
+"""The key result cards of My OKRs and the objective page, and My OKRs itself: built from
+the caller's :class:`View` (already restricted to what they may see, and evaluated). The
+domain reads these pages also show live below the web: what needs attention
+(:mod:`tandem.organization.attention`), the history, the charts and the links around an
+objective (:mod:`tandem.organization.history`, ``charts``, ``objective_links``).
 
 The permission questions a page asks for every key result it lists (may I check in? may I
 edit?) are answered here on the plain data, with the rules of :mod:`tandem.access.policy`, so

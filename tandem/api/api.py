@@ -12,6 +12,7 @@ from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from tandem.api import (
+    attention,
     checkins,
     dependencies,
     editing,  # noqa: F401 (adds the writes to the objectives router)
@@ -84,3 +85,4 @@ api.add_router("", checkins.router)
 api.add_router("", dependencies.router)
 api.add_router("", reports.router)
 api.add_router("", reviews.router)
+api.add_router("", attention.router)

@@ -20,6 +20,7 @@ from tandem.access.policy import (
     key_result_get_visible,
     may_check_in,
     may_correct_checkin,
+    may_edit_objective,
     require,
 )
 from tandem.api.auth import caller_of
@@ -72,6 +73,14 @@ class CheckInIn(Input):
         False,
         description="true: record the value even if it moves the key result by more than half"
         " its start-to-target range from the last value (otherwise 409)",
+    )
+    tick: list[StrictInt] = Field(
+        [],
+        description="milestones to mark done today, by position (from 0), with the check-in;"
+        " only whoever may change the objective ticks (otherwise 403, and nothing is recorded)",
+    )
+    untick: list[StrictInt] = Field(
+        [], description="milestones to mark not done, by position, as for `tick`"
     )
 
 
@@ -136,6 +145,19 @@ def _out(row: CheckIn, revisions: list[CheckInRevision] | None = None) -> CheckI
     )
 
 
+def _checkin_of(payload: CheckInIn) -> dict[str, Any]:
+    """The check-in the payload asks for, as :func:`checkin_record` takes it."""
+    return {
+        "day": payload.date or clock.today(),
+        "value": payload.value,
+        "confidence": payload.confidence,
+        "note": payload.note,
+        "confirmed": payload.confirm,
+        "ticked": payload.tick,
+        "unticked": payload.untick,
+    }
+
+
 @router.post(
     "/key-results/{key_result_id}/check-ins",
     response={201: CheckInOut, ERROR_STATUSES: Problem},
@@ -143,7 +165,8 @@ def _out(row: CheckIn, revisions: list[CheckInRevision] | None = None) -> CheckI
 def checkin_create(
     request: HttpRequest, key_result_id: str, payload: CheckInIn
 ) -> Status[CheckInOut]:
-    """Record a check-in: a value and/or a confidence and a note, for today unless dated."""
+    """Record a check-in: a value and/or a confidence and a note, for today unless dated, and
+    tick milestones with it (all or nothing)."""
     caller = caller_of(request)
     key_result = key_result_get_visible(caller.audience, key_result_id)
     require(
@@ -153,13 +176,10 @@ def checkin_create(
     try:
         row = checkin_record(
             key_result_id=key_result_id,
-            day=payload.date or clock.today(),
-            value=payload.value,
-            confidence=payload.confidence,
-            note=payload.note,
             author_id=caller.person,
             key_result=key_result,  # as read above: not read again
-            confirmed=payload.confirm,
+            may_tick=may_edit_objective(caller.audience, key_result.objective),
+            **_checkin_of(payload),
         )
     except CheckInJumpError as exc:
         raise ConflictError(

@@ -1,24 +1,28 @@
 """Recording check-ins, and correcting or withdrawing them with the reason kept.
 
 A value is checked here once for every interface that records one: the pages pass the text
-as typed, the API a JSON number, and the rule (:func:`tandem.core.numbers.number_from_text`,
-then :func:`~tandem.core.numbers.number_problem`) is the one the OKR file applies.
+as typed, the API a JSON number, and the rule is :mod:`tandem.core.checkin_values` (whose
+numbers follow :func:`tandem.core.numbers.number_from_text` and
+:func:`~tandem.core.numbers.number_problem`, as the OKR file does).
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 
 from tandem import clock
 from tandem.checkins.models import CheckIn, CheckInRevision
-from tandem.core.numbers import NumberTextError, number_from_text, number_problem
-from tandem.errors import ConflictError, InvalidError, NotFoundError
+from tandem.core import permissions
+from tandem.core.checkin_values import CheckInValueError, checkin_value
+from tandem.errors import ConflictError, InvalidError, NotFoundError, PermissionDeniedError
 from tandem.locks import CHECKINS_LOCK
-from tandem.okrs.models import Cycle, KeyResult, Objective
-from tandem.okrs.services import cycle_ensure_open
+from tandem.okrs.models import Cycle, KeyResult, Milestone, Objective
+from tandem.okrs.services import cycle_ensure_open, key_result_update
 
 
 class CheckInError(InvalidError):
@@ -64,8 +68,12 @@ def checkin_record(
     author_id: str | None = None,
     key_result: KeyResult | None = None,
     confirmed: bool = True,
+    ticked: Collection[int] = (),
+    unticked: Collection[int] = (),
+    may_tick: bool = False,
 ) -> CheckIn:
-    """Record a check-in on ``key_result_id``.
+    """Record a check-in on ``key_result_id`` (with milestone ticks, when ``ticked`` or
+    ``unticked`` name some: :func:`checkin_record_with_milestones`).
 
     ``value`` is a number, true/false, or the text a person typed (read by
     :func:`number_from_text`: "6,70" is refused as ambiguous). With ``confirmed=False``
@@ -80,6 +88,21 @@ def checkin_record(
     would let the same changes in between within a transaction); elsewhere the checks and
     the write are one transaction (on SQLite, writers' turn taken first).
     """
+
+    if ticked or unticked:
+        return checkin_record_with_milestones(
+            key_result_id=key_result_id,
+            day=day,
+            ticked=ticked,
+            unticked=unticked,
+            may_tick=may_tick,
+            value=value,
+            confidence=confidence,
+            note=note,
+            author_id=author_id,
+            key_result=key_result,
+            confirmed=confirmed,
+        )
 
     def checked() -> CheckIn:
         return _checked(
@@ -101,6 +124,78 @@ def checkin_record(
         row = checked()
         row.save(force_insert=True)
         return row
+
+
+@transaction.atomic
+def checkin_record_with_milestones(
+    *,
+    key_result_id: str,
+    day: date,
+    ticked: Collection[int] = (),
+    unticked: Collection[int] = (),
+    may_tick: bool,
+    value: float | bool | str | None = None,
+    confidence: int | None = None,
+    note: str | None = None,
+    author_id: str | None = None,
+    key_result: KeyResult | None = None,
+    confirmed: bool = True,
+) -> CheckIn:
+    """Tick milestones (their positions in ``ticked`` done today, in ``unticked`` not done;
+    an edit of the key result) and record the check-in, all or nothing.
+
+    Ticking is for whoever may change the objective: the caller says whether this one may
+    (``may_tick``, from :func:`tandem.access.policy.may_edit_objective`); a tick that changes
+    nothing asks for no such right. The check-in is as :func:`checkin_record` records it."""
+    milestones = _milestone_changes(key_result_id, set(ticked), set(unticked))
+    if milestones is not None:
+        if not may_tick:
+            objective_id = KeyResult.objects.filter(pk=key_result_id).values_list(
+                "objective_id", flat=True
+            )
+            raise PermissionDeniedError(permissions.tick_refused(objective_id.first() or ""))
+        key_result_update(
+            key_result_id=key_result_id, version=None, milestones=milestones, by_id=author_id
+        )
+    return checkin_record(
+        key_result_id=key_result_id,
+        day=day,
+        value=value,
+        confidence=confidence,
+        note=note,
+        author_id=author_id,
+        key_result=key_result,
+        confirmed=confirmed,
+    )
+
+
+def _milestone_changes(
+    key_result_id: str, ticked: set[int], unticked: set[int]
+) -> list[dict[str, Any]] | None:
+    """The key result's milestones with the ticks applied (done today when newly done), or
+    None when nothing changes: milestones nobody touched keep what is stored now."""
+    if not ticked and not unticked:
+        return None
+    today = clock.today()
+    rows = list(Milestone.objects.filter(key_result_id=key_result_id).order_by("position"))
+    unknown = sorted(index for index in ticked | unticked if not 0 <= index < len(rows))
+    if unknown:
+        raise CheckInError(
+            f"{key_result_id} has {len(rows)} milestones, numbered from 0: there is no "
+            f"milestone {unknown[0]}",
+            field="tick",
+        )
+    changed = False
+    milestones = []
+    for index, row in enumerate(rows):
+        done_on = row.done_on
+        done = done_on is not None and done_on <= today
+        if index in ticked and not done:
+            done_on, changed = today, True
+        elif index in unticked and done:
+            done_on, changed = None, True
+        milestones.append({"title": row.title, "weight": row.weight, "done_on": done_on})
+    return milestones if changed else None
 
 
 def _checked(
@@ -193,39 +288,12 @@ def _check_day(day: object, cycle: Cycle) -> None:
 
 
 def _checked_value(key_result: KeyResult, value: float | bool | str | None) -> float | bool | None:
-    """The value to store (text read as a number), or the CheckInError that says why not."""
-    if value is None:
-        return None
-    form = key_result.form
-    if isinstance(value, str) and form in _NUMBER_FORMS:
-        try:
-            value = number_from_text(value)
-        except NumberTextError as exc:
-            raise CheckInError(str(exc), field="value") from None
-    if form == KeyResult.Form.BOOLEAN:
-        if not isinstance(value, bool):
-            raise CheckInError(
-                f"{key_result.id} is done or not: its value is true or false", field="value"
-            )
-    elif form in (KeyResult.Form.MILESTONES, KeyResult.Form.ROLLUP):
-        raise CheckInError(
-            f"{key_result.id} takes no value ({form} progress comes from "
-            f"{'its milestones' if form == KeyResult.Form.MILESTONES else 'aligned objectives'});"
-            " record a confidence or a note",
-            field="value",
-        )
-    elif isinstance(value, bool) or not isinstance(value, int | float):
-        raise CheckInError(
-            f"{key_result.id} is measured in numbers: its value is a number", field="value"
-        )
-    else:
-        problem = number_problem(value, what="the value")
-        if problem is not None:
-            raise CheckInError(problem, field="value")
-    return value
-
-
-_NUMBER_FORMS = (KeyResult.Form.NUMERIC, KeyResult.Form.KEEP_ABOVE, KeyResult.Form.KEEP_BELOW)
+    """The value to store (text read as a number), or the CheckInError that says why not: the
+    rule of :func:`tandem.core.checkin_values.checkin_value`."""
+    try:
+        return checkin_value(key_result.pk, key_result.form, value)
+    except CheckInValueError as exc:
+        raise CheckInError(str(exc), field="value") from None
 
 
 def written(value: float, unit: str | None) -> str:

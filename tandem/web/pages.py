@@ -19,9 +19,12 @@ from django.utils.http import urlencode
 
 from tandem import clock
 from tandem.access.policy import Caller, audience_get
-from tandem.core import model as m
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError, TandemError
 from tandem.organization.reporting import View, view_get
+
+# Re-exported: every page writes people's and teams' names with them.
+from tandem.organization.wording import owner_name as owner_name  # noqa: PLC0414
+from tandem.organization.wording import person_name as person_name  # noqa: PLC0414
 from tandem.people.models import Person
 
 P = ParamSpec("P")
@@ -66,20 +69,6 @@ def view_of(request: WebRequest, as_of: date | None = None) -> View:
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def person_name(org: m.Organization, person_id: str | None) -> str:
-    if person_id is None:
-        return "nobody"
-    person = org.people.get(person_id)
-    return person.name if person is not None else person_id
-
-
-def owner_name(org: m.Organization, owner_id: str | None) -> str:
-    """A team's or a person's name (objectives are owned by either)."""
-    if owner_id is not None and owner_id in org.teams:
-        return org.teams[owner_id].name
-    return person_name(org, owner_id)
 
 
 def nav_context(request: WebRequest, view: View | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from tandem.web.views import (
     editing,
     exports,
     objectives,
+    report,
     review,
     teams,
 )
@@ -25,5 +26,6 @@ urlpatterns = [
     *dependencies.urlpatterns,
     *dashboard.urlpatterns,
     *review.urlpatterns,
+    *report.urlpatterns,
     *exports.urlpatterns,
 ]

@@ -9,7 +9,9 @@ filling in a form: they say what the form says.
 from __future__ import annotations
 
 import re
-from datetime import date
+
+# Re-exported: the pages, their forms and template tags write dates with it.
+from tandem.organization.wording import day as day  # noqa: PLC0414
 
 # What each quality rule is about, as a heading a newcomer understands.
 RULE_WORDS = {
@@ -88,18 +90,3 @@ def health_word(code: str | None) -> str:
 def dependency_words(state: str, status: str) -> tuple[str, str]:
     """A dependency's state and status in words: ("Accepted", "Off track")."""
     return state.capitalize(), DEPENDENCY_STATUS_WORDS.get(status, status)
-
-
-def day(value: object) -> str:
-    """The one way pages write a date: "21 Nov 2026" (a date, a datetime or ISO text;
-    anything else as it is, nothing as "")."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return str(value)
-    if isinstance(value, date):
-        return f"{value.day} {value:%b %Y}"
-    return str(value)

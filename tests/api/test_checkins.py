@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tandem import clock
 from tandem.checkins.models import CheckIn
+from tandem.core import permissions
+from tandem.okrs.models import Milestone
 from tests.api.conftest import ApiClient
 
 
@@ -114,3 +117,42 @@ def test_under_a_pretended_today_the_api_dates_as_the_pages_do(as_persona, setti
     assert response.status_code == 201, response.content
     assert response.json()["date"] == "2026-10-02"
     assert client.get("/report").json()["as_of"] == "2026-10-02"
+
+
+def test_milestones_are_ticked_with_a_check_in_as_on_the_page(as_persona) -> None:  # type: ignore[no-untyped-def]
+    client: ApiClient = as_persona("outsider")  # tom: in Payments, which owns PA-1
+    response = client.post(
+        "/key-results/PA-1.2/check-ins", {"tick": [0, 1, 2], "confidence": 8, "note": "moved"}
+    )
+    assert response.status_code == 201, response.content
+    rows = Milestone.objects.filter(key_result_id="PA-1.2").order_by("position")
+    done = [row.done_on for row in rows]
+    assert done[2] == clock.today()
+    assert done[3] is None
+    # Unticking: the milestone is no longer done; the others stay as they are.
+    response = client.post("/key-results/PA-1.2/check-ins", {"untick": [2], "confidence": 7})
+    assert response.status_code == 201, response.content
+    assert [row.done_on for row in rows.all()] == [*done[:2], None, None]
+
+
+def test_ticking_is_refused_to_contributors_and_nothing_is_recorded(as_persona) -> None:  # type: ignore[no-untyped-def]
+    before = list(Milestone.objects.filter(key_result_id="PA-1.2").values_list("done_on"))
+    count = CheckIn.objects.count()
+    client: ApiClient = as_persona("other_team")  # dan: Infrastructure contributes to PA-1.2
+    response = client.post("/key-results/PA-1.2/check-ins", {"tick": [3], "confidence": 6})
+    assert response.status_code == 403
+    assert response.json()["detail"] == permissions.tick_refused("PA-1")
+    assert list(Milestone.objects.filter(key_result_id="PA-1.2").values_list("done_on")) == before
+    assert CheckIn.objects.count() == count
+    # The same check-in without ticks is his to record.
+    response = client.post("/key-results/PA-1.2/check-ins", {"confidence": 6})
+    assert response.status_code == 201
+
+
+def test_a_milestone_that_does_not_exist_is_refused(as_persona) -> None:  # type: ignore[no-untyped-def]
+    response = as_persona("outsider").post(
+        "/key-results/PA-1.2/check-ins", {"tick": [9], "confidence": 6}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "tick"
+    assert "no milestone 9" in response.json()["detail"]

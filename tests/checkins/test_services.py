@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tandem import clock
 from tandem.access.policy import audience_get, checkin_get_visible, may_correct_checkin
 from tandem.checkins.models import CheckIn, CheckInRevision
 from tandem.checkins.services import (
@@ -20,8 +21,10 @@ from tandem.checkins.services import (
     checkin_withdraw,
 )
 from tandem.core import model as m
+from tandem.core import permissions
 from tandem.core.numbers import NumberTextError, number_from_text
-from tandem.errors import ConflictError, NotFoundError
+from tandem.errors import ConflictError, NotFoundError, PermissionDeniedError
+from tandem.okrs.models import Milestone
 from tandem.organization.reporting import report_get, view_get
 from tests.conftest import TODAY
 
@@ -184,3 +187,35 @@ def test_reports_use_the_corrected_value_and_skip_withdrawn(demo_in_db: m.Organi
     )
     current = {k["id"]: k["current"] for k in report["key_results"]}
     assert current["SR-1.1"] == 690
+
+
+def _done_on(key_result_id: str) -> list[object]:
+    rows = Milestone.objects.filter(key_result_id=key_result_id).order_by("position")
+    return list(rows.values_list("done_on", flat=True))
+
+
+def test_milestones_are_ticked_with_the_check_in_or_not_at_all(demo_in_db: m.Organization) -> None:
+    before = _done_on("PA-1.2")
+    # The check-in is refused (no value, confidence or note): the tick is undone with it.
+    with pytest.raises(CheckInError):
+        checkin_record(key_result_id="PA-1.2", day=TODAY, ticked=[2], may_tick=True)
+    assert _done_on("PA-1.2") == before
+    row = checkin_record(
+        key_result_id="PA-1.2", day=TODAY, ticked=[2], may_tick=True, confidence=8, author_id="tom"
+    )
+    assert row.confidence == 8
+    assert _done_on("PA-1.2")[2] == clock.today()
+
+
+def test_ticking_asks_for_the_right_only_when_something_changes(
+    demo_in_db: m.Organization,
+) -> None:
+    done = [index for index, day in enumerate(_done_on("PA-1.2")) if day is not None]
+    with pytest.raises(PermissionDeniedError) as refused:
+        checkin_record(key_result_id="PA-1.2", day=TODAY, ticked=[3], may_tick=False, note="x")
+    assert refused.value.message == permissions.tick_refused("PA-1")
+    # Ticking what is already done changes nothing: the check-in is recorded.
+    row = checkin_record(
+        key_result_id="PA-1.2", day=TODAY, ticked=done, may_tick=False, note="still on it"
+    )
+    assert row.note == "still on it"

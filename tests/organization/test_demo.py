@@ -17,9 +17,9 @@ from tandem.core.visibility import Audience
 from tandem.okrs.models import Cycle, Reflection
 from tandem.organization import demo
 from tandem.organization.demo import DEMO_STORY_DAY, demo_load
+from tandem.organization.history import objective_history_get
 from tandem.organization.reporting import lint_get, view_get
 from tandem.people.models import Person
-from tandem.web.selectors import objective_history_get
 
 pytestmark = pytest.mark.django_db
 ADMIN = Audience(person=None, admin=True)

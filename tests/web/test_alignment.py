@@ -12,10 +12,10 @@ from django.test import Client
 
 from tandem.access.policy import audience_get
 from tandem.okrfile import load_path
+from tandem.organization.alignment_map import alignment_map_get, team_reading
 from tandem.organization.imports import organization_import
 from tandem.organization.reporting import alignment_tree_get, cache_clear, view_get
 from tandem.people.models import Person, Team
-from tandem.web.views.alignment import _map_build, team_reading
 from tests.conftest import TODAY
 from tests.personas import HIDDEN, PERSONAS, SIGNED_IN
 from tests.web.test_exports import query_counts
@@ -127,7 +127,7 @@ def assert_same_tree_as_the_api(audience: Any, cycle: str | None, team: str | No
     view = view_get(audience=audience, as_of=TODAY)
     tree = alignment_tree_get(audience=audience, as_of=TODAY, cycle=cycle)
     kept = team_reading(view.org, TODAY, cycle, team) if team else None
-    shape = _map_build(view, cycle, team)
+    shape = alignment_map_get(view, cycle=cycle, team=team)
     for part in ("roots", "orphans"):
         expected = [s for node in tree[part] if (s := api_shape(node, kept))]
         assert [map_shape(node) for node in getattr(shape, part)] == expected, (part, cycle, team)

@@ -29,9 +29,10 @@ from tandem.okrfile import load_path
 from tandem.okrs.models import KeyResult, Objective
 from tandem.organization.imports import organization_import
 from tandem.organization.reporting import cache_clear
+from tandem.organization.team_groups import team_groups
 from tandem.people.models import Person, Team
-from tandem.web.views import exports
-from tandem.web.views.exports import CSV_COLUMNS, FORMULA_START, _text, team_groups
+from tandem.web.views import report as report_page
+from tandem.web.views.exports import CSV_COLUMNS, FORMULA_START, _text
 from tandem.web.words import health_word
 from tests.conftest import TODAY
 from tests.personas import HIDDEN, SIGNED_IN
@@ -233,7 +234,7 @@ def _summary_counts(body: str) -> dict[str, int]:
 def test_a_scope_too_large_to_print_shows_its_figures_by_team(
     web_as: Callable[[str], Client], persona: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exports, "PRINT_LIMIT", 5)
+    monkeypatch.setattr(report_page, "PRINT_LIMIT", 5)
     client = web_as(persona)
     body = client.get("/report").content.decode()
     every = {row["objective_id"] for row in csv_rows(client.get("/report.csv"))}
@@ -261,7 +262,7 @@ def test_a_scope_too_large_to_print_shows_its_figures_by_team(
 def test_a_chosen_team_small_enough_is_printed_in_full(
     web_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exports, "PRINT_LIMIT", 5)
+    monkeypatch.setattr(report_page, "PRINT_LIMIT", 5)
     client = web_as("admin")
     body = client.get("/report", {"team": "infra"}).content.decode()
     assert "This scope holds" not in body
@@ -269,7 +270,7 @@ def test_a_chosen_team_small_enough_is_printed_in_full(
     assert set(re.findall(r'id="ro-([^"]+)"', body)) == in_team
     assert len(in_team) <= 5
     # A team whose scope is still too large shows its own objectives and its sub-teams.
-    monkeypatch.setattr(exports, "PRINT_LIMIT", 1)
+    monkeypatch.setattr(report_page, "PRINT_LIMIT", 1)
     body = client.get("/report", {"team": "infra"}).content.decode()
     assert set(_summary_counts(body)) == {"sre"}
     assert 'href="/report?team=sre"' in body
@@ -278,8 +279,8 @@ def test_a_chosen_team_small_enough_is_printed_in_full(
 def test_a_long_list_of_orphans_links_to_the_dashboard(
     web_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exports, "PRINT_LIMIT", 5)
-    monkeypatch.setattr(exports, "ORPHANS_LISTED", 0)
+    monkeypatch.setattr(report_page, "PRINT_LIMIT", 5)
+    monkeypatch.setattr(report_page, "ORPHANS_LISTED", 0)
     body = web_as("admin").get("/report").content.decode()
     assert "1 in all" in body
     assert 'href="/dashboard?show=orphans">the list of orphans</a>' in body
@@ -419,7 +420,7 @@ def test_exports_take_the_same_queries_at_any_size(db: None, generated_file: Any
 def test_the_summary_of_a_large_scope_takes_the_same_queries_at_any_size(
     db: None, generated_file: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exports, "PRINT_LIMIT", 10)
+    monkeypatch.setattr(report_page, "PRINT_LIMIT", 10)
 
     def paths(team: str) -> list[str]:
         return ["/report", f"/report?team={team}"]

@@ -11,8 +11,8 @@ objective (``/alignment?root=<id>``). The roots of the map and the orphans come 
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,13 +21,14 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from tandem.core import model as m
-from tandem.core.report import key_result_row, objective_row, resolve_scope
+from tandem.core.report import key_result_row, objective_row
 from tandem.errors import NotFoundError
 from tandem.okrs.selectors import closed_cycles_get
-from tandem.organization.reporting import View, aligned_within
+from tandem.organization.alignment_map import AlignmentMap, MapNode, alignment_map_get
+from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, signed_in
-from tandem.web.views.exports import ScopeForm, export_query
+from tandem.web.views.scope import ScopeForm, export_query
 
 # How many objectives one answer (the page, or a branch) renders at most, breadth first; a
 # rendered objective always shows its key results. A group of siblings renders whole or not
@@ -35,108 +36,6 @@ from tandem.web.views.exports import ScopeForm, export_query
 NODE_BUDGET = 150
 # How many top-level objectives (the roots of the map, the orphans) a page lists at once.
 PAGE_SIZE = 50
-
-
-def team_reading(org: m.Organization, as_of: Any, cycle: str | None, team: str) -> set[str]:
-    """The objectives a team filter keeps: those ``tandem report --team`` covers (the team's,
-    its sub-teams', their members', the umbrellas they contribute to) and every objective
-    above them up to the company, so that the tree stays connected."""
-    kept = set(resolve_scope(org, as_of, cycle=cycle, team=team).objectives)
-    todo = list(kept)
-    while todo:
-        target = org.objectives[todo.pop()].aligns_to
-        if target in org.key_results:
-            target = org.key_results[target].objective
-        if target is not None and target in org.objectives and target not in kept:
-            kept.add(target)
-            todo.append(target)
-    return kept
-
-
-# --- the shape of the whole map ----------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Node:
-    """An objective on the map: the objectives below it, by what they align to (each of its
-    key results in order, then the objective itself), and how many lie below in all."""
-
-    id: str
-    groups: list[tuple[str, list[_Node]]] = field(default_factory=list)
-    below: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Map:
-    cycles: tuple[str, ...]
-    roots: list[_Node]
-    orphans: list[_Node]
-    nodes: dict[str, _Node]  # by objective id, as first met from the top
-    counts: dict[str, int]  # objectives on the map by health ("none": no data yet)
-
-
-def _map_build(view: View, cycle: str | None, team: str | None) -> _Map:
-    """The map's shape, as :func:`~tandem.organization.reporting.alignment_tree_get` builds
-    the tree (the same roots, orphans, order and loop rule) with the team filter applied,
-    without the rows: the page dresses only the objectives it shows."""
-    org, results = view.org, view.evaluation.objectives
-    scope = resolve_scope(org, view.as_of, cycle=cycle)
-    kept = team_reading(org, view.as_of, cycle, team) if team else None
-    below: dict[str, list[str]] = defaultdict(list)
-    for oid in scope.objectives:
-        target = org.objectives[oid].aligns_to
-        if target is not None:
-            below[target].append(oid)
-    reached: set[str] = set()
-
-    def visit(oid: str) -> _Node:
-        # An objective shows once: a loop of alignments stops where it comes back. What the
-        # team filter leaves out is still walked, so that it is not met again elsewhere.
-        reached.add(oid)
-        node = _Node(oid)
-        for target in (*org.objectives[oid].key_results, oid):
-            found = []
-            for child in below.get(target, ()):
-                if child not in reached:
-                    child_node = visit(child)
-                    if kept is None or child in kept:
-                        found.append(child_node)
-                        node.below += 1 + child_node.below
-            if found:
-                node.groups.append((target, found))
-        return node
-
-    company = m.Level.COMPANY
-    in_scope = set(scope.objectives)
-    orphans = {
-        oid
-        for oid in scope.objectives
-        if results[oid].level is not company and not results[oid].alignment_valid
-    }
-    tops = [
-        oid
-        for oid in scope.objectives
-        if results[oid].level is company or not aligned_within(org, oid, in_scope)
-    ]
-    roots = [visit(oid) for oid in tops if oid not in orphans]
-    # Orphans, and objectives on a loop of alignments, which hang below nothing.
-    apart = [oid for oid in scope.objectives if oid in orphans or oid not in reached]
-    apart_nodes = [visit(oid) for oid in apart if oid not in reached]
-    if kept is not None:
-        roots = [node for node in roots if node.id in kept]
-        apart_nodes = [node for node in apart_nodes if node.id in kept]
-    counts: dict[str, int] = {}
-    nodes: dict[str, _Node] = {}
-    todo = [*reversed(apart_nodes), *reversed(roots)]
-    while todo:
-        node = todo.pop()
-        nodes.setdefault(node.id, node)
-        health = results[node.id].health
-        key = health.value if health is not None else "none"
-        counts[key] = counts.get(key, 0) + 1
-        for _target, children in reversed(node.groups):
-            todo.extend(reversed(children))
-    return _Map(scope.cycles, roots, apart_nodes, nodes, counts)
 
 
 # --- what one answer shows ---------------------------------------------------------------
@@ -154,12 +53,12 @@ class _Plan:
         self.encoded = urlencode(query)
         self.rendered = 0
 
-    def forest(self, top: list[_Node], *, budget: int, open_top: bool = False) -> list[Any]:
+    def forest(self, top: list[MapNode], *, budget: int, open_top: bool = False) -> list[Any]:
         """``top`` dressed, with what fits below; ``open_top``: their own groups show
         whatever their size (the root of a map rooted at an objective)."""
         dressed = [self._dress(node) for node in top]
         self.rendered += len(top)
-        queue: deque[tuple[_Node, dict[str, Any], bool]] = deque(
+        queue: deque[tuple[MapNode, dict[str, Any], bool]] = deque(
             (node, shown, open_top) for node, shown in zip(top, dressed, strict=True)
         )
         while queue:
@@ -179,26 +78,14 @@ class _Plan:
                     shown["by_key_result"][target]["group"] = group
         return dressed
 
-    def _dress(self, node: _Node) -> dict[str, Any]:
+    def _dress(self, node: MapNode) -> dict[str, Any]:
         org, evaluation = self.org, self.evaluation
         objective = org.objectives[node.id]
         row = objective_row(objective, evaluation)
-        key_results = []
-        for kid in objective.key_results:
-            kr_row = key_result_row(kid, node.id, evaluation)
-            key_results.append(
-                {
-                    "id": kid,
-                    "title": org.key_results[kid].title,
-                    "progress": kr_row["progress"],
-                    "health": kr_row["health"],
-                    "own_health": kr_row["own_health"],
-                    "confidence": kr_row["confidence"],
-                    # Its own: a key result added mid-cycle is measured from that day.
-                    "expected_progress": evaluation.key_results[kid].expected_progress,
-                    "group": None,
-                }
-            )
+        key_results = [
+            self._key_result(key_result_id, node.id) for key_result_id in objective.key_results
+        ]
+        umbrella = objective.umbrella
         return {
             "id": node.id,
             "title": objective.title,
@@ -207,15 +94,28 @@ class _Plan:
             "progress": row["progress"],
             "expected_progress": row["expected_progress"],
             "health": row["health"],
-            "umbrella_names": (
-                [owner_name(org, t) for t in objective.umbrella.teams] if objective.umbrella else []
-            ),
+            "umbrella_names": [owner_name(org, t) for t in umbrella.teams] if umbrella else [],
             "key_results": key_results,
             "by_key_result": {kr["id"]: kr for kr in key_results},
             "direct": None,
         }
 
-    def _group(self, objective_id: str, target: str, children: list[_Node]) -> dict[str, Any]:
+    def _key_result(self, key_result_id: str, objective_id: str) -> dict[str, Any]:
+        evaluation = self.evaluation
+        row = key_result_row(key_result_id, objective_id, evaluation)
+        return {
+            "id": key_result_id,
+            "title": self.org.key_results[key_result_id].title,
+            "progress": row["progress"],
+            "health": row["health"],
+            "own_health": row["own_health"],
+            "confidence": row["confidence"],
+            # Its own: a key result added mid-cycle is measured from that day.
+            "expected_progress": evaluation.key_results[key_result_id].expected_progress,
+            "group": None,
+        }
+
+    def _group(self, objective_id: str, target: str, children: list[MapNode]) -> dict[str, Any]:
         """The objectives aligned to ``target`` (a key result of the objective, or the
         objective itself); ``nodes`` stays None while they are not rendered."""
         return {
@@ -242,7 +142,7 @@ def _offset(request: WebRequest, name: str, total: int) -> int:
 
 
 def _paging(
-    request: WebRequest, name: str, nodes: list[_Node], query: dict[str, str]
+    request: WebRequest, name: str, nodes: list[MapNode], query: dict[str, str]
 ) -> dict[str, Any]:
     """A page of a top-level list: where it starts and ends, and the links around it."""
     total = len(nodes)
@@ -266,15 +166,15 @@ def _paging(
     }
 
 
-def _find(tree: _Map, org: m.Organization, target: str) -> tuple[_Node, str]:
+def _find(tree: AlignmentMap, org: m.Organization, target: str) -> tuple[MapNode, str]:
     """The objective on the map that ``target`` (an objective or key result id) is or belongs
     to; what is not on the map (unknown, hidden, outside the cycle or team) is not found."""
     key_result = org.key_results.get(target)
-    oid = key_result.objective if key_result is not None else target
-    node = tree.nodes.get(oid)
+    objective_id = key_result.objective if key_result is not None else target
+    node = tree.nodes.get(objective_id)
     if node is None:
         raise NotFoundError(f"there is no objective or key result '{target}' on this map")
-    return node, oid
+    return node, objective_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +185,7 @@ class _Asked:
     form: ScopeForm
     cycle: str | None
     team: str | None
-    tree: _Map
+    tree: AlignmentMap
     plan: _Plan
 
 
@@ -293,14 +193,16 @@ def _asked(request: WebRequest, view: View) -> _Asked:
     form = ScopeForm(request.GET, view=view)
     cycle, team = form.scope()
     query = {name: value for name, value in (("cycle", cycle), ("team", team)) if value}
-    return _Asked(form, cycle, team, _map_build(view, cycle, team), _Plan(view, query))
+    return _Asked(
+        form, cycle, team, alignment_map_get(view, cycle=cycle, team=team), _Plan(view, query)
+    )
 
 
 @signed_in
 def alignment_map(request: WebRequest) -> HttpResponse:
     view = pages.view_of(request)
     asked = _asked(request, view)
-    tree, plan = asked.tree, asked.plan
+    tree = asked.tree
     context: dict[str, Any] = {
         "form": asked.form,
         "cycles": list(tree.cycles),
@@ -316,20 +218,36 @@ def alignment_map(request: WebRequest) -> HttpResponse:
     }
     root_id = request.GET.get("root")
     if root_id:
-        node, oid = _find(tree, view.org, root_id)
-        if oid != root_id:  # a key result's id: the map is rooted at objectives only
-            raise NotFoundError(f"there is no objective '{root_id}' on this map")
-        context["root"] = plan.forest([node], budget=NODE_BUDGET, open_top=True)[0]
-        context["whole_map"] = reverse("web:alignment") + context["export_query"]
+        context |= _rooted(view, asked, root_id, context["export_query"])
     else:
-        roots = _paging(request, "roots", tree.roots, plan.query)
-        orphans = _paging(request, "orphans", tree.orphans, plan.query)
-        # One budget for the page: the tree leaves room for the page of orphans, which
-        # always shows, with what is left below them.
-        context["roots"] = plan.forest(roots["nodes"], budget=NODE_BUDGET - len(orphans["nodes"]))
-        context["orphans"] = plan.forest(orphans["nodes"], budget=NODE_BUDGET)
-        context["roots_page"], context["orphans_page"] = roots, orphans
+        context |= _top(request, asked)
     return pages.page(request, "web/alignment.html", context, view=view)
+
+
+def _rooted(view: View, asked: _Asked, root_id: str, export: str) -> dict[str, Any]:
+    """The map rooted at one objective, its own groups open whatever their size."""
+    node, objective_id = _find(asked.tree, view.org, root_id)
+    if objective_id != root_id:  # a key result's id: the map is rooted at objectives only
+        raise NotFoundError(f"there is no objective '{root_id}' on this map")
+    return {
+        "root": asked.plan.forest([node], budget=NODE_BUDGET, open_top=True)[0],
+        "whole_map": reverse("web:alignment") + export,
+    }
+
+
+def _top(request: WebRequest, asked: _Asked) -> dict[str, Any]:
+    """A page of the map's roots and one of its orphans."""
+    plan = asked.plan
+    roots = _paging(request, "roots", asked.tree.roots, plan.query)
+    orphans = _paging(request, "orphans", asked.tree.orphans, plan.query)
+    # One budget for the page: the tree leaves room for the page of orphans, which always
+    # shows, with what is left below them.
+    return {
+        "roots": plan.forest(roots["nodes"], budget=NODE_BUDGET - len(orphans["nodes"])),
+        "orphans": plan.forest(orphans["nodes"], budget=NODE_BUDGET),
+        "roots_page": roots,
+        "orphans_page": orphans,
+    }
 
 
 @signed_in

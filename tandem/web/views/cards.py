@@ -38,19 +38,36 @@ class CheckInForm(forms.Form):
 
     def __init__(self, *args: Any, card: KeyResultCard, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"checkin-{card.id}-%s")
+        done = [ms.index for ms in card.milestones if ms.done]
         kwargs.setdefault(
             "initial",
             {
                 "confidence": card.confidence,
                 "done": card.current == "done",
-                "tick": [ms.index for ms in card.milestones if ms.done],
-                "shown": [ms.index for ms in card.milestones if ms.done],
+                "tick": done,
+                "shown": done,
             },
         )
         super().__init__(*args, **kwargs)
         self.card = card
         # Set when the value needs confirming: the question the card asks.
         self.jump: CheckInJumpError | None = None
+        self._value_fields(card)
+        self._milestone_fields(card)
+        confidence = self.fields["confidence"].widget
+        confidence.attrs.update(
+            {
+                "min": 0,
+                "max": 10,
+                "step": 1,
+                "aria-describedby": f"checkin-{card.id}-confidence-help",
+            }
+        )
+        self.fields["note"].widget.attrs.update({"rows": 2})
+
+    def _value_fields(self, card: KeyResultCard) -> None:
+        """The value the metric takes (:func:`tandem.core.checkin_values.value_kind`): a
+        number, done or not, or none."""
         if card.value_kind != "number":
             del self.fields["value"]
         else:
@@ -69,26 +86,19 @@ class CheckInForm(forms.Form):
             del self.fields["done"]
         else:
             self.fields["done"].label = "Done: the key result is achieved"
-        if card.may_tick:
-            tick = self.fields["tick"]
-            assert isinstance(tick, forms.TypedMultipleChoiceField)
-            tick.choices = [(ms.index, ms.title) for ms in card.milestones]
-            shown = self.fields["shown"]
-            assert isinstance(shown, forms.TypedMultipleChoiceField)
-            shown.choices = tick.choices
-        else:
+
+    def _milestone_fields(self, card: KeyResultCard) -> None:
+        """The milestones to tick, for whoever may tick them."""
+        if not card.may_tick:
             del self.fields["tick"]
             del self.fields["shown"]
-        confidence = self.fields["confidence"].widget
-        confidence.attrs.update(
-            {
-                "min": 0,
-                "max": 10,
-                "step": 1,
-                "aria-describedby": f"checkin-{card.id}-confidence-help",
-            }
-        )
-        self.fields["note"].widget.attrs.update({"rows": 2})
+            return
+        tick = self.fields["tick"]
+        assert isinstance(tick, forms.TypedMultipleChoiceField)
+        tick.choices = [(ms.index, ms.title) for ms in card.milestones]
+        shown = self.fields["shown"]
+        assert isinstance(shown, forms.TypedMultipleChoiceField)
+        shown.choices = tick.choices
 
     def clean_value(self) -> str | None:
         # The text as typed: what it is (a number, "6,70"...) is the check-in service's to say.

@@ -23,14 +23,15 @@ from tandem.checkins.services import (
     checkin_withdraw,
 )
 from tandem.core import permissions
+from tandem.core.checkin_values import value_kind
 from tandem.errors import TandemError
-from tandem.okrs.models import KeyResult
 from tandem.okrs.selectors import closed_cycles_get
+from tandem.organization.wording import number
 from tandem.web import pages
 from tandem.web.forms import confidence_field
 from tandem.web.pages import WebRequest, signed_in
-from tandem.web.selectors import key_result_card, number
-from tandem.web.views.checkin import card_response, see_other
+from tandem.web.selectors import key_result_card
+from tandem.web.views.checkin import Outcome, card_response, see_other
 
 REASON_HELP = "Everyone who sees the key result reads it in the history, with the original."
 
@@ -61,10 +62,10 @@ class CorrectionForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        form = row.key_result.form
-        if form != KeyResult.Form.BOOLEAN:
+        kind = value_kind(row.key_result.form)
+        if kind != "done":
             del self.fields["done"]
-        if form in (KeyResult.Form.BOOLEAN, KeyResult.Form.MILESTONES, KeyResult.Form.ROLLUP):
+        if kind != "number":
             del self.fields["value"]
         else:
             unit = row.key_result.unit
@@ -205,7 +206,8 @@ def undo(request: WebRequest, checkin_id: int) -> HttpResponse:
         return see_other(back)
     view = pages.view_of(request)
     card = key_result_card(view, row.key_result_id, request.caller.audience, closed_cycles_get())
-    return card_response(request, page_name, card, None, undone=problem is None, problem=problem)
+    outcome = Outcome(undone=problem is None, problem=problem)
+    return card_response(request, page_name, card, None, outcome=outcome)
 
 
 urlpatterns = [

@@ -10,23 +10,25 @@ that lists all of it, a page at a time.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 
 from tandem.core import model as m
-from tandem.core.quality import RULES, Finding
+from tandem.core.quality import RULES
 from tandem.core.report import team_subtree
-from tandem.dependencies.models import DependencyEvent, State
+from tandem.dependencies.models import State
 from tandem.errors import NotFoundError
+from tandem.organization.attention import WaitingRequest, requests_waiting
+from tandem.organization.dashboard import findings_by_rule, stale_key_results
 from tandem.organization.reporting import View, lint_get
+from tandem.organization.team_groups import team_tree
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
-from tandem.web.views.exports import ScopeForm, export_query, report_data, team_tree
+from tandem.web.views.scope import ScopeForm, export_query, report_data
 from tandem.web.words import rule_words
 
 HEALTHS = ("on_track", "at_risk", "off_track", "none")
@@ -63,30 +65,30 @@ def by_team(
     owned: dict[str, list[dict[str, Any]]] = {}
     for row in report["objectives"]:
         owned.setdefault(row["owner"], []).append(row)
-    rows = []
-    for each, depth in tree:
-        if only is not None and each.id not in only:
-            continue
-        objectives = [row for owner in (each.id, *each.members) for row in owned.get(owner, ())]
-        measured = [row for row in objectives if row["progress"] is not None]
-        progress = [row["progress"] for row in measured]
-        # The mark on the bar: the progress expected by now of the same objectives.
-        expected = [row["expected_progress"] for row in measured]
-        counts = Counter(row["health"] or "none" for row in objectives)
-        rows.append(
-            {
-                "team": each,
-                "depth": depth,
-                # A class per level (.indent-0 … .indent-9 in overview.css): the pages' Content
-                # Security Policy allows no style attribute. Deeper teams indent no further.
-                "indent": min(depth, MAX_INDENT),
-                "objectives": len(objectives),
-                "progress": sum(progress) / len(progress) if progress else None,
-                "expected_progress": sum(expected) / len(expected) if expected else None,
-                "counts": {health: counts[health] for health in HEALTHS},
-            }
-        )
-    return rows
+    return [
+        _team_row(each, depth, [row for o in (each.id, *each.members) for row in owned.get(o, ())])
+        for each, depth in tree
+        if only is None or each.id in only
+    ]
+
+
+def _team_row(team: m.Team, depth: int, objectives: list[dict[str, Any]]) -> dict[str, Any]:
+    measured = [row for row in objectives if row["progress"] is not None]
+    progress = [row["progress"] for row in measured]
+    # The mark on the bar: the progress expected by now of the same objectives.
+    expected = [row["expected_progress"] for row in measured]
+    counts = Counter(row["health"] or "none" for row in objectives)
+    return {
+        "team": team,
+        "depth": depth,
+        # A class per level (.indent-0 … .indent-9 in overview.css): the pages' Content
+        # Security Policy allows no style attribute. Deeper teams indent no further.
+        "indent": min(depth, MAX_INDENT),
+        "objectives": len(objectives),
+        "progress": sum(progress) / len(progress) if progress else None,
+        "expected_progress": sum(expected) / len(expected) if expected else None,
+        "counts": {health: counts[health] for health in HEALTHS},
+    }
 
 
 def chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -103,125 +105,10 @@ def chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def stale_key_results(
-    view: View, report: dict[str, Any], limit: int | None = None
-) -> tuple[list[dict[str, Any]], int]:
-    """Stale key results of cycles under way (an ended cycle's are all stale), stalest first
-    (the first ``limit`` when given), and how many there are."""
-    org, evaluation = view.org, view.evaluation
-    found = []
-    for row in report["key_results"]:
-        objective = org.objectives[row["objective"]]
-        if row["stale"] and evaluation.cycles[objective.cycle].active:
-            found.append((evaluation.key_results[row["id"]].last_update, row, objective))
-    found.sort(key=lambda each: each[0])
-    rows = []
-    for last_update, row, objective in found[:limit]:
-        key_result = org.key_results[row["id"]]
-        rows.append(
-            {
-                "id": row["id"],
-                "title": key_result.title,
-                "objective": objective.id,
-                "owner_name": owner_name(org, key_result.owner or objective.owner),
-                "last_update": last_update,
-                "days": (view.as_of - last_update).days,
-                "health": row["health"],
-            }
-        )
-    return rows, len(found)
-
-
-def unanswered_requests(view: View, report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Requests still waiting for an answer, oldest first: those recorded in Tandem by when
-    they were (last) requested; imported ones, whose date is unknown, first in file order."""
-    org = view.org
-    waiting = [row for row in report["dependencies"] if row["state"] == State.REQUESTED]
-    # One query whatever the size: when each open request was made.
-    requested_at = dict(
-        DependencyEvent.objects.filter(to_state=State.REQUESTED, dependency__state=State.REQUESTED)
-        .values("dependency_id")
-        .annotate(at=Max("at"))
-        .values_list("dependency_id", "at")
-    )
-    rows = []
-    for row in waiting:
-        dependency = org.dependencies[row["id"]]
-        from_objective = (
-            org.key_results[dependency.from_id].objective
-            if dependency.from_id in org.key_results
-            else dependency.from_id
-        )
-        rows.append(
-            {
-                "id": dependency.id,
-                "need": dependency.need,
-                "from": dependency.from_id,
-                "objective": from_objective,
-                "requester_name": owner_name(org, org.objectives[from_objective].owner),
-                "provider": org.teams.get(dependency.provider),
-                "due": dependency.due,
-                "requested_at": requested_at.get(dependency.id),
-            }
-        )
-    return sorted(
-        rows,
-        key=lambda r: (
-            r["requested_at"] is not None,
-            r["requested_at"] and r["requested_at"].timestamp(),
-        ),
-    )
-
-
-def findings_by_rule(
-    view: View,
-    report: dict[str, Any],
-    findings: list[Finding],
-    team: str | None,
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """The findings about the report's objectives, key results and dependencies (and, as
-    they are not tied to a cycle, about the teams and people in scope), grouped by rule:
-    each group's ``count``, and its ``items`` (the first ``limit`` when given)."""
-    org = view.org
-    objective_of: dict[str, str] = {row["id"]: row["id"] for row in report["objectives"]}
-    objective_of |= {row["id"]: row["objective"] for row in report["key_results"]}
-    for row in report["dependencies"]:
-        from_id = row["from"]
-        objective_of[row["id"]] = objective_of.get(from_id) or (
-            org.key_results[from_id].objective if from_id in org.key_results else from_id
-        )
-    teams = team_subtree(org, team) if team else set(org.teams)
-    people = {p for t in teams for p in org.teams[t].members} if team else set(org.people)
-    groups: dict[str, dict[str, Any]] = {}
-    for finding in findings:
-        target = finding.target
-        if target in objective_of:
-            link = ("objective", objective_of[target])
-        elif target in teams:
-            link = ("team", target)
-        elif target in people or (team is None and target in org.cycles):
-            link = ("none", "")
-        else:
-            continue
-        group = groups.setdefault(
-            finding.rule,
-            {"rule": finding.rule, "severity": finding.severity.value, "items": [], "count": 0},
-        )
-        group["count"] += 1
-        if limit is not None and len(group["items"]) >= limit:
-            continue
-        group["items"].append(
-            {
-                "target": target,
-                "name": owner_name(org, target) if link[0] != "objective" else "",
-                "kind": link[0],
-                "link": link[1],
-                "message": finding.message,
-            }
-        )
-    order = list(RULES)
-    return sorted(groups.values(), key=lambda g: order.index(g["rule"]))
+def unanswered_requests(view: View, report: dict[str, Any]) -> list[WaitingRequest]:
+    """The report's requests still waiting for an answer, oldest first."""
+    waiting = [row["id"] for row in report["dependencies"] if row["state"] == State.REQUESTED]
+    return requests_waiting(view, waiting)
 
 
 def shown_teams(tree: list[tuple[m.Team, int]]) -> tuple[set[str] | None, Counter[str]]:
@@ -248,6 +135,14 @@ def _query(cycle: str | None, team: str | None, **extra: str) -> str:
     return "?" + urlencode({name: value for name, value in params.items() if value})
 
 
+class _List(NamedTuple):
+    items: list[Any]
+    kind: str
+    noun: str
+    title: str
+    params: dict[str, str]
+
+
 def _one_list(
     request: WebRequest,
     view: View,
@@ -259,63 +154,61 @@ def _one_list(
 ) -> HttpResponse:
     """One of the dashboard's lists, all of it, :data:`PER_PAGE` items a page."""
     cycle, team = form.scope()
-    if rule:
-        if rule not in RULES:
-            raise NotFoundError(f"there is no quality rule '{rule}'")
-        findings = lint_get(audience=request.caller.audience, as_of=view.as_of)
-        groups = findings_by_rule(view, report, [f for f in findings if f.rule == rule], team)
-        items: list[Any] = groups[0]["items"] if groups else []
-        kind, title, params = (
-            "finding",
-            f"Quality findings: {rule_words(rule).lower()}",
-            {"rule": rule},
-        )
-        noun = "findings"
-    elif show == "teams":
-        items = by_team(report, scope_teams(view, team))
-        kind, title, params = "teams", LISTS[show], {"show": show}
-        noun = "teams"
-    elif show == "stale":
-        items = stale_key_results(view, report)[0]
-        kind, title, params = "stale", LISTS[show], {"show": show}
-        noun = "key results"
-    elif show == "requests":
-        items = unanswered_requests(view, report)
-        kind, title, params = "request", LISTS[show], {"show": show}
-        noun = "requests"
-    elif show == "orphans":
-        org = view.org
-        items = [
-            {
-                "id": oid,
-                "title": org.objectives[oid].title,
-                "owner_name": owner_name(org, org.objectives[oid].owner),
-            }
-            for oid in report["alignment"]["orphans"]
-        ]
-        kind, title, params = "orphan", LISTS[show], {"show": show}
-        noun = "objectives"
-    else:
-        raise NotFoundError(f"the dashboard has no list '{show}'")
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    found = _findings_list(request, view, report, rule, team) if rule else None
+    found = found or _list_items(view, report, show, team)
+    page = Paginator(found.items, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "report": report,
         "team": view.org.teams[team] if team else None,
-        "kind": kind,
-        "noun": noun,
-        "title": title,
+        **found._asdict(),
         "severity": RULES[rule][0].value if rule else "",
         "page": page,
         "items": page.object_list,
-        "hidden": params,
-        "pager_base": reverse("web:dashboard") + _query(cycle, team, **params) + "&page=",
+        "hidden": found.params,
+        "pager_base": reverse("web:dashboard") + _query(cycle, team, **found.params) + "&page=",
         "back": reverse("web:dashboard") + export_query(cycle, team),
         "cycle_query": export_query(cycle, None),
         "export_query": export_query(cycle, team),
         "nav": "dashboard",
     }
     return pages.page(request, "web/dashboard_list.html", context, view=view)
+
+
+def _findings_list(
+    request: WebRequest, view: View, report: dict[str, Any], rule: str, team: str | None
+) -> _List:
+    """The findings of one rule."""
+    if rule not in RULES:
+        raise NotFoundError(f"there is no quality rule '{rule}'")
+    findings = lint_get(audience=request.caller.audience, as_of=view.as_of)
+    groups = findings_by_rule(view, report, [f for f in findings if f.rule == rule], team)
+    title = f"Quality findings: {rule_words(rule).lower()}"
+    return _List(groups[0]["items"] if groups else [], "finding", "findings", title, {"rule": rule})
+
+
+def _list_items(view: View, report: dict[str, Any], show: str, team: str | None) -> _List:
+    """The list ``show``: teams, stale key results, unanswered requests or orphans."""
+    title, params = LISTS.get(show, ""), {"show": show}
+    if show == "teams":
+        return _List(by_team(report, scope_teams(view, team)), "teams", "teams", title, params)
+    if show == "stale":
+        items = stale_key_results(view, report)[0]
+        return _List(items, "stale", "key results", title, params)
+    if show == "requests":
+        return _List(unanswered_requests(view, report), "request", "requests", title, params)
+    if show == "orphans":
+        org = view.org
+        orphans = [
+            {
+                "id": objective_id,
+                "title": org.objectives[objective_id].title,
+                "owner_name": owner_name(org, org.objectives[objective_id].owner),
+            }
+            for objective_id in report["alignment"]["orphans"]
+        ]
+        return _List(orphans, "orphan", "objectives", title, params)
+    raise NotFoundError(f"the dashboard has no list '{show}'")
 
 
 @signed_in
@@ -325,44 +218,62 @@ def dashboard(request: WebRequest) -> HttpResponse:
     if show or rule:
         return _one_list(request, view, form, report, show=show, rule=rule)
     cycle, team = form.scope()
-    tree = scope_teams(view, team)
-    shown, below = shown_teams(tree)
-    teams = by_team(report, tree, only=shown)
-    for row in teams:
-        row["below"] = below[row["team"].id]
-        row["below_url"] = _query(cycle, row["team"].id)
     findings = lint_get(audience=request.caller.audience, as_of=view.as_of)
-    stale, stale_total = stale_key_results(view, report, limit=SHOWN)
-    requests = unanswered_requests(view, report)
     groups = findings_by_rule(view, report, findings, team, limit=SHOWN)
     for group in groups:
         group["all"] = _query(cycle, team, rule=group["rule"])
-    orphans = report["alignment"]["orphans"]
     context = {
         "form": form,
         "report": report,
         "team": view.org.teams[team] if team else None,
-        "teams": teams,
-        "teams_total": len(tree),
-        "teams_all": _query(cycle, team, show="teams"),
-        "chart": chart_data(teams),
-        "stale": stale,
-        "stale_total": stale_total,
-        "stale_all": _query(cycle, team, show="stale"),
-        "requests": requests[:SHOWN],
-        "requests_total": len(requests),
-        "requests_all": _query(cycle, team, show="requests"),
+        **_teams_context(view, report, cycle, team),
+        **_lists_context(view, report, cycle, team),
         "alignment": report["alignment"],
-        "orphans": orphans[:ORPHANS_SHOWN],
-        "orphans_total": len(orphans),
-        "orphans_more": len(orphans) - len(orphans[:ORPHANS_SHOWN]),
-        "orphans_all": _query(cycle, team, show="orphans"),
         "findings": groups,
         "export_query": export_query(cycle, team),
         "cycle_query": export_query(cycle, None),
         "nav": "dashboard",
     }
     return pages.page(request, "web/dashboard.html", context, view=view)
+
+
+def _teams_context(
+    view: View, report: dict[str, Any], cycle: str | None, team: str | None
+) -> dict[str, Any]:
+    """The chart and the table of progress and health by team."""
+    tree = scope_teams(view, team)
+    shown, below = shown_teams(tree)
+    teams = by_team(report, tree, only=shown)
+    for row in teams:
+        row["below"] = below[row["team"].id]
+        row["below_url"] = _query(cycle, row["team"].id)
+    return {
+        "teams": teams,
+        "teams_total": len(tree),
+        "teams_all": _query(cycle, team, show="teams"),
+        "chart": chart_data(teams),
+    }
+
+
+def _lists_context(
+    view: View, report: dict[str, Any], cycle: str | None, team: str | None
+) -> dict[str, Any]:
+    """The first few stale key results, unanswered requests and orphans."""
+    stale, stale_total = stale_key_results(view, report, limit=SHOWN)
+    requests = unanswered_requests(view, report)
+    orphans = report["alignment"]["orphans"]
+    return {
+        "stale": stale,
+        "stale_total": stale_total,
+        "stale_all": _query(cycle, team, show="stale"),
+        "requests": requests[:SHOWN],
+        "requests_total": len(requests),
+        "requests_all": _query(cycle, team, show="requests"),
+        "orphans": orphans[:ORPHANS_SHOWN],
+        "orphans_total": len(orphans),
+        "orphans_more": len(orphans) - len(orphans[:ORPHANS_SHOWN]),
+        "orphans_all": _query(cycle, team, show="orphans"),
+    }
 
 
 urlpatterns = [

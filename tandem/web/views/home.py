@@ -37,6 +37,3 @@ def home_page(
         "elsewhere": [card_item(card, bound, undo=undo) for card in mine.elsewhere],
     }
     return pages.page(request, "web/home.html", context, view=view, status=status)
-
-
-# --- check-in ---------------------------------------------------------------------------------

@@ -8,21 +8,22 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import path
 
+from tandem.core import model as m
 from tandem.errors import NotFoundError
 from tandem.okrs.selectors import closed_cycles_get
-from tandem.web import pages
-from tandem.web.pages import WebRequest, signed_in
-from tandem.web.selectors import (
+from tandem.organization.charts import key_result_chart_get
+from tandem.organization.history import objective_history_get
+from tandem.organization.objective_links import (
     aligned_below,
     alignment_chain,
-    chart_data,
-    key_result_card,
-    may_edit,
     objective_dependencies,
-    objective_history_get,
-    objective_summary,
 )
-from tandem.web.views.cards import CheckInForm, card_item, undo_offered
+from tandem.organization.reporting import View
+from tandem.organization.wording import owner_name, person_name
+from tandem.web import pages
+from tandem.web.pages import WebRequest, signed_in
+from tandem.web.selectors import key_result_card, may_edit, objective_summary
+from tandem.web.views.cards import CardItem, CheckInForm, card_item, undo_offered
 
 
 @signed_in
@@ -38,49 +39,68 @@ def objective_page(
 ) -> HttpResponse:
     """The page; ``bound`` holds a check-in form sent without JavaScript that had errors."""
     view = pages.view_of(request)
-    org = view.org
-    if objective_id not in org.objectives:
+    if objective_id not in view.org.objectives:
         raise NotFoundError(f"there is no objective '{objective_id}'")
-    audience = request.caller.audience
-    found = org.objectives[objective_id]
+    found = view.org.objectives[objective_id]
     closed = closed_cycles_get()
-    undo = undo_offered(request)
-    items = [
-        card_item(key_result_card(view, kid, audience, closed), bound, chart_data(view, kid), undo)
-        for kid in found.key_results
-    ]
-    incoming, outgoing = objective_dependencies(view, objective_id)
-    below = aligned_below(view, objective_id)
-    below_key_results = [(kid, aligned_below(view, kid)) for kid in found.key_results]
-    editable = may_edit(audience, org, found) and found.cycle not in closed
+    editable = may_edit(request.caller.audience, view.org, found) and found.cycle not in closed
+    takes_checkins = found.cycle not in closed
+    history = objective_history_get(
+        view, request.caller.audience, objective_id, editable=editable, checkins_open=takes_checkins
+    )
     context: dict[str, Any] = {
         "page_name": "objective",
         "objective": found,
         "summary": objective_summary(view, objective_id),
-        "umbrella_owner": (
-            pages.person_name(org, found.umbrella.owner) if found.umbrella else None
-        ),
-        "umbrella_teams": (
-            [pages.owner_name(org, t) for t in found.umbrella.teams] if found.umbrella else []
-        ),
         "closed": found.cycle in closed,
-        "chain": alignment_chain(view, objective_id),
-        "below": below,
-        "below_key_results": below_key_results,
-        "below_count": len(below) + sum(len(links) for _kid, links in below_key_results),
-        "items": items,
-        "incoming": incoming,
-        "outgoing": outgoing,
-        "history": objective_history_get(
-            view,
-            audience,
-            objective_id,
-            editable=editable,
-            checkins_open=found.cycle not in closed,
-        ),
+        "items": _items(request, view, found, bound, closed),
+        "history": history,
         "editable": editable,
+        **_around(view, found),
     }
     return pages.page(request, "web/objective.html", context, view=view, status=status)
+
+
+def _items(
+    request: WebRequest,
+    view: View,
+    found: m.Objective,
+    bound: dict[str, CheckInForm] | None,
+    closed: frozenset[str],
+) -> list[CardItem]:
+    """Its key results' cards, each with its check-in form and chart."""
+    audience, undo = request.caller.audience, undo_offered(request)
+    return [
+        card_item(
+            key_result_card(view, key_result_id, audience, closed),
+            bound,
+            key_result_chart_get(view, key_result_id),
+            undo,
+        )
+        for key_result_id in found.key_results
+    ]
+
+
+def _around(view: View, found: m.Objective) -> dict[str, Any]:
+    """Who owns it as an umbrella, what it aligns to and what is aligned to it and its key
+    results, the help it needs and gives."""
+    org = view.org
+    incoming, outgoing = objective_dependencies(view, found.id)
+    below = aligned_below(view, found.id)
+    below_key_results = [
+        (key_result_id, aligned_below(view, key_result_id)) for key_result_id in found.key_results
+    ]
+    umbrella = found.umbrella
+    return {
+        "umbrella_owner": person_name(org, umbrella.owner) if umbrella else None,
+        "umbrella_teams": [owner_name(org, t) for t in umbrella.teams] if umbrella else [],
+        "chain": alignment_chain(view, found.id),
+        "below": below,
+        "below_key_results": below_key_results,
+        "below_count": len(below) + sum(len(links) for _key_result_id, links in below_key_results),
+        "incoming": incoming,
+        "outgoing": outgoing,
+    }
 
 
 urlpatterns = [

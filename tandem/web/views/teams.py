@@ -18,16 +18,17 @@ from tandem.core.report import resolve_scope
 from tandem.errors import NotFoundError
 from tandem.okrs.models import Objective
 from tandem.organization.reporting import View
+from tandem.organization.team_groups import team_tree
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, person_name, signed_in
-from tandem.web.views.exports import ScopeForm, export_query, team_tree
+from tandem.web.views.scope import ScopeForm, export_query
 
 
 def health_counts(evaluation: Evaluation, objectives: list[str]) -> dict[str, int]:
     """How many objectives are on track, at risk, off track, or without data yet ("none")."""
     counts = Counter(
-        (health.value if (health := evaluation.objectives[oid].health) else "none")
-        for oid in objectives
+        (health.value if (health := evaluation.objectives[objective_id].health) else "none")
+        for objective_id in objectives
     )
     return dict(counts)
 
@@ -63,27 +64,26 @@ def balance(view: View, team: m.Team, objectives: list[m.Objective]) -> list[dic
             team_counts[objective.cycle] += 1
         elif objective.owner in members:
             individual[objective.cycle] += 1
+    cycles = sorted(set(team_counts) | set(individual), key=list(view.org.cycles).index)
+    return [
+        {
+            "cycle": cycle,
+            "team": team_counts[cycle],
+            "individual": individual[cycle],
+            "share": individual[cycle] / (team_counts[cycle] + individual[cycle]),
+            "warning": _individual_heavy(view, team, [o for o in objectives if o.cycle == cycle]),
+        }
+        for cycle in cycles
+    ]
+
+
+def _individual_heavy(view: View, team: m.Team, objectives: list[m.Objective]) -> str | None:
+    """The ``individual-heavy-team`` finding on the team and these objectives: the lint rule
+    itself, run on them alone, words it."""
     _severity, check = RULES["individual-heavy-team"]
-    rows = []
-    for cycle in sorted(set(team_counts) | set(individual), key=list(view.org.cycles).index):
-        total = team_counts[cycle] + individual[cycle]
-        # The lint rule itself, run on this team and this cycle's objectives, words it.
-        alone = replace(
-            view.org,
-            teams={team.id: team},
-            objectives={o.id: o for o in objectives if o.cycle == cycle},
-        )
-        findings = list(check(alone, view.evaluation))
-        rows.append(
-            {
-                "cycle": cycle,
-                "team": team_counts[cycle],
-                "individual": individual[cycle],
-                "share": individual[cycle] / total if total else None,
-                "warning": findings[0].message if findings else None,
-            }
-        )
-    return rows
+    alone = replace(view.org, teams={team.id: team}, objectives={o.id: o for o in objectives})
+    findings = list(check(alone, view.evaluation))
+    return findings[0].message if findings else None
 
 
 @signed_in
@@ -109,7 +109,7 @@ def team_list(request: WebRequest) -> HttpResponse:
 def _team_context(view: View, team: m.Team, cycle: str | None) -> dict[str, Any]:
     org, as_of = view.org, view.as_of
     scope = resolve_scope(org, as_of, cycle=cycle, team=team.id)
-    in_scope = [org.objectives[oid] for oid in scope.objectives]
+    in_scope = [org.objectives[objective_id] for objective_id in scope.objectives]
     members = set(team.members)
     own = [o for o in in_scope if o.owner == team.id]
     contributed = [

@@ -37,9 +37,10 @@ from tandem.organization.review.selectors import (
     review_get,
     yours,
 )
+from tandem.organization.team_groups import TeamGroup, team_groups, team_tree
 from tandem.web import pages
 from tandem.web.pages import FormState, WebRequest, owner_name, person_name, signed_in, view_of
-from tandem.web.views.exports import QuickSelect, TeamGroup, team_groups, team_tree
+from tandem.web.views.scope import QuickSelect
 
 PER_PAGE = 20  # objective cards a page (each with its forms)
 OTHERS_LISTED = 40  # other objectives listed by owner at most; beyond, figures per team

@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chromium screenshots bench-pages test test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api bench-smoke docs lock
+.PHONY: help install demo chromium screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api bench-smoke docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test-postgres: $(BIN)/.installed  ## The test suite on PostgreSQL (TANDEM_DATABA
 
 test: $(BIN)/.installed chromium  ## Install, then run the test suite (browser tests included)
 	$(BIN)/pytest -n auto --dist loadgroup --cov
+
+test-fast: $(BIN)/.installed  ## The pure tests only (the engine, marked fast), in seconds
+	$(BIN)/pytest -m fast -q -p no:cacheprovider tests/core
 
 chromium:  ## Debian's chromium for the browser tests (installed with apt-get when root)
 	@command -v chromium >/dev/null || { \

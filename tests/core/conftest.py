@@ -10,12 +10,6 @@ import pytest
 HERE = Path(__file__).parent
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Registered here too, so the marker works (under --strict-markers) before and after
-    # pyproject.toml registers it.
-    config.addinivalue_line("markers", "fast: pure tests that run in seconds (tests/core)")
-
-
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:

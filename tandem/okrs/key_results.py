@@ -68,6 +68,11 @@ def key_result_score_override(
     ensure_version(object_id=key_result.id, stored=key_result.version, given=version)
     if score is not None and not 0 <= score <= 1:
         raise ScoreOverrideError(f"a score is between 0.0 and 1.0 (got {score})")
+    if score is not None and round(score, 2) != score:
+        # As a grade is written, and as the review page's form takes it.
+        raise ScoreOverrideError(
+            f"give the score with two decimals at most, such as 0.73 (got {score})"
+        )
     if score is not None and not reason.strip():
         raise ScoreOverrideError("say why the computed score is overridden (a reason is required)")
     reason_ensure_short(reason, error=ScoreOverrideError)

@@ -129,6 +129,7 @@ def test_null_goes_back_to_the_computed_score(as_persona: As) -> None:
         ("other_team", "BEN-1.1", {"score": 0.5, "reason": "x"}, 404, "no key result"),
         ("lead", "NOPE.1", {"score": 0.5, "reason": "x"}, 404, "no key result"),
         ("lead", "SR-1.1", {"score": 1.4, "reason": "x"}, 422, "between 0.0 and 1.0"),
+        ("lead", "SR-1.1", {"score": 0.735, "reason": "x"}, 422, "two decimals at most"),
         ("lead", "SR-1.1", {"score": 0.5, "reason": " "}, 422, "a reason is required"),
         ("lead", "SR-1.1", {"score": "0.5", "reason": "x"}, 422, "score"),
         ("lead", "SR-1.1", {"score": 0.5, "reason": "x", "why": "x"}, 422, "why"),

@@ -10,7 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from tandem.core import model as m
+from tandem.core.engine import Evaluation
 from tandem.core.quality import Finding, count_by_severity
+from tandem.web.words import reason_words
 
 HEALTH_STYLE = {
     "on_track": "green",
@@ -73,36 +75,24 @@ def _name(org: m.Organization, owner: str) -> str:
     return found.name if found else owner
 
 
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def dependency_reason(org: m.Organization, report: dict[str, Any], dependency_id: str) -> str:
-    """Why a dependency lowers a health, worded as the dependencies page words it (the steps
-    of a risk chain there: "IN-1.1 is off track because DEP-2: Site Reliability's SRE-1.1 is
-    at risk"), in the order the engine decides its status."""
+def dependency_reason(org: m.Organization, evaluation: Evaluation, dependency_id: str) -> str:
+    """Why a dependency has its status (the engine's reason, tandem.core.risk), worded as the
+    dependencies page words it (the steps of a risk chain there: "IN-1.1 is off track because
+    DEP-2: Site Reliability's SRE-1.1 is at risk")."""
     dependency = org.dependencies[dependency_id]
-    provider = _name(org, dependency.provider)
-    statuses = {dep["id"]: dep["status"] for dep in report["dependencies"]}
-    if dependency.state is m.DependencyState.DECLINED:
-        return f"{provider} declined it"
-    due = dependency.due
-    if due is not None and due.isoformat() < report["as_of"]:
-        return f"it was due on {due.day} {due:%B %Y} and {provider} has not delivered it"
-    if dependency.state is m.DependencyState.REQUESTED:
-        return f"{provider} has not answered the request yet"
-    status = words(statuses.get(dependency_id))
     provider_kr = dependency.provider_kr
-    if provider_kr is not None and provider_kr in org.key_results:
-        # Accepted with a key result that delivers it: its status is that key result's health.
-        return f"{_possessive(provider)} {provider_kr} is {status}"
-    return f"it is {status}"
+    return reason_words(
+        evaluation.dependencies[dependency_id].reason,
+        provider=_name(org, dependency.provider),
+        due=dependency.due,
+        provider_kr=provider_kr if provider_kr in org.key_results else None,
+    )
 
 
-def _because(org: m.Organization, report: dict[str, Any], kr: dict[str, Any]) -> str:
+def _because(org: m.Organization, evaluation: Evaluation, kr: dict[str, Any]) -> str:
     """``IN-1.1``'s "off track because DEP-2: Site Reliability's SRE-1.1 is at risk"."""
     reasons = "; ".join(
-        f"{dep_id}: {dependency_reason(org, report, dep_id)}" for dep_id in kr["at_risk_from"]
+        f"{dep_id}: {dependency_reason(org, evaluation, dep_id)}" for dep_id in kr["at_risk_from"]
     )
     return f"{words(kr['health'])} because {reasons}"
 
@@ -130,7 +120,9 @@ def _health_text(health: str | None) -> Text:
     return Text(words(health), style=HEALTH_STYLE.get(health or "", ""))
 
 
-def report_table(org: m.Organization, report: dict[str, Any], console: Console) -> None:
+def report_table(
+    org: m.Organization, evaluation: Evaluation, report: dict[str, Any], console: Console
+) -> None:
     krs = _krs_by_objective(report)
     console.print(Text(f"{org.name} — OKR report as of {report['as_of']}", style="bold"))
     if not report["objectives"]:
@@ -174,7 +166,7 @@ def report_table(org: m.Organization, report: dict[str, Any], console: Console) 
                     title.append("\n    " + " · ".join(detail), style="dim")
                     if kr["at_risk_from"]:
                         title.append(
-                            "\n    " + _because(org, report, kr),
+                            "\n    " + _because(org, evaluation, kr),
                             style=HEALTH_STYLE[kr["health"]],
                         )
                     table.add_row(title, bar(kr["progress"]), _health_text(kr["health"]))
@@ -190,7 +182,7 @@ def report_table(org: m.Organization, report: dict[str, Any], console: Console) 
             asks = f"\n{dep['from']} asks {_owner(org, dep['provider'])} · {dep['state']}"
             need.append(asks, style="dim")
             need.append(
-                f"\nbecause {dependency_reason(org, report, dep['id'])}",
+                f"\nbecause {dependency_reason(org, evaluation, dep['id'])}",
                 style=HEALTH_STYLE[dep["status"]],
             )
             table.add_row(dep["id"], need, _health_text(dep["status"]))
@@ -219,7 +211,7 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
+def report_markdown(org: m.Organization, evaluation: Evaluation, report: dict[str, Any]) -> str:
     krs = _krs_by_objective(report)
     out = [f"# {_md_escape(org.name)} — OKR report as of {report['as_of']}", ""]
     if not report["objectives"]:
@@ -250,7 +242,7 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
                     key_result = org.key_results[kr["id"]]
                     detail = _current(kr, key_result.metric)
                     if kr["at_risk_from"]:
-                        detail += "; " + _because(org, report, kr)
+                        detail += "; " + _because(org, evaluation, kr)
                     if kr["stale"]:
                         detail += "; stale"
                     out.append(
@@ -271,7 +263,7 @@ def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
             out.append(
                 f"| {dep['id']} | {dep['from']} | {_md_escape(_owner(org, dep['provider']))}"
                 f" | {dep['state']} | {words(dep['status'])} | "
-                f"{_md_escape(dependency_reason(org, report, dep['id']))} | "
+                f"{_md_escape(dependency_reason(org, evaluation, dep['id']))} | "
                 f"{_md_escape(org.dependencies[dep['id']].need)} |"
             )
         out.append("")

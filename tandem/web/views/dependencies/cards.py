@@ -149,21 +149,25 @@ def _card(
         provider_kr_health=(
             evaluation.key_results[provider_kr.id].health.value if provider_kr else None
         ),
-        history=[
-            Event(
-                row.at,
-                person_name(org, row.by) if row.by else "someone",
-                row.from_state,
-                row.to_state,
-                row.reason,
-            )
-            for row in records.events.get(dependency.id, [])
-        ],
+        history=_history(org, records, dependency.id),
         version=records.versions.get(dependency.id, 0),
         may_answer=may_answer(audience, dependency),
         may_cancel=may_cancel(audience, org, dependency),
         closed=_closed(objective.cycle) if records.closed(objective.cycle) else "",
     )
+
+
+def _history(org: m.Organization, records: Records, dependency_id: str) -> list[Event]:
+    return [
+        Event(
+            row.at,
+            person_name(org, row.by) if row.by else "someone",
+            row.from_state,
+            row.to_state,
+            row.reason,
+        )
+        for row in records.events.get(dependency_id, [])
+    ]
 
 
 def _closed(cycle: str) -> str:

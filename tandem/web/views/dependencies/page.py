@@ -67,8 +67,7 @@ def context(
 ) -> dict[str, Any]:
     """What the page's sections show (:func:`page`; an answer given with HTMX swaps them all
     out of band with this, so counts, lists, risks and links are never stale)."""
-    org = view.org
-    scope = _scope(view, cycle)
+    org, scope = view.org, _scope(view, cycle)
     mine = own_teams(request.caller.audience, org)
     asked = {name: request.GET.get(f"{name}_page", "") for name in PAGED}
     in_scope = in_scope_dependencies(org, scope)

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from tandem.access.policy import dependencies_visible_q
 from tandem.checkins.models import CheckIn, CheckInRevision
@@ -96,7 +98,13 @@ def dependency_reason(view: View, dependency_id: str) -> Reason:
         provider_kr=provider_kr,
     )
     objective = org.key_results[provider_kr].objective if provider_kr is not None else None
-    return Reason(dependency_id, code, before, provider_kr, after, objective)
+    return Reason(dependency_id, code, _text(before), provider_kr, _text(after), objective)
+
+
+def _text(words: str) -> str:
+    """Words for a template's text (not an attribute): escaped, but for the apostrophes of
+    possessives ("Infrastructure's"), which are harmless there."""
+    return mark_safe(escape(words).replace("&#x27;", "'"))  # noqa: S308
 
 
 @dataclass(frozen=True)

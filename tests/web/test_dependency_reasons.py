@@ -84,3 +84,37 @@ def test_the_api_explains_a_chain_through_provider_key_results(web_as: Web) -> N
         "done",
         [],
     )
+
+
+@pytest.mark.parametrize(
+    ("persona", "action", "dependency_id", "payload", "status", "words"),
+    [
+        # Not their side: the provider answers, the requester withdraws.
+        ("outsider", "accept", "DEP-3", {}, 403, "only search (its members"),
+        ("other_team", "cancel", "DEP-1", {}, 403, "only whoever may change the requesting"),
+        # Not from this state: a cancelled request only becomes requested again.
+        ("lead", "cancel", "DEP-6", {}, 409, "DEP-6 is cancelled; it can become requested"),
+        # An objective is not a key result that can deliver the help.
+        ("lead", "accept", "DEP-3", {"provider_kr": "SR-1"}, 422, "'SR-1' is an objective"),
+    ],
+)
+def test_the_page_and_the_api_refuse_the_same_things_with_the_same_words(
+    web_as: Web,
+    persona: str,
+    action: str,
+    dependency_id: str,
+    payload: dict[str, str],
+    status: int,
+    words: str,
+) -> None:
+    client = web_as(persona)
+    api = client.post(
+        f"/api/v1/dependencies/{dependency_id}/{action}", payload, content_type="application/json"
+    )
+    form = {"mode": "existing", **payload}
+    page = client.post(
+        f"/dependencies/{dependency_id}/{action}", form, headers={"HX-Request": "true"}
+    )
+    assert (api.status_code, page.status_code) == (status, status)
+    assert words in api.json()["detail"]
+    assert words[:1].upper() + words[1:] in text_of(page.content) or words in text_of(page.content)

@@ -1,8 +1,8 @@
-"""Answering and withdrawing requests for help, authorised: the one path the dependencies page
-and the API take (fetch the request as the caller may see it, refuse with the policy's words
-what their side may not do, check what an acceptance names, then change the state through
-:func:`tandem.dependencies.services.dependency_transition`, which refuses what the state
-machine does not allow).
+"""Asking for help, answering and withdrawing requests, authorised: the one path the
+dependencies page and the API take (fetch the request as the caller may see it, refuse with
+the policy's words what their side may not do, check what an acceptance names, then change the
+state through :func:`tandem.dependencies.services.dependency_transition`, which refuses what
+the state machine does not allow).
 """
 
 from __future__ import annotations
@@ -25,6 +25,12 @@ from tandem.dependencies.models import Dependency
 from tandem.dependencies.services import dependency_transition
 from tandem.dependencies.states import ACTIONS, Side
 from tandem.errors import InvalidError
+from tandem.okrs.models import Objective
+
+
+def asking_ensure_allowed(audience: Audience, objective: Objective) -> None:
+    """Refuse (403) asking for help on behalf of an objective the caller may not change."""
+    require(may_edit_objective(audience, objective), permissions.ask_refused(objective.id))
 
 
 def dependency_get_for(audience: Audience, dependency_id: str, action: str) -> Dependency:

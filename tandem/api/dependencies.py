@@ -15,13 +15,16 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StringConstraints
 
-from tandem.access.dependencies import acceptance_of, dependency_act, dependency_get_for
+from tandem.access.dependencies import (
+    acceptance_of,
+    asking_ensure_allowed,
+    dependency_act,
+    dependency_get_for,
+)
 from tandem.access.policy import (
     dependency_get_visible,
     key_result_get_visible,
-    may_edit_objective,
     objective_get_visible,
-    require,
     target_ensure_visible,
 )
 from tandem.api.auth import caller_of
@@ -31,7 +34,6 @@ from tandem.api.objectives import view_of
 from tandem.api.openapi import if_match_declared
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, if_match
-from tandem.core import permissions
 from tandem.core.report import dependency_row, team_subtree
 from tandem.core.risk import explain
 from tandem.core.visibility import Audience
@@ -189,10 +191,7 @@ def dependency_request(
         objective = key_result_get_visible(caller.audience, payload.from_).objective
     else:
         objective = objective_get_visible(caller.audience, payload.from_)
-    require(
-        may_edit_objective(caller.audience, objective),
-        permissions.ask_refused(objective.id),
-    )
+    asking_ensure_allowed(caller.audience, objective)
     created = dependency_create(
         from_id=payload.from_,
         provider_team_id=payload.provider,

@@ -12,13 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tandem import clock
+from tandem.access.dependencies import asking_ensure_allowed
 from tandem.access.policy import (
     key_result_get_visible,
-    may_edit_objective,
     objective_get_visible,
-    require,
 )
-from tandem.core import permissions
 from tandem.dependencies.models import Dependency
 from tandem.dependencies.services import dependency_create
 from tandem.errors import ConflictError, InvalidError
@@ -53,7 +51,7 @@ def _needer(request: WebRequest, from_id: str) -> tuple[Objective, KeyResult | N
     else:
         key_result = key_result_get_visible(audience, from_id)
         objective = key_result.objective
-    require(may_edit_objective(audience, objective), permissions.ask_refused(objective.id))
+    asking_ensure_allowed(audience, objective)
     return objective, key_result
 
 

@@ -8,21 +8,23 @@ change is recorded with who, when and why.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StringConstraints
 
+from tandem.access.dependencies import (
+    acceptance_of,
+    asking_ensure_allowed,
+    dependency_act,
+    dependency_get_for,
+)
 from tandem.access.policy import (
-    Caller,
     dependency_get_visible,
     key_result_get_visible,
-    may_answer_dependency,
-    may_cancel_dependency,
-    may_edit_objective,
     objective_get_visible,
-    require,
     target_ensure_visible,
 )
 from tandem.api.auth import caller_of
@@ -32,11 +34,12 @@ from tandem.api.objectives import view_of
 from tandem.api.openapi import if_match_declared
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, if_match
-from tandem.core import permissions
 from tandem.core.report import dependency_row, team_subtree
+from tandem.core.risk import explain
+from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent, State
-from tandem.dependencies.services import dependency_create, dependency_transition
-from tandem.errors import InvalidError, NotFoundError, StaleVersionError
+from tandem.dependencies.services import dependency_create
+from tandem.errors import NotFoundError, StaleVersionError
 from tandem.organization.reporting import View
 
 router = Router(tags=["dependencies"])
@@ -60,6 +63,17 @@ class EventOut(Schema):
     reason: str
 
 
+class StepOut(Schema):
+    """One link of a risk chain: ``key_result`` is ``health`` because of ``dependency``."""
+
+    depth: int
+    key_result: str
+    health: str
+    dependency: str
+    reason: str
+    provider_kr: str | None
+
+
 class DependencyOut(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -71,6 +85,15 @@ class DependencyOut(Schema):
     state: str
     status: str = Field(description="as in the report: ok, at_risk, off_track, done or cancelled")
     provider_kr: str | None
+    reason: str = Field(
+        description="why it has its status: delivered, cancelled, declined, overdue, "
+        "not-accepted, accepted (no key result delivers it), provider-on-track, "
+        "provider-at-risk, provider-off-track (the health of provider_kr), or in-loop"
+    )
+    chain: list[StepOut] = Field(
+        description="when provider_kr's health decides the status: the dependencies that put "
+        "provider_kr at risk, and through their own provider key results the rest"
+    )
     version: int
     history: list[EventOut]
 
@@ -126,6 +149,7 @@ def _list(view: View, dependencies: list[Any]) -> list[DependencyOut]:
         DependencyOut.model_validate(
             {
                 **dependency_row(d, view.evaluation),
+                **_explained(view, d.id),
                 "need": rows[d.id]["need"],
                 "due": rows[d.id]["due"],
                 "provider_kr": d.provider_kr,
@@ -136,6 +160,24 @@ def _list(view: View, dependencies: list[Any]) -> list[DependencyOut]:
         for d in dependencies
         if d.id in rows
     ]
+
+
+def _explained(view: View, dependency_id: str) -> dict[str, Any]:
+    explanation = explain(view.org, view.evaluation, dependency_id)
+    return {
+        "reason": explanation.reason.value,
+        "chain": [
+            StepOut(
+                depth=step.depth,
+                key_result=step.key_result,
+                health=step.health.value,
+                dependency=step.dependency,
+                reason=step.reason.value,
+                provider_kr=step.provider_kr,
+            )
+            for step in explanation.chain
+        ],
+    }
 
 
 @router.post("/dependencies", response={201: DependencyOut, ERROR_STATUSES: Problem}, by_alias=True)
@@ -149,10 +191,7 @@ def dependency_request(
         objective = key_result_get_visible(caller.audience, payload.from_).objective
     else:
         objective = objective_get_visible(caller.audience, payload.from_)
-    require(
-        may_edit_objective(caller.audience, objective),
-        permissions.ask_refused(objective.id),
-    )
+    asking_ensure_allowed(caller.audience, objective)
     created = dependency_create(
         from_id=payload.from_,
         provider_team_id=payload.provider,
@@ -178,41 +217,41 @@ def dependency_get(
     return _out(view_of(request), dependency_id, response)
 
 
-def _transition(
+def _act(
     request: HttpRequest,
     response: HttpResponse,
     dependency_id: str,
-    to_state: State,
+    action: str,
     *,
-    answer: bool,
-    reason: str = "",
-    **extra: Any,
+    reason: str,
+    acceptance: Callable[[Audience], dict[str, Any]] | None = None,
 ) -> DependencyOut:
-    caller: Caller = caller_of(request)
-    dependency = dependency_get_visible(caller.audience, dependency_id)
-    if answer:
-        require(
-            may_answer_dependency(caller.audience, dependency),
-            permissions.answer_refused(dependency.provider_id, dependency_id),
-        )
-    else:
-        require(
-            may_cancel_dependency(caller.audience, dependency),
-            permissions.cancel_refused(dependency_id),
-        )
+    """Take ``action`` as the dependencies page does (tandem.access.dependencies): the
+    caller's side authorised first, then what an acceptance names, then the state machine."""
+    caller = caller_of(request)
+    dependency = dependency_get_for(caller.audience, dependency_id, action)
     try:
-        dependency_transition(
-            dependency_id=dependency_id,
-            to_state=to_state,
+        dependency_act(
+            dependency=dependency,
+            action=action,
             by_id=caller.person,
             reason=reason,
             version=if_match(request, required=False),
-            **extra,
+            acceptance=acceptance(caller.audience) if acceptance is not None else None,
         )
     except StaleVersionError as exc:
         exc.current = _out(view_of(request), dependency_id).model_dump(mode="json", by_alias=True)  # type: ignore[attr-defined]
         raise
     return _out(view_of(request), dependency_id, response)
+
+
+def _new_key_result(payload: AcceptIn) -> dict[str, Any] | None:
+    """The new provider key result as key_result_create names its fields."""
+    if payload.new_key_result is None:
+        return None
+    fields = payload.new_key_result.model_dump(exclude_unset=True)
+    renamed = {"owner": "owner_id", "contributors": "contributor_ids"}
+    return {renamed.get(name, name): value for name, value in fields.items()}
 
 
 @router.post(
@@ -226,41 +265,16 @@ def dependency_accept(
 ) -> DependencyOut:
     """Accept a request made to your team, optionally naming or creating the key result that
     delivers it (its health then flows to the requester)."""
-    new = payload.new_key_result.model_dump(exclude_unset=True) if payload.new_key_result else None
-    if new is not None:
-        new = {
-            {"owner": "owner_id", "contributors": "contributor_ids"}.get(k, k): v
-            for k, v in new.items()
-        }
-        if payload.objective is None:
-            raise InvalidError(
-                "say which of your objectives the new key result goes in", field="objective"
-            )
-        objective = objective_get_visible(caller_of(request).audience, payload.objective)
-        require(
-            may_edit_objective(caller_of(request).audience, objective),
-            permissions.add_key_result_refused(objective.id),
+    new = _new_key_result(payload)
+    objective = payload.objective if new is not None else None
+
+    def acceptance(audience: Audience) -> dict[str, Any]:
+        return acceptance_of(
+            audience, provider_kr=payload.provider_kr, new_key_result=new, objective=objective
         )
-    if payload.provider_kr is not None:
-        audience = caller_of(request).audience
-        if (
-            target_ensure_visible(audience, payload.provider_kr, field="provider_kr")
-            != "key_result"
-        ):
-            raise InvalidError(
-                f"'{payload.provider_kr}' is an objective; name one of its key results",
-                field="provider_kr",
-            )
-    return _transition(
-        request,
-        response,
-        dependency_id,
-        State.ACCEPTED,
-        answer=True,
-        reason=payload.reason,
-        provider_kr_id=payload.provider_kr,
-        provider_kr_new=new,
-        provider_objective_id=payload.objective if new is not None else None,
+
+    return _act(
+        request, response, dependency_id, "accept", reason=payload.reason, acceptance=acceptance
     )
 
 
@@ -274,9 +288,7 @@ def dependency_decline(
     request: HttpRequest, response: HttpResponse, dependency_id: str, payload: DeclineIn
 ) -> DependencyOut:
     """Decline a request made to your team; say why."""
-    return _transition(
-        request, response, dependency_id, State.DECLINED, answer=True, reason=payload.reason
-    )
+    return _act(request, response, dependency_id, "decline", reason=payload.reason)
 
 
 @router.post(
@@ -289,9 +301,7 @@ def dependency_deliver(
     request: HttpRequest, response: HttpResponse, dependency_id: str, payload: ReasonIn
 ) -> DependencyOut:
     """Mark accepted work as delivered."""
-    return _transition(
-        request, response, dependency_id, State.DELIVERED, answer=True, reason=payload.reason
-    )
+    return _act(request, response, dependency_id, "deliver", reason=payload.reason)
 
 
 @router.post(
@@ -304,9 +314,7 @@ def dependency_cancel(
     request: HttpRequest, response: HttpResponse, dependency_id: str, payload: ReasonIn
 ) -> DependencyOut:
     """Withdraw a request your team made."""
-    return _transition(
-        request, response, dependency_id, State.CANCELLED, answer=False, reason=payload.reason
-    )
+    return _act(request, response, dependency_id, "cancel", reason=payload.reason)
 
 
 def _team_view(request: HttpRequest, team_id: str, as_of: dt.date | None) -> tuple[View, set[str]]:

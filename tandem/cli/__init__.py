@@ -233,13 +233,13 @@ def report(
             scope = resolve_scope(org, day, cycle=cycle, team=team)
         except ScopeError as exc:
             raise typer.BadParameter(str(exc)) from None
-        data = build_report(org, evaluate(org, day), scope)
+        data = build_report(org, evaluation := evaluate(org, day), scope)
         if format is ReportFormat.JSON:
             _json(data)
         elif format is ReportFormat.MARKDOWN:
-            sys.stdout.write(render.report_markdown(org, data))
+            sys.stdout.write(render.report_markdown(org, evaluation, data))
         else:
-            render.report_table(org, data, Console())
+            render.report_table(org, evaluation, data, Console())
 
 
 @app.command(name="lint")

@@ -10,7 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from tandem.core import model as m
+from tandem.core.engine import Evaluation
 from tandem.core.quality import Finding, count_by_severity
+from tandem.web.words import reason_words
 
 HEALTH_STYLE = {
     "on_track": "green",
@@ -73,36 +75,24 @@ def _name(org: m.Organization, owner: str) -> str:
     return found.name if found else owner
 
 
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def dependency_reason(org: m.Organization, report: dict[str, Any], dependency_id: str) -> str:
-    """Why a dependency lowers a health, worded as the dependencies page words it (the steps
-    of a risk chain there: "IN-1.1 is off track because DEP-2: Site Reliability's SRE-1.1 is
-    at risk"), in the order the engine decides its status."""
+def dependency_reason(org: m.Organization, evaluation: Evaluation, dependency_id: str) -> str:
+    """Why a dependency has its status (the engine's reason, tandem.core.risk), worded as the
+    dependencies page words it (the steps of a risk chain there: "IN-1.1 is off track because
+    DEP-2: Site Reliability's SRE-1.1 is at risk")."""
     dependency = org.dependencies[dependency_id]
-    provider = _name(org, dependency.provider)
-    statuses = {dep["id"]: dep["status"] for dep in report["dependencies"]}
-    if dependency.state is m.DependencyState.DECLINED:
-        return f"{provider} declined it"
-    due = dependency.due
-    if due is not None and due.isoformat() < report["as_of"]:
-        return f"it was due on {due.day} {due:%B %Y} and {provider} has not delivered it"
-    if dependency.state is m.DependencyState.REQUESTED:
-        return f"{provider} has not answered the request yet"
-    status = words(statuses.get(dependency_id))
     provider_kr = dependency.provider_kr
-    if provider_kr is not None and provider_kr in org.key_results:
-        # Accepted with a key result that delivers it: its status is that key result's health.
-        return f"{_possessive(provider)} {provider_kr} is {status}"
-    return f"it is {status}"
+    return reason_words(
+        evaluation.dependencies[dependency_id].reason,
+        provider=_name(org, dependency.provider),
+        due=dependency.due,
+        provider_kr=provider_kr if provider_kr in org.key_results else None,
+    )
 
 
-def _because(org: m.Organization, report: dict[str, Any], kr: dict[str, Any]) -> str:
+def _because(org: m.Organization, evaluation: Evaluation, kr: dict[str, Any]) -> str:
     """``IN-1.1``'s "off track because DEP-2: Site Reliability's SRE-1.1 is at risk"."""
     reasons = "; ".join(
-        f"{dep_id}: {dependency_reason(org, report, dep_id)}" for dep_id in kr["at_risk_from"]
+        f"{dep_id}: {dependency_reason(org, evaluation, dep_id)}" for dep_id in kr["at_risk_from"]
     )
     return f"{words(kr['health'])} because {reasons}"
 
@@ -134,23 +124,25 @@ def _risky(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [d for d in report["dependencies"] if d["status"] in ("at_risk", "off_track")]
 
 
-def report_table(org: m.Organization, report: dict[str, Any], console: Console) -> None:
+def report_table(
+    org: m.Organization, evaluation: Evaluation, report: dict[str, Any], console: Console
+) -> None:
     krs = _krs_by_objective(report)
     console.print(Text(f"{org.name} — OKR report as of {report['as_of']}", style="bold"))
     if not report["objectives"]:
         console.print("No objectives in this selection. Try --cycle all, or another --team.")
     for cycle, owners in _grouped(report):
         if owners:
-            console.print(_cycle_table(org, report, cycle, owners, krs))
+            console.print(_cycle_table(org, evaluation, cycle, owners, krs))
     risky = _risky(report)
     if risky:
-        console.print(_dependencies_table(org, report, risky))
+        console.print(_dependencies_table(org, evaluation, risky))
     console.print(_alignment_line(report["alignment"]))
 
 
 def _cycle_table(
     org: m.Organization,
-    report: dict[str, Any],
+    evaluation: Evaluation,
     cycle: dict[str, Any],
     owners: list[tuple[str, list[dict[str, Any]]]],
     krs: dict[str, list[dict[str, Any]]],
@@ -169,7 +161,7 @@ def _cycle_table(
         for objective in objectives:
             table.add_row(*_objective_cells(objective))
             for kr in krs.get(objective["id"], []):
-                table.add_row(*_key_result_cells(org, report, kr))
+                table.add_row(*_key_result_cells(org, evaluation, kr))
     return table
 
 
@@ -188,7 +180,7 @@ def _objective_cells(objective: dict[str, Any]) -> tuple[Text, str, Text]:
 
 
 def _key_result_cells(
-    org: m.Organization, report: dict[str, Any], kr: dict[str, Any]
+    org: m.Organization, evaluation: Evaluation, kr: dict[str, Any]
 ) -> tuple[Text, str, Text]:
     key_result = org.key_results[kr["id"]]
     detail = [_current(kr, key_result.metric)]
@@ -201,12 +193,12 @@ def _key_result_cells(
     title = Text(f"  {kr['id']}  {key_result.title}")
     title.append("\n    " + " · ".join(detail), style="dim")
     if kr["at_risk_from"]:
-        title.append("\n    " + _because(org, report, kr), style=HEALTH_STYLE[kr["health"]])
+        title.append("\n    " + _because(org, evaluation, kr), style=HEALTH_STYLE[kr["health"]])
     return title, bar(kr["progress"]), _health_text(kr["health"])
 
 
 def _dependencies_table(
-    org: m.Organization, report: dict[str, Any], risky: list[dict[str, Any]]
+    org: m.Organization, evaluation: Evaluation, risky: list[dict[str, Any]]
 ) -> Table:
     table = Table(title="Dependencies at risk", title_justify="left", title_style="bold")
     table.add_column("Dependency", no_wrap=True)
@@ -217,7 +209,7 @@ def _dependencies_table(
         asks = f"\n{dep['from']} asks {_owner(org, dep['provider'])} · {dep['state']}"
         need.append(asks, style="dim")
         need.append(
-            f"\nbecause {dependency_reason(org, report, dep['id'])}",
+            f"\nbecause {dependency_reason(org, evaluation, dep['id'])}",
             style=HEALTH_STYLE[dep["status"]],
         )
         table.add_row(dep["id"], need, _health_text(dep["status"]))
@@ -245,24 +237,24 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def report_markdown(org: m.Organization, report: dict[str, Any]) -> str:
+def report_markdown(org: m.Organization, evaluation: Evaluation, report: dict[str, Any]) -> str:
     krs = _krs_by_objective(report)
     out = [f"# {_md_escape(org.name)} — OKR report as of {report['as_of']}", ""]
     if not report["objectives"]:
         out += ["No objectives in this selection.", ""]
     for cycle, owners in _grouped(report):
         if owners:  # no heading with nothing under it
-            out += _markdown_cycle(org, report, cycle, owners, krs)
+            out += _markdown_cycle(org, evaluation, cycle, owners, krs)
     risky = _risky(report)
     if risky:
-        out += _markdown_dependencies(org, report, risky)
+        out += _markdown_dependencies(org, evaluation, risky)
     out += [_alignment_line(report["alignment"]).plain, ""]
     return "\n".join(out)
 
 
 def _markdown_cycle(
     org: m.Organization,
-    report: dict[str, Any],
+    evaluation: Evaluation,
     cycle: dict[str, Any],
     owners: list[tuple[str, list[dict[str, Any]]]],
     krs: dict[str, list[dict[str, Any]]],
@@ -281,7 +273,7 @@ def _markdown_cycle(
         for objective in objectives:
             out.append(_markdown_objective_row(objective))
             out += [
-                _markdown_key_result_row(org, report, kr) for kr in krs.get(objective["id"], [])
+                _markdown_key_result_row(org, evaluation, kr) for kr in krs.get(objective["id"], [])
             ]
         out.append("")
     return out
@@ -298,12 +290,12 @@ def _markdown_objective_row(objective: dict[str, Any]) -> str:
 
 
 def _markdown_key_result_row(
-    org: m.Organization, report: dict[str, Any], kr: dict[str, Any]
+    org: m.Organization, evaluation: Evaluation, kr: dict[str, Any]
 ) -> str:
     key_result = org.key_results[kr["id"]]
     detail = _current(kr, key_result.metric)
     if kr["at_risk_from"]:
-        detail += "; " + _because(org, report, kr)
+        detail += "; " + _because(org, evaluation, kr)
     if kr["stale"]:
         detail += "; stale"
     return (
@@ -314,7 +306,7 @@ def _markdown_key_result_row(
 
 
 def _markdown_dependencies(
-    org: m.Organization, report: dict[str, Any], risky: list[dict[str, Any]]
+    org: m.Organization, evaluation: Evaluation, risky: list[dict[str, Any]]
 ) -> list[str]:
     out = [
         "## Dependencies at risk",
@@ -326,7 +318,7 @@ def _markdown_dependencies(
         out.append(
             f"| {dep['id']} | {dep['from']} | {_md_escape(_owner(org, dep['provider']))}"
             f" | {dep['state']} | {words(dep['status'])} | "
-            f"{_md_escape(dependency_reason(org, report, dep['id']))} | "
+            f"{_md_escape(dependency_reason(org, evaluation, dep['id']))} | "
             f"{_md_escape(org.dependencies[dep['id']].need)} |"
         )
     out.append("")

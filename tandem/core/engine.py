@@ -5,294 +5,65 @@ dependency is computed once, in dependency order, so the cost grows linearly wit
 the organisation. Loops (alignment loops through roll-ups, dependency loops through
 ``provider_kr``) are found as strongly connected components and broken deterministically:
 nothing propagates around a loop.
+
+One key result's rules are in :mod:`tandem.core.rules`, the results in :mod:`tandem.core.results`
+(both importable from here too), a dependency's reason in :mod:`tandem.core.risk`.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 
 from tandem.core import model as m
-from tandem.core.graph import loops, single_successor_loops, strongly_connected
-from tandem.core.numbers import usable_number
+from tandem.core.graph import strongly_connected
+from tandem.core.loops import objective_loops, provider_loops
+from tandem.core.results import (
+    HEALTH_RANK,
+    CycleResult,
+    DependencyResult,
+    DependencyStatus,
+    Evaluation,
+    Health,
+    KeyResultResult,
+    ObjectiveResult,
+    ReasonCode,
+    worst,
+)
+from tandem.core.risk import reason_from_provider, reason_from_state
+from tandem.core.rules import (
+    EPSILON,
+    confidence_health,
+    elapsed_fraction,
+    expected_since,
+    key_result_start,
+    level_of,
+    pace_health,
+    read,
+    round_score,
+)
 
-# Floating-point slack for comparisons against thresholds such as a 0.7 score.
-EPSILON = 1e-9
-
-
-class Health(StrEnum):
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    OFF_TRACK = "off_track"
-
-    @property
-    def rank(self) -> int:
-        return _HEALTH_RANK[self]
-
-
-_HEALTH_RANK = {Health.ON_TRACK: 0, Health.AT_RISK: 1, Health.OFF_TRACK: 2}
-
-
-def worst(healths: Iterable[Health | None]) -> Health | None:
-    # Identity tests rather than ranks: this runs for every objective.
-    result: Health | None = None
-    for health in healths:
-        if health is Health.OFF_TRACK:
-            return health
-        if health is Health.AT_RISK or (health is not None and result is None):
-            result = health
-    return result
-
-
-class DependencyStatus(StrEnum):
-    DONE = "done"
-    CANCELLED = "cancelled"
-    OK = "ok"
-    AT_RISK = "at_risk"
-    OFF_TRACK = "off_track"
-
-    @property
-    def health(self) -> Health | None:
-        """The health this status imposes on the key result that needs the help, if any."""
-        return _STATUS_HEALTH.get(self)
-
-
-_STATUS_HEALTH = {
-    DependencyStatus.OK: Health.ON_TRACK,
-    DependencyStatus.AT_RISK: Health.AT_RISK,
-    DependencyStatus.OFF_TRACK: Health.OFF_TRACK,
-}
-_HEALTH_STATUS = {health: status for status, health in _STATUS_HEALTH.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class CycleResult:
-    id: str
-    elapsed: float
-    started: bool
-    # A cycle has ended on its last day: that is when grading starts (SPEC: "on or after").
-    ended: bool
-
-    @property
-    def active(self) -> bool:
-        return self.started and not self.ended
-
-
-# The results of key results and objectives are not frozen, unlike everything else here: an
-# evaluation builds one per key result and objective (16,000 at 10,000 people), and a frozen
-# dataclass stores each field through object.__setattr__, which took six times as long and a
-# tenth of the engine's time. Nothing changes them once built: treat them as read-only.
-@dataclass(slots=True)
-class KeyResultResult:
-    id: str
-    objective: str
-    progress: float
-    current: float | bool | None
-    confidence: int | None
-    own_health: Health
-    health: Health
-    at_risk_from: tuple[str, ...]
-    last_update: date
-    stale: bool
-    score: float | None
-    # Measured from the key result's own start (its cycle's, or the later day it was added).
-    expected_progress: float
-
-
-@dataclass(slots=True)  # not frozen: see KeyResultResult
-class ObjectiveResult:
-    id: str
-    level: m.Level
-    progress: float | None
-    expected_progress: float
-    health: Health | None
-    score: float | None
-    met_expectation: bool | None
-    alignment_valid: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DependencyResult:
-    id: str
-    status: DependencyStatus
-    # On a loop of provider_kr links: its status comes from its state alone.
-    in_loop: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    as_of: date
-    cycles: dict[str, CycleResult]
-    objectives: dict[str, ObjectiveResult]
-    key_results: dict[str, KeyResultResult]
-    dependencies: dict[str, DependencyResult]
-    # Each loop of aligns_to links, as the objective ids on it.
-    alignment_loops: list[list[str]]
-    # Each loop of dependencies linked through provider_kr, as dependency ids in file order.
-    dependency_loops: list[list[str]]
-    # Objectives (by id) whose alignment to a key result or objective (the key) is valid.
-    aligned_below: dict[str, list[str]]
-
-
-def elapsed_fraction(cycle: m.Cycle, as_of: date) -> float:
-    span = (cycle.end - cycle.start).days
-    return min(max((as_of - cycle.start).days / span, 0.0), 1.0)
-
-
-def expected_since(since: date, end: date, as_of: date) -> float:
-    """The expected progress of a key result added on ``since`` to a cycle ending on ``end``:
-    the share of its own time gone by, 1 when it was added on the cycle's last day."""
-    span = (end - since).days
-    if span <= 0:
-        return 1.0
-    return min(max((as_of - since).days / span, 0.0), 1.0)
-
-
-def key_result_start(kr: m.KeyResult, cycle: m.Cycle) -> date:
-    """The key result's own start (SPEC section 2): the later of its cycle's start and the day
-    it was added."""
-    since = kr.since
-    return since if since is not None and since > cycle.start else cycle.start
-
-
-def round_score(progress: float) -> float:
-    """Half-up to one decimal (0.25 -> 0.3), immune to binary float noise."""
-    exact = Decimal(repr(round(progress, 9)))
-    return float(exact.quantize(_TENTH, rounding=ROUND_HALF_UP))
-
-
-_TENTH = Decimal("0.1")
-
-
-def level_of(objective: m.Objective, org: m.Organization, root_id: str | None) -> m.Level:
-    if objective.owner == root_id:
-        return m.Level.COMPANY
-    if objective.owner in org.teams:
-        return m.Level.TEAM
-    return m.Level.INDIVIDUAL
-
-
-def pace_health(progress: float, elapsed: float) -> Health:
-    if progress >= elapsed - 0.10 - EPSILON:
-        return Health.ON_TRACK
-    if progress >= elapsed - 0.25 - EPSILON:
-        return Health.AT_RISK
-    return Health.OFF_TRACK
-
-
-def confidence_health(confidence: int, settings: m.Settings) -> Health:
-    if confidence >= settings.on_track_confidence:
-        return Health.ON_TRACK
-    if confidence >= settings.at_risk_confidence:
-        return Health.AT_RISK
-    return Health.OFF_TRACK
-
-
-@dataclass(slots=True)
-class _Reading:
-    """What a key result's check-ins and milestones say on the as-of date."""
-
-    progress: float | None  # None for roll-ups until their children are known
-    current: float | bool | None
-    confidence: int | None
-    last_update: date
-    # What its pace is judged against: its cycle's elapsed fraction, or its own from `since`.
-    expected: float
-
-
-def _checkin_date(checkin: m.CheckIn) -> date:
-    return checkin.date
-
-
-def _latest_value(checkins: Sequence[m.CheckIn], measured: bool) -> float | bool | None:
-    """The latest value recorded: a check-in without one (a confidence or a note only) keeps
-    the one before. A number that breaks tandem.core.numbers' rule (a row written before it,
-    or by hand) is left out as if absent; the unusable-number quality rule reports it."""
-    for checkin in reversed(checkins):
-        value = checkin.value
-        if value is not None and (not measured or usable_number(value)):
-            return value
-    return None
-
-
-def _milestones(
-    metric: m.MilestonesMetric, newest: date | None, start: date, as_of: date
-) -> tuple[float, int, date]:
-    """Progress, the number of milestones done, and the last update: the latest of ``newest``
-    (the latest check-in's date) and the milestones done by ``as_of``, else ``start``."""
-    # Integer starts, as sum() has, so that whole-number weights add up the same way.
-    total: float = 0
-    done_weight: float = 0
-    done = 0
-    for milestone in metric.milestones:
-        total += milestone.weight
-        done_on = milestone.done_on
-        if done_on is not None and done_on <= as_of:
-            done_weight += milestone.weight
-            done += 1
-            if newest is None or done_on > newest:
-                newest = done_on
-    progress = done_weight / total if total > 0 else 0.0
-    return progress, done, newest if newest is not None else start
-
-
-def _read(kr: m.KeyResult, cycle: m.Cycle, elapsed: float, as_of: date) -> _Reading:
-    # Runs once per key result, so it avoids building lists: the check-ins are sorted by
-    # date, and the database's read as of a day holds none after it (the slice is then
-    # skipped).
-    checkins = kr.checkins
-    if checkins and checkins[-1].date > as_of:
-        checkins = checkins[: bisect.bisect_right(checkins, as_of, key=_checkin_date)]
-    latest = checkins[-1] if checkins else None
-    # Its own start (key_result_start, inlined) and what is expected of it by now: most key
-    # results have been there since the cycle started and share the cycle's fraction.
-    start = cycle.start
-    expected = elapsed
-    since = kr.since
-    if since is not None and since > start:
-        start = since
-        expected = expected_since(since, cycle.end, as_of)
-    last_update = latest.date if latest is not None else start
-    metric = kr.metric
-    value = _latest_value(checkins, isinstance(metric, m.NumericMetric | m.ThresholdMetric))
-    progress: float | None
-    current: float | bool | None
-    if isinstance(metric, m.NumericMetric):
-        if usable_number(metric.start) and usable_number(metric.target):
-            current = value if value is not None else metric.start
-            span = metric.target - metric.start
-            progress = 0.0 if span == 0 else (float(current) - metric.start) / span
-        else:
-            current, progress = value, 0.0
-    elif isinstance(metric, m.ThresholdMetric):
-        current = value
-        if current is None or not usable_number(metric.threshold):
-            progress = 0.0
-        elif metric.above:
-            progress = 1.0 if current >= metric.threshold else 0.0
-        else:
-            progress = 1.0 if current <= metric.threshold else 0.0
-    elif isinstance(metric, m.BooleanMetric):
-        current = value is True
-        progress = 1.0 if current else 0.0
-    elif isinstance(metric, m.MilestonesMetric):
-        newest = latest.date if latest is not None else None
-        progress, current, last_update = _milestones(metric, newest, start, as_of)
-    else:
-        current, progress = None, None
-    if progress is not None:
-        # Clamped to [0, 1], as min(max(progress, 0.0), 1.0) would.
-        if progress < 0.0:
-            progress = 0.0
-        elif progress > 1.0:
-            progress = 1.0
-    confidence = latest.confidence if latest is not None else None
-    return _Reading(progress, current, confidence, last_update, expected)
+__all__ = [
+    "EPSILON",
+    "CycleResult",
+    "DependencyResult",
+    "DependencyStatus",
+    "Evaluation",
+    "Health",
+    "KeyResultResult",
+    "ObjectiveResult",
+    "ReasonCode",
+    "confidence_health",
+    "elapsed_fraction",
+    "evaluate",
+    "expected_since",
+    "key_result_start",
+    "level_of",
+    "pace_health",
+    "round_score",
+    "worst",
+]
 
 
 class _Evaluator:
@@ -315,6 +86,8 @@ class _Evaluator:
         for objective in org.objectives.values():
             if objective.aligns_to is not None:
                 self.aligned[objective.aligns_to].append(objective.id)
+        # Why each dependency has its status (tandem.core.risk), filled in by health().
+        self.reasons: dict[str, ReasonCode] = {}
         self.dependency_order = {dep_id: i for i, dep_id in enumerate(org.dependencies)}
         self.deps_from: dict[str, list[str]] = defaultdict(list)
         for dep in org.dependencies.values():
@@ -333,7 +106,7 @@ class _Evaluator:
         cycle_of_objective = {oid: cycles[o.cycle] for oid, o in org.objectives.items()}
         objective_cycle = self.objective_cycle
         self.readings = {
-            kr.id: _read(
+            kr.id: read(
                 kr, cycle_of_objective[kr.objective], objective_cycle[kr.objective].elapsed, as_of
             )
             for kr in key_results.values()
@@ -341,10 +114,10 @@ class _Evaluator:
 
     def run(self) -> Evaluation:
         parents = self.parents()
-        alignment_loops = self.alignment_loops(parents)
+        alignment_loops = objective_loops(self.org, parents)
         on_alignment_loop = {oid for loop in alignment_loops for oid in loop}
         objective_progress = self.progress()
-        dependency_loops = self.dependency_loops()
+        dependency_loops = provider_loops(self.org, self.deps_from, self.dependency_order)
         looped = {d for loop in dependency_loops for d in loop}
         own, effective, objective_health, statuses = self.health(looped)
         key_results = self.key_result_results(own, effective, statuses)
@@ -352,7 +125,7 @@ class _Evaluator:
             key_results, objective_progress, objective_health, parents, on_alignment_loop
         )
         dependencies = {
-            dep_id: DependencyResult(dep_id, status, dep_id in looped)
+            dep_id: DependencyResult(dep_id, status, dep_id in looped, self.reasons[dep_id])
             for dep_id, status in statuses.items()
         }
         return Evaluation(
@@ -386,11 +159,11 @@ class _Evaluator:
             lowered_by: tuple[str, ...] = ()
             # Once achieved (progress 1), nothing holds it back: see settle.
             if progress < 1.0 and (kid in deps_from or objective_id in deps_from):
-                own_rank = _HEALTH_RANK[own_health]
+                own_rank = HEALTH_RANK[own_health]
                 lowered_by = tuple(
                     dep_id
                     for dep_id in self.deps_affecting(kr)
-                    if (h := statuses[dep_id].health) is not None and _HEALTH_RANK[h] > own_rank
+                    if (h := statuses[dep_id].health) is not None and HEALTH_RANK[h] > own_rank
                 )
             score = None
             if objective_cycle[objective_id].ended:
@@ -502,28 +275,6 @@ class _Evaluator:
                 found[oid] = parent.id
         return found
 
-    # --- loops ---------------------------------------------------------------------------------
-
-    def alignment_loops(self, parents: dict[str, str]) -> list[list[str]]:
-        # Every objective aligns to at most one other: a walk along aligns_to finds the
-        # loops (in the order, and with the members, of graph.loops) without Tarjan's work.
-        order = {oid: i for i, oid in enumerate(self.org.objectives)}
-        found = single_successor_loops(self.org.objectives, parents.get)
-        return [sorted(loop, key=order.__getitem__) for loop in found]
-
-    def dependency_loops(self) -> list[list[str]]:
-        org = self.org
-
-        def next_deps(dep_id: str) -> list[str]:
-            provider_kr = org.dependencies[dep_id].provider_kr
-            if provider_kr is None or provider_kr not in org.key_results:
-                return []
-            objective = org.key_results[provider_kr].objective
-            return self.deps_from.get(provider_kr, []) + self.deps_from.get(objective, [])
-
-        found = loops(org.dependencies, next_deps)
-        return [sorted(loop, key=self.dependency_order.__getitem__) for loop in found]
-
     # --- progress ------------------------------------------------------------------------------
 
     def progress(self) -> dict[str, float | None]:
@@ -588,23 +339,6 @@ class _Evaluator:
                 return from_children
         return pace_health(progress, reading.expected)
 
-    def status_from_state(self, dep: m.Dependency) -> DependencyStatus | None:
-        """The status when the state alone decides it; None when the provider KR does."""
-        state = dep.state
-        if state is m.DependencyState.DELIVERED:
-            return DependencyStatus.DONE
-        if state is m.DependencyState.CANCELLED:
-            return DependencyStatus.CANCELLED
-        if state is m.DependencyState.DECLINED:
-            return DependencyStatus.OFF_TRACK
-        if dep.due is not None and dep.due < self.as_of:
-            return DependencyStatus.OFF_TRACK
-        if state is m.DependencyState.REQUESTED:
-            return DependencyStatus.AT_RISK
-        if dep.provider_kr is None:
-            return DependencyStatus.OK
-        return None
-
     def settle(self) -> dict[str, Health]:
         """The health of the key results whose own check-ins decide it: those achieved
         (progress 1: on track whatever their dependencies and roll-up children, SPEC section 2)
@@ -647,8 +381,10 @@ class _Evaluator:
     ]:
         org = self.org
         objective_health: dict[str, Health | None] = {}
+        reasons = self.reasons
         statuses: dict[str, DependencyStatus] = {}
-        decided = {d.id: self.status_from_state(d) for d in org.dependencies.values()}
+        as_of = self.as_of
+        decided = {d.id: reason_from_state(d, as_of) for d in org.dependencies.values()}
         # Most key results need nothing but their own check-ins: settle them first, so that
         # the graph pass below only walks what can propagate (dependencies and roll-ups).
         own = self.settle()
@@ -693,20 +429,16 @@ class _Evaluator:
                 component = sorted(component, key=lambda node: rank[node[0]])  # noqa: PLW2901
             for kind, id_ in component:
                 if kind == "d":
-                    status = decided[id_]
-                    provider_kr = org.dependencies[id_].provider_kr
-                    if status is None:
-                        provider_health = effective.get(provider_kr or "")
+                    reason = decided[id_]
+                    if reason is None:
+                        provider_kr = org.dependencies[id_].provider_kr
                         # On a loop of provider_kr links nothing propagates: state alone.
-                        if (
-                            id_ in looped
-                            or provider_health is None
-                            or ("k", provider_kr) in members
-                        ):
-                            status = DependencyStatus.OK
-                        else:
-                            status = _HEALTH_STATUS[provider_health]
-                    statuses[id_] = status
+                        reason = reason_from_provider(
+                            effective.get(provider_kr or ""),
+                            in_loop=id_ in looped or ("k", provider_kr) in members,
+                        )
+                    reasons[id_] = reason
+                    statuses[id_] = reason.status
                 elif kind == "k":
                     kr = org.key_results[id_]
                     children = [

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from tandem.dependencies.models import Dependency, DependencyEvent, State
+from tandem.dependencies.states import transition_refused
 from tandem.errors import ConflictError, InvalidError, NotFoundError
 from tandem.identifiers import dependency_id_generate, id_ensure_free, id_ensure_names, id_insert
 from tandem.okrs.models import Cycle, KeyResult, Objective
@@ -24,15 +25,6 @@ from tandem.okrs.services import (
 )
 from tandem.people.models import Person, Team
 
-# What may follow what: a request is answered (accepted or declined) or withdrawn; accepted
-# work is delivered, or falls through; a declined request may be asked again.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    State.REQUESTED: frozenset({State.ACCEPTED, State.DECLINED, State.CANCELLED}),
-    State.ACCEPTED: frozenset({State.DELIVERED, State.DECLINED, State.CANCELLED}),
-    State.DECLINED: frozenset({State.REQUESTED, State.CANCELLED}),
-    State.DELIVERED: frozenset({State.ACCEPTED}),
-    State.CANCELLED: frozenset({State.REQUESTED}),
-}
 # What ``provider_kr_new`` may hold: the arguments of key_result_create but the objective.
 PROVIDER_KR_FIELDS = frozenset(
     {
@@ -155,7 +147,7 @@ def dependency_transition(
     provider_objective_id: str | None = None,
     version: int | None = None,
 ) -> Dependency:
-    """Move a dependency to ``to_state`` (see TRANSITIONS). Declining needs a reason.
+    """Move a dependency to ``to_state`` (see tandem.dependencies.states). Declining needs a reason.
 
     Accepting may name the provider's key result that delivers the help, in an objective of
     the provider team or of one of its sub-teams: an existing one (``provider_kr_id``), or a
@@ -188,12 +180,9 @@ def dependency_transition(
         )
     ensure_version(object_id=dependency.id, stored=dependency.version, given=version)
     cycle_ensure_open(cycle_id=needer.cycle_id)
-    allowed = TRANSITIONS[dependency.state]
-    if to_state not in allowed:
-        raise DependencyError(
-            f"{dependency_id} is {dependency.state}; it can become "
-            f"{' or '.join(sorted(allowed))}, not {to_state}"
-        )
+    refused = transition_refused(dependency_id, dependency.state, to_state)
+    if refused is not None:
+        raise DependencyError(refused)
     if to_state == State.DECLINED and not reason.strip():
         raise DependencyError("say why the request is declined (a reason is required)")
     reason_ensure_short(reason)

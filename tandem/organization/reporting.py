@@ -199,7 +199,7 @@ def reevaluate(
         )
     new_deps = dict(old.dependencies)
     for did in reached_deps:
-        new_deps[did] = replace(old.dependencies[did], status=part.dependencies[did].status)
+        new_deps[did] = replace(part.dependencies[did], in_loop=old.dependencies[did].in_loop)
     return replace(old, key_results=new_krs, objectives=new_objectives, dependencies=new_deps)
 
 

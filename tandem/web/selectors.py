@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from tandem.core import model as m
 from tandem.core import permissions
 from tandem.core.checkin_values import value_kind
-from tandem.core.engine import DependencyStatus
 from tandem.core.permissions import ownership_of
 from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
@@ -32,6 +33,7 @@ from tandem.organization.attention import (
 from tandem.organization.mine import is_mine, whose_of
 from tandem.organization.reporting import View
 from tandem.organization.wording import number, owner_name, person_name, with_unit
+from tandem.web import words
 
 # --- permissions on the plain data: the rules of tandem.core.permissions -------------------
 
@@ -50,66 +52,41 @@ def may_check_in(audience: Audience, org: m.Organization, key_result: m.KeyResul
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a key result is at risk: one dependency that lowered its health."""
+    """Why a key result is at risk: one dependency that lowered its health, for the engine's
+    reason (tandem.core.risk) in the words of tandem.web.words (the template links the ids)."""
 
     dependency: str
-    team: str
-    # requested | declined | overdue | provider_kr | other
-    kind: str
-    status: str
-    due: date | None = None
-    provider_kr: str | None = None
+    code: str  # a tandem.core.risk reason code: declined, overdue, not-accepted, ...
+    before: str  # the words before the provider key result (all of them when none)
+    provider_kr: str | None  # the key result that delivers the help, when its health decides
+    after: str
     provider_objective: str | None = None
 
     @property
     def words(self) -> str:
-        """The reason as one sentence (the template links the ids)."""
-        if self.kind == "declined":
-            return f"{self.dependency}: {self.team} declined the request"
-        if self.kind == "overdue":
-            return f"{self.dependency}: {self.team}'s help was due {self.due} and is not delivered"
-        if self.kind == "requested":
-            return f"{self.dependency}: {self.team} has not answered the request yet"
-        if self.kind == "provider_kr":
-            return f"{self.dependency}: {self.team}'s {self.provider_kr} is {self.status}"
-        return f"{self.dependency}: {self.team}'s help is {self.status}"
-
-
-STATUS_WORDS = {
-    DependencyStatus.OK: "on track",
-    DependencyStatus.AT_RISK: "at risk",
-    DependencyStatus.OFF_TRACK: "off track",
-    DependencyStatus.DONE: "delivered",
-    DependencyStatus.CANCELLED: "cancelled",
-}
+        """The reason as one sentence."""
+        return f"{self.dependency}: {self.before}{self.provider_kr or ''}{self.after}"
 
 
 def dependency_reason(view: View, dependency_id: str) -> Reason:
-    org, evaluation = view.org, view.evaluation
+    org = view.org
     dependency = org.dependencies[dependency_id]
-    status = evaluation.dependencies[dependency_id].status
-    team = org.teams[dependency.provider].name if dependency.provider in org.teams else ""
-    common: dict[str, Any] = {
-        "dependency": dependency_id,
-        "team": team or dependency.provider,
-        "status": STATUS_WORDS[status],
-        "due": dependency.due,
-    }
-    state = dependency.state
-    overdue = dependency.due is not None and dependency.due < view.as_of
-    if state == m.DependencyState.DECLINED:
-        return Reason(kind="declined", **common)
-    if overdue and state != m.DependencyState.DELIVERED:
-        return Reason(kind="overdue", **common)
-    if state == m.DependencyState.REQUESTED:
-        return Reason(kind="requested", **common)
-    provider_kr = dependency.provider_kr
-    if provider_kr is not None and provider_kr in org.key_results:
-        objective = org.key_results[provider_kr].objective
-        return Reason(
-            kind="provider_kr", provider_kr=provider_kr, provider_objective=objective, **common
-        )
-    return Reason(kind="other", **common)
+    code = view.evaluation.dependencies[dependency_id].reason.value
+    provider_kr = dependency.provider_kr if dependency.provider_kr in org.key_results else None
+    before, provider_kr, after = words.reason_parts(
+        code,
+        provider=owner_name(org, dependency.provider),
+        due=dependency.due,
+        provider_kr=provider_kr,
+    )
+    objective = org.key_results[provider_kr].objective if provider_kr is not None else None
+    return Reason(dependency_id, code, _text(before), provider_kr, _text(after), objective)
+
+
+def _text(text: str) -> str:
+    """Words for a template's text (not an attribute): escaped, but for the apostrophes of
+    possessives ("Infrastructure's"), which are harmless there."""
+    return mark_safe(escape(text).replace("&#x27;", "'"))  # noqa: S308
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,11 @@ from tandem.dependencies.services import dependency_create
 from tandem.okrfile import load_path
 from tandem.okrs.models import Cycle, KeyResult
 from tandem.okrs.services import cycle_state_set
+from tandem.organization import dependencies as dependencies_view
 from tandem.organization.imports import organization_import
 from tandem.organization.reporting import cache_clear, view_get
 from tandem.people.models import Person, Team
-from tandem.web.views import dependencies as dependencies_view
+from tandem.web.views.dependencies import page as dependencies_page
 from tests.conftest import TODAY
 from tests.personas import HIDDEN, SIGNED_IN
 
@@ -199,7 +200,7 @@ def test_each_list_shows_a_page_of_cards_with_its_count(
     web_as: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second, to_search = _more_requests()
-    monkeypatch.setattr(dependencies_view, "PER_PAGE", 1)
+    monkeypatch.setattr(dependencies_page, "PER_PAGE", 1)
     client = web_as("lead")
     page = client.get("/dependencies?cycle=all")
     outgoing = section(page, "outgoing-heading")
@@ -232,7 +233,7 @@ def test_a_refused_answer_without_javascript_shows_its_card_whatever_its_page(
     web_as: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     to_search = _more_requests()[2]
-    monkeypatch.setattr(dependencies_view, "PER_PAGE", 1)
+    monkeypatch.setattr(dependencies_page, "PER_PAGE", 1)
     refused = web_as("lead").post(f"/dependencies/{to_search}/decline", {"reason": " "})
     assert refused.status_code == 422
     incoming = section(refused, "incoming-heading")
@@ -245,7 +246,7 @@ def test_a_refused_answer_without_javascript_shows_its_card_whatever_its_page(
 def test_the_risks_go_a_page_at_a_time_worst_first(
     web_as: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dependencies_view, "RISKS_PER_PAGE", 1)
+    monkeypatch.setattr(dependencies_page, "RISKS_PER_PAGE", 1)
     client = web_as("admin")
     everything = section(client.get("/dependencies?cycle=all"), "risk-heading")
     total = int(re.search(r'<span class="pill">(\d+)</span>', everything).group(1))  # type: ignore[union-attr]
@@ -292,19 +293,19 @@ def test_teams_without_links_see_the_worst_links_of_the_organisation(
     monkeypatch.setattr(dependencies_view, "GRAPH_LINKS", 2)
     view = view_get(audience=Audience(person=None, admin=True), as_of=TODAY)
     scope = resolve_scope(view.org, view.as_of, cycle="all")
-    edges = dependencies_view._edges(view, in_scope_dependencies(view.org, scope))
+    edges = dependencies_view.edges_get(view, in_scope_dependencies(view.org, scope))
     assert len(edges) > 2
-    shown = dependencies_view._graph(edges, frozenset({"nw"}), everything=False)
+    shown = dependencies_view.graph_get(edges, frozenset({"nw"}), everything=False)
     assert (shown.shown, shown.total, shown.mine) == ("worst", len(edges), 0)
     ranks = sorted((dependencies_view.STATUS_RANK[e.status] for e in edges), reverse=True)
     assert sorted(dependencies_view.STATUS_RANK[e.status] for e in shown.edges) == sorted(ranks[:2])
-    assert dependencies_view._graph(edges, frozenset({"nw"}), everything=True).edges == edges
+    assert dependencies_view.graph_get(edges, frozenset({"nw"}), everything=True).edges == edges
 
 
 def test_the_table_of_links_goes_a_page_at_a_time(
     web_as: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dependencies_view, "LINKS_PER_PAGE", 2)
+    monkeypatch.setattr(dependencies_page, "LINKS_PER_PAGE", 2)
     client = web_as("admin")
     first = section(client.get("/dependencies?cycle=all&graph=all"), "graph-heading")
     assert "Requests between teams (1–2 of 6)" in first
@@ -445,7 +446,7 @@ def test_the_graph_leads_to_the_teams_and_to_the_table(web_as: Web) -> None:
 def test_a_link_on_another_page_of_the_table_is_reached_from_the_graph(
     web_as: Web, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dependencies_view, "LINKS_PER_PAGE", 2)
+    monkeypatch.setattr(dependencies_page, "LINKS_PER_PAGE", 2)
     data = graph(web_as("lead").get("/dependencies"))
     hrefs = [e["href"] for e in data["edges"]]
     assert hrefs[0].startswith("#link-")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from tandem.core import model as m
 from tandem.core import permissions
 from tandem.core.report import resolve_scope
-from tandem.core.visibility import Audience, audience_of
+from tandem.core.visibility import Audience
+from tandem.organization.mine import as_person
 from tandem.organization.reporting import View
 
 # Worst last: an edge of the graph takes the worst status of its requests.
@@ -24,14 +25,6 @@ GRAPH_LINKS = 40  # links the graph draws unless asked for all of them
 
 
 # --- the caller and the requests, through tandem.core.permissions ------------------------------
-
-
-def own_teams(audience: Audience, org: m.Organization) -> Audience:
-    """The caller's own teams: an admin's lists are those of their teams like anyone's (their
-    power to act on any request stays with the real audience)."""
-    if audience.admin:
-        return audience_of(org, audience.person)
-    return audience
 
 
 def requesting_objective(org: m.Organization, dependency: m.Dependency) -> m.Objective:
@@ -254,7 +247,7 @@ def askable(view: View, audience: Audience) -> list[tuple[m.Objective, list[m.Ke
     """What the caller may ask help for when they have not named it: the objectives of their
     own teams and their own, in the cycles under way, with their key results."""
     org = view.org
-    mine = own_teams(audience, org)
+    mine = as_person(audience, org)
     direct = Audience(person=mine.person, teams=mine.teams)
     cycles = set(resolve_scope(org, view.as_of).cycles)
     return [

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tandem.core import model as m
-from tandem.core.visibility import Audience
+from tandem.core.visibility import Audience, audience_of
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,15 @@ class Whose:
 
     person: str | None
     teams: frozenset[str]
+
+
+def as_person(audience: Audience, org: m.Organization) -> Audience:
+    """The caller as a person: an admin's audience holds no teams (their power covers
+    everything), so for what is theirs (their teams, the teams they lead) it is read from the
+    organisation. Their power to act stays with the real audience."""
+    if audience.admin:
+        return audience_of(org, audience.person)
+    return audience
 
 
 def own_teams(audience: Audience, org: m.Organization) -> frozenset[str]:

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from tandem import clock
 from tandem.access.policy import Caller, audience_get
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError, TandemError
+from tandem.organization.mine import own_teams
 from tandem.organization.reporting import View, view_get
 
 # Re-exported: every page writes people's and teams' names with them.
@@ -77,10 +78,8 @@ def nav_context(request: WebRequest, view: View | None = None) -> dict[str, Any]
     context: dict[str, Any] = {"caller": request.caller, "today": clock.today()}
     if view is not None:
         org = view.org
-        # From the data rather than the audience: an admin's audience lists no teams.
-        me = audience.person
-        teams = [t for t in org.teams.values() if me is not None and me in t.members]
-        context["my_teams"] = teams
+        own = own_teams(audience, org)
+        context["my_teams"] = [team for team in org.teams.values() if team.id in own]
         current = [
             c for c in org.cycles.values() if c.start <= view.as_of <= c.end and c.parent
         ] or [c for c in org.cycles.values() if c.start <= view.as_of <= c.end]

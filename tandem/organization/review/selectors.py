@@ -21,9 +21,10 @@ from django.db.models import Q
 from tandem.core import model as m
 from tandem.core import permissions
 from tandem.core.engine import Evaluation, KeyResultResult, ObjectiveResult, round_score
-from tandem.core.visibility import Audience, audience_of
+from tandem.core.visibility import Audience
 from tandem.errors import NotFoundError
 from tandem.okrs.models import Cycle, KeyResult, Reflection
+from tandem.organization.mine import is_mine, whose_of
 from tandem.organization.reporting import View, view_get
 
 # What an objective needs to count as met (SPEC: committed 1.0, aspirational 0.7).
@@ -136,21 +137,13 @@ def reflected_get(review: Review) -> frozenset[str]:
 
 
 def yours(review: Review) -> frozenset[str]:
-    """The review's objectives that are the viewer's: owned by them, by a team they belong to
-    or lead, or an umbrella they own (the objectives of the teams below the ones they lead are
-    reached through those teams). An admin's are those of their own teams, like anyone's."""
-    audience = review.audience
-    mine = audience_of(review.view.org, audience.person) if audience.admin else audience
-    me = mine.person
-    if me is None:
+    """The review's objectives that are the viewer's (:func:`tandem.organization.mine.is_mine`:
+    owned by them, by a team they belong to or lead, or an umbrella they own). An admin's are
+    those of their own teams, like anyone's."""
+    if review.audience.person is None:
         return frozenset()
-    return frozenset(
-        o.id
-        for o in review.objectives
-        if o.owner == me
-        or o.owner in mine.teams
-        or (o.umbrella is not None and o.umbrella.owner == me)
-    )
+    whose = whose_of(review.audience, review.view.org)
+    return frozenset(o.id for o in review.objectives if is_mine(whose, o))
 
 
 def figures_of(

@@ -20,7 +20,7 @@ from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersi
 from tandem.web import pages
 from tandem.web.forms import NumberField
 from tandem.web.pages import WebRequest, signed_in, view_of
-from tandem.web.views.dependencies.cards import METRIC_FORMS, FormState, cards_of
+from tandem.web.views.dependencies.cards import METRIC_FORMS, cards_of
 from tandem.web.views.dependencies.page import context, page
 
 ACTIONS = ("accept", "decline", "deliver", "cancel")
@@ -138,7 +138,11 @@ def _field(name: str | None, form: forms.Form) -> str | None:
 
 
 def _apply(
-    request: WebRequest, dependency: Dependency, action: str, form: forms.Form, state: FormState
+    request: WebRequest,
+    dependency: Dependency,
+    action: str,
+    form: forms.Form,
+    state: pages.FormState,
 ) -> tuple[str, int]:
     """Validate the form and act: the notice and the status (200, or what went wrong)."""
     try:
@@ -168,14 +172,14 @@ def dependency_action(request: WebRequest, dependency_id: str, action: str) -> H
             "to answer or cancel the request"
         )
     form = FORMS[action](request.POST)
-    state = FormState(values={k: str(v) for k, v in request.POST.items()})
+    state = pages.FormState(values={k: str(v) for k, v in request.POST.items()})
     notice, status = _apply(request, dependency, action, form, state)
     listing = "outgoing" if request.POST.get("listing") == "outgoing" else "incoming"
     if status == 200 and not pages.is_htmx(request):
         messages.success(request, f"{dependency_id}: {notice}")
         back = reverse("web:dependencies") + _query(request.POST.get("cycle", ""))
         return HttpResponseRedirect(f"{back}#{listing}-{dependency_id}", status=303)
-    for name, errors in form.errors.items():
+    for name, errors in form.errors.items():  # with those the services added to the form
         state.errors[name if name != "__all__" else "all"] = [str(e) for e in errors]
     return _answer(
         request,
@@ -195,7 +199,7 @@ def _answer(
     action: str,
     listing: str,
     notice: str,
-    state: FormState,
+    state: pages.FormState,
     status: int,
 ) -> HttpResponse:
     """The card again (its form's errors, with HTMX), or every section (after an answer with

@@ -16,7 +16,7 @@ from tandem.organization.dependencies import (
     requesting_objective,
 )
 from tandem.organization.reporting import View
-from tandem.web.pages import WebRequest, owner_name, person_name
+from tandem.web.pages import FormState, WebRequest, owner_name, person_name
 from tandem.web.templatetags.tandem_web import HEALTH
 
 METRIC_FORMS = [
@@ -27,15 +27,6 @@ METRIC_FORMS = [
     ("milestones", "Milestones"),
     ("rollup", "Roll-up of the objectives aligned to it"),
 ]
-
-
-@dataclass
-class FormState:
-    """What was typed into one of a card's forms, and what was wrong with it."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    message: str = ""
 
 
 @dataclass

@@ -21,7 +21,8 @@ from tandem.dependencies.models import Dependency
 from tandem.dependencies.services import dependency_create
 from tandem.errors import ConflictError, InvalidError
 from tandem.okrs.models import KeyResult, Objective
-from tandem.organization.dependencies import askable, own_teams
+from tandem.organization.dependencies import askable
+from tandem.organization.mine import as_person
 from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in, view_of
@@ -85,7 +86,7 @@ def _sent(request: WebRequest, view: View, created: Dependency) -> HttpResponse:
     )
     # Among those asked of the caller's teams when it is asked of one of them (the page shows
     # each request once).
-    mine = own_teams(request.caller.audience, view.org)
+    mine = as_person(request.caller.audience, view.org)
     listing = "incoming" if created.provider_id in mine.teams | mine.led_teams else "outgoing"
     return HttpResponseRedirect(
         reverse("web:dependencies") + f"#{listing}-{created.id}", status=303

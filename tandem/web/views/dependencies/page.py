@@ -25,9 +25,9 @@ from tandem.organization.dependencies import (
     dependency_lists,
     edges_get,
     graph_get,
-    own_teams,
     risks_get,
 )
+from tandem.organization.mine import as_person
 from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in, view_of
@@ -68,7 +68,7 @@ def context(
     """What the page's sections show (:func:`page`; an answer given with HTMX swaps them all
     out of band with this, so counts, lists, risks and links are never stale)."""
     org, scope = view.org, _scope(view, cycle)
-    mine = own_teams(request.caller.audience, org)
+    mine = as_person(request.caller.audience, org)
     asked = {name: request.GET.get(f"{name}_page", "") for name in PAGED}
     in_scope = in_scope_dependencies(org, scope)
     lists = dependency_lists(org, mine, in_scope)
@@ -145,7 +145,7 @@ def _links(
     cards: dict[str, list[Card]],
 ) -> dict[str, Any]:
     """The links to the lists' other pages, the graph and its table of links."""
-    mine = own_teams(request.caller.audience, view.org)
+    mine = as_person(request.caller.audience, view.org)
     everything = request.GET.get("graph") == "all"
     edges = edges_get(view, in_scope)
     graph = graph_get(edges, mine.teams | mine.led_teams, everything)

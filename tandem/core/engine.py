@@ -34,6 +34,7 @@ from tandem.core.results import (
 from tandem.core.risk import reason_from_provider, reason_from_state
 from tandem.core.rules import (
     EPSILON,
+    EXPECTED_SCORE,
     confidence_health,
     elapsed_fraction,
     expected_since,
@@ -223,8 +224,7 @@ class _Evaluator:
                     weighted += weight * (key_results[kid].score or 0.0)
                 if total > 0:
                     score = weighted / total
-                    bar = 1.0 if objective.kind is m.Kind.COMMITTED else 0.7
-                    met = score >= bar - EPSILON
+                    met = score >= EXPECTED_SCORE[objective.kind] - EPSILON
             # level_of, inlined.
             if objective.owner == root_id:
                 level = m.Level.COMPANY

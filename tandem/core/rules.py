@@ -14,6 +14,9 @@ from tandem.core import model as m
 from tandem.core.numbers import usable_number
 from tandem.core.results import Health
 
+# The score an objective needs to meet its expectation (SPEC: committed 1.0, aspirational 0.7).
+EXPECTED_SCORE = {m.Kind.COMMITTED: 1.0, m.Kind.ASPIRATIONAL: 0.7}
+
 # Floating-point slack for comparisons against thresholds such as a 0.7 score.
 EPSILON = 1e-9
 

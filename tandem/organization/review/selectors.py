@@ -21,14 +21,12 @@ from django.db.models import Q
 from tandem.core import model as m
 from tandem.core import permissions
 from tandem.core.engine import Evaluation, KeyResultResult, ObjectiveResult, round_score
+from tandem.core.rules import EXPECTED_SCORE
 from tandem.core.visibility import Audience
 from tandem.errors import NotFoundError
 from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.organization.mine import is_mine, whose_of
 from tandem.organization.reporting import View, view_get
-
-# What an objective needs to count as met (SPEC: committed 1.0, aspirational 0.7).
-EXPECTED = {m.Kind.COMMITTED: 1.0, m.Kind.ASPIRATIONAL: 0.7}
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class ObjectiveGrade:
 
     @property
     def expected(self) -> float:
-        return EXPECTED[self.objective.kind]
+        return EXPECTED_SCORE[self.objective.kind]
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from tandem.core.report import dependency_row, team_subtree
 from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.dependencies.services import dependency_create, dependency_transition
 from tandem.errors import InvalidError, NotFoundError, StaleVersionError
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 
 router = Router(tags=["dependencies"])
 

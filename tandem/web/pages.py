@@ -19,7 +19,7 @@ from tandem import clock
 from tandem.access.policy import Caller, audience_get
 from tandem.core import model as m
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError, TandemError
-from tandem.organization.reporting import View, view_get
+from tandem.organization.cache import View, view_get
 from tandem.people.models import Person
 
 P = ParamSpec("P")

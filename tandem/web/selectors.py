@@ -25,7 +25,7 @@ from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
 from tandem.okrs.models import Activity, KeyResult
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.web import words
 from tandem.web.pages import owner_name, person_name
 

@@ -22,7 +22,8 @@ from tandem.checkins.services import (
 from tandem.core import model as m
 from tandem.core.numbers import NumberTextError, number_from_text
 from tandem.errors import ConflictError, NotFoundError
-from tandem.organization.reporting import report_get, view_get
+from tandem.organization.cache import view_get
+from tandem.organization.reports import report_get
 from tests.conftest import TODAY
 
 

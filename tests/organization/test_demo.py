@@ -16,8 +16,9 @@ from tandem.core.engine import Health
 from tandem.core.visibility import Audience
 from tandem.okrs.models import Cycle, Reflection
 from tandem.organization import demo
+from tandem.organization.cache import view_get
 from tandem.organization.demo import DEMO_STORY_DAY, demo_load
-from tandem.organization.reporting import lint_get, view_get
+from tandem.organization.reports import lint_get
 from tandem.people.models import Person
 from tandem.web.selectors import objective_history_get
 

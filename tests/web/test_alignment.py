@@ -12,8 +12,9 @@ from django.test import Client
 
 from tandem.access.policy import audience_get
 from tandem.okrfile import load_path
+from tandem.organization.cache import cache_clear, view_get
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import alignment_tree_get, cache_clear, view_get
+from tandem.organization.reports import alignment_tree_get
 from tandem.people.models import Person, Team
 from tandem.web.views.alignment import _map_build, team_reading
 from tests.conftest import TODAY

@@ -24,7 +24,8 @@ from tandem.core import model as m
 from tandem.core.report import key_result_row, objective_row, resolve_scope
 from tandem.errors import NotFoundError
 from tandem.okrs.selectors import closed_cycles_get
-from tandem.organization.reporting import View, aligned_within
+from tandem.organization.cache import View
+from tandem.organization.reports import aligned_within
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, signed_in
 from tandem.web.views.exports import ScopeForm, export_query
@@ -76,7 +77,7 @@ class _Map:
 
 
 def _map_build(view: View, cycle: str | None, team: str | None) -> _Map:
-    """The map's shape, as :func:`~tandem.organization.reporting.alignment_tree_get` builds
+    """The map's shape, as :func:`~tandem.organization.reports.alignment_tree_get` builds
     the tree (the same roots, orphans, order and loop rule) with the team filter applied,
     without the rows: the page dresses only the objectives it shows."""
     org, results = view.org, view.evaluation.objectives

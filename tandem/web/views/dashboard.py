@@ -23,7 +23,8 @@ from tandem.core.quality import RULES, Finding
 from tandem.core.report import team_subtree
 from tandem.dependencies.models import DependencyEvent, State
 from tandem.errors import NotFoundError
-from tandem.organization.reporting import View, lint_get
+from tandem.organization.cache import View
+from tandem.organization.reports import lint_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
 from tandem.web.views.exports import ScopeForm, export_query, report_data, team_tree

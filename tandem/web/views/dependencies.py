@@ -46,7 +46,7 @@ from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.dependencies.services import dependency_create, dependency_transition
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.okrs.models import Cycle, KeyResult, Objective
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.web import pages
 from tandem.web.forms import NumberField
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of

@@ -40,7 +40,7 @@ from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import services
 from tandem.okrs.models import Contributor, Cycle, KeyResult, Milestone, Objective, UmbrellaTeam
 from tandem.okrs.selectors import closed_cycles_get, cycle_closed
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.web import forms as web_forms
 from tandem.web import pages
 from tandem.web.forms import (

@@ -34,7 +34,8 @@ from django.utils.text import slugify
 
 from tandem.core import model as m
 from tandem.core.report import current_cycles
-from tandem.organization.reporting import View, report_get
+from tandem.organization.cache import View
+from tandem.organization.reports import report_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in
 from tandem.web.words import dependency_words, health_word

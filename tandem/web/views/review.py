@@ -45,7 +45,7 @@ from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.okrs.reviews import reflection_save
 from tandem.okrs.selectors import cycle_closed
 from tandem.okrs.services import UNSET, Unset, cycle_state_set, key_result_score_override
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, person_name, signed_in, view_of
 from tandem.web.views.dependencies import FormState, may_edit, own_teams

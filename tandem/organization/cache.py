@@ -23,7 +23,14 @@ from tandem.core import model as m
 from tandem.core.engine import Evaluation, evaluate
 from tandem.core.quality import Finding, lint
 from tandem.core.visibility import Audience, ObjectiveFacts, may_see, objective_facts, restrict
-from tandem.organization.changes import Patched, Reach, changes_between, organization_patched
+from tandem.organization.changes import (
+    Patched,
+    Positions,
+    Reach,
+    changes_between,
+    organization_patched,
+    positions_get,
+)
 from tandem.organization.loading import organization_current_and_loaded
 from tandem.organization.reevaluation import Links, reevaluate
 from tandem.organization.revision import RevisionState, checkins_settle, revision_get
@@ -74,6 +81,28 @@ def _with_checkins(
     return replace(org, key_results=key_results), frozenset(changed)
 
 
+def _restricted_patched(
+    restricted: m.Organization, org: m.Organization, read: frozenset[str]
+) -> m.Organization:
+    """``restricted`` (``restrict(old, visible)``) with the objects of ``read`` as they are
+    in ``org`` (which differs from ``old`` by their numbers and texts alone): what
+    ``restrict(org, visible)`` gives, without going through the whole organisation. The links
+    restrict() cut stay cut: they are as they were."""
+    objectives, key_results = dict(restricted.objectives), dict(restricted.key_results)
+    dependencies = dict(restricted.dependencies)
+    for id_ in read:
+        if id_ in objectives:
+            objectives[id_] = replace(org.objectives[id_], aligns_to=objectives[id_].aligns_to)
+        elif id_ in key_results:
+            key_results[id_] = org.key_results[id_]
+        elif id_ in dependencies:
+            provider = dependencies[id_].provider_kr
+            dependencies[id_] = replace(org.dependencies[id_], provider_kr=provider)
+    return replace(
+        restricted, objectives=objectives, key_results=key_results, dependencies=dependencies
+    )
+
+
 @dataclass(frozen=True)
 class _Held:
     """A cached view, the key results it has not evaluated since they changed, its links,
@@ -94,6 +123,7 @@ class _State:
     whole: LoadedOrganization
     org: m.Organization
     last_checkin: int
+    positions: Positions
 
 
 class _Cache:
@@ -155,7 +185,8 @@ class _Cache:
         whole = self.state.whole
         whole_org, _changed = _with_checkins(whole.organization, rows)
         org, changed = _with_checkins(self.state.org, rows)
-        self.state = _State(replace(whole, organization=whole_org), org, revision.checkin)
+        whole = replace(whole, organization=whole_org)
+        self.state = _State(whole, org, revision.checkin, self.state.positions)
         self.revision = revision
         if changed:
             for key, held in self.views.items():
@@ -175,7 +206,7 @@ class _Cache:
                 whole_org, _changed = _with_checkins(self.state.whole.organization, rows)
                 org, changed = _with_checkins(self.state.org, rows)
                 whole = replace(self.state.whole, organization=whole_org)
-                patched = organization_patched(whole, org, changes)
+                patched = organization_patched(whole, org, changes, self.state.positions)
             if patched is None:
                 break
             if revision_get() == revision:
@@ -186,7 +217,8 @@ class _Cache:
 
     def _patch(self, patched: Patched, changed: frozenset[str], revision: RevisionState) -> None:
         """Hold ``patched``, with the check-ins of ``changed`` key results new in it."""
-        self.state = _State(patched.whole, patched.current, revision.checkin)
+        assert patched.positions is not None
+        self.state = _State(patched.whole, patched.current, revision.checkin, patched.positions)
         self.revision = revision
         if patched.reach is Reach.EVERYTHING:
             self.facts = objective_facts(patched.current)
@@ -194,10 +226,13 @@ class _Cache:
             self.views.clear()
             return
         pending = changed | patched.moved
-        for (as_of, visible), held in self.views.items():
-            org = patched.current if visible is None else restrict(patched.current, visible)
-            view = View(org, held.view.evaluation, as_of)
-            self.views[as_of, visible] = _Held(view, held.pending | pending, held.links)
+        for key, held in self.views.items():
+            if key[1] is None:
+                org = patched.current
+            else:
+                org = _restricted_patched(held.view.org, patched.current, patched.read)
+            view = View(org, held.view.evaluation, held.view.as_of)
+            self.views[key] = _Held(view, held.pending | pending, held.links)
 
     def _read_all(self) -> None:
         # Every check-in up to the revision's must be in the organisation read, and none
@@ -208,8 +243,9 @@ class _Cache:
             before = revision_get()
             checkins_settle()
             org, whole = organization_current_and_loaded()
+            positions = positions_get()
             if revision_get() == before:
-                self.state = _State(whole, org, before.checkin)
+                self.state = _State(whole, org, before.checkin, positions)
                 self.revision = before
                 self.facts = objective_facts(org)
                 # The organisation stays until the next change of structure: keep its
@@ -220,7 +256,7 @@ class _Cache:
                 gc.freeze()
                 return
         # Unknown: the next change reads everything again.
-        self.state = _State(whole, org, -1)
+        self.state = _State(whole, org, -1, positions)
         self.revision = RevisionState(-1, -1, -1)
         self.facts = objective_facts(org)
 

@@ -16,14 +16,15 @@ and says how much of an evaluation the change can move:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
-
-from django.db import connection
+from typing import Any
 
 from tandem.core import model as m
 from tandem.core.visibility import without_archived
-from tandem.okrs.models import KeyResult
+from tandem.dependencies.models import Dependency
+from tandem.okrs.models import KeyResult, Objective
 from tandem.organization.models import Change
 from tandem.organization.selectors import LoadedOrganization, organization_part_load
 
@@ -77,23 +78,59 @@ class Patched:
     current: m.Organization
     reach: Reach
     moved: frozenset[str] = frozenset()  # the key results to re-evaluate (KEY_RESULTS)
+    positions: Positions | None = None
+    # The objectives, key results and dependencies read again (TEXTS and KEY_RESULTS).
+    read: frozenset[str] = frozenset()
 
 
-def _ids(sql: str) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return [row[0] for row in cursor.fetchall()]
+@dataclass(frozen=True)
+class Positions:
+    """The objectives' and dependencies' places (a full read gives them in that order)."""
+
+    objectives: dict[str, tuple[int, str]]
+    dependencies: dict[str, tuple[int, str]]
+
+
+def positions_get(
+    objective_ids: Iterable[str] | None = None, dependency_ids: Iterable[str] | None = None
+) -> Positions:
+    """The places of every objective and dependency, or of those given."""
+    objectives, dependencies = Objective.objects.all(), Dependency.objects.all()
+    if objective_ids is not None:
+        objectives = objectives.filter(id__in=list(objective_ids))
+    if dependency_ids is not None:
+        dependencies = dependencies.filter(id__in=list(dependency_ids))
+    return Positions(
+        {id_: (place, id_) for id_, place in objectives.values_list("id", "position")},
+        {id_: (place, id_) for id_, place in dependencies.values_list("id", "position")},
+    )
+
+
+def _placed(
+    held: dict[str, Any], fresh: dict[str, Any], read: set[str], places: dict[str, tuple[int, str]]
+) -> tuple[dict[str, Any], bool]:
+    """``held`` with the objects ``read`` again (those of ``fresh``; the others are gone), in
+    the order of ``places`` (updated for them); whether the order moved."""
+    merged = {**held, **fresh}
+    for gone in read - fresh.keys():
+        merged.pop(gone, None)
+    if all(id_ in held for id_ in fresh) and len(merged) == len(held):
+        return merged, False  # the same objects: in the same places (see organization_patched)
+    return {id_: merged[id_] for id_ in sorted(merged, key=places.__getitem__)}, True
 
 
 def organization_patched(
-    whole: LoadedOrganization, current: m.Organization, changes: Changes
+    whole: LoadedOrganization, current: m.Organization, changes: Changes, positions: Positions
 ) -> Patched | None:
     """``whole`` (the organisation with what was archived) and ``current`` (its plan) with the
-    objects of ``changes`` read again; None when the database holds what the log does not
-    explain (read everything then)."""
+    objects of ``changes`` read again, and ``positions`` brought up to date with them.
+
+    Places move only when an object is added (the services put it last; the import and a
+    deletion read everything): an object read again that was held keeps its place unless
+    its position was changed (by the admin), which is checked."""
     org = whole.organization
     if not (changes.objectives or changes.key_results or changes.dependencies):
-        return Patched(whole, current, Reach.TEXTS)  # nothing the plan holds
+        return Patched(whole, current, Reach.TEXTS, positions=positions)  # nothing the plan holds
     objective_ids = set(changes.objectives)
     for key_result_id in changes.key_results:  # the objective it was in, and the one it is in
         if key_result_id in org.key_results:
@@ -103,29 +140,34 @@ def organization_patched(
     )
     part = organization_part_load(org.cycles, objective_ids, changes.dependencies)
     fresh = part.organization
+    read = positions_get(objective_ids, changes.dependencies)
+    if any(
+        positions.objectives.get(id_, place) != place for id_, place in read.objectives.items()
+    ) or any(
+        positions.dependencies.get(id_, place) != place for id_, place in read.dependencies.items()
+    ):
+        return None  # moved by hand: read everything
+    places = Positions(
+        {**positions.objectives, **read.objectives},
+        {**positions.dependencies, **read.dependencies},
+    )
     old_key_results = {
         k for o in objective_ids if o in org.objectives for k in org.objectives[o].key_results
     }
-    objectives = {**org.objectives, **fresh.objectives}
-    key_results = {**org.key_results, **fresh.key_results}
-    dependencies = {**org.dependencies, **fresh.dependencies}
-    for gone in objective_ids - fresh.objectives.keys():
-        objectives.pop(gone, None)
-    for gone in old_key_results - fresh.key_results.keys():
-        key_results.pop(gone, None)
-    for gone in changes.dependencies - fresh.dependencies.keys():
-        dependencies.pop(gone, None)
-    # In the order a full read gives (two small queries of ids).
-    objective_order = _ids("SELECT id FROM okrs_objective ORDER BY position, id")
-    dependency_order = _ids("SELECT id FROM dependencies_dependency ORDER BY position, id")
-    if len(objective_order) != len(objectives) or len(dependency_order) != len(dependencies):
-        return None
-    try:
-        objectives = {o: objectives[o] for o in objective_order}
-        dependencies = {d: dependencies[d] for d in dependency_order}
-    except KeyError:
-        return None
-    key_results = {k: key_results[k] for o in objectives.values() for k in o.key_results}
+    objectives, reordered = _placed(
+        org.objectives, fresh.objectives, objective_ids, places.objectives
+    )
+    dependencies, _moved = _placed(
+        org.dependencies, fresh.dependencies, set(changes.dependencies), places.dependencies
+    )
+    if reordered or any(
+        o not in org.objectives or org.objectives[o].key_results != objective.key_results
+        for o, objective in fresh.objectives.items()
+    ):
+        key_results = {**org.key_results, **fresh.key_results}
+        key_results = {k: key_results[k] for o in objectives.values() for k in o.key_results}
+    else:
+        key_results = {**org.key_results, **fresh.key_results}
     patched_org = replace(
         org, objectives=objectives, key_results=key_results, dependencies=dependencies
     )
@@ -136,7 +178,8 @@ def organization_patched(
     patched = LoadedOrganization(patched_org, archived_objectives, archived_key_results)
     new = without_archived(patched_org, archived_objectives, archived_key_results)
     reach, moved = _reach(current, new, objective_ids, changes.dependencies)
-    return Patched(patched, new, reach, moved)
+    read_again = objective_ids | changes.dependencies | fresh.key_results.keys()
+    return Patched(patched, new, reach, moved, places, frozenset(read_again))
 
 
 _NO_TEXT = {"title": "", "description": None}

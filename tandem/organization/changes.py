@@ -182,7 +182,9 @@ def organization_patched(
     return Patched(patched, new, reach, moved, places, frozenset(read_again))
 
 
-_NO_TEXT = {"title": "", "description": None}
+def _untitled(item: Any) -> Any:
+    """An objective or key result without its title and description."""
+    return replace(item, title="", description=None)
 
 
 def _reach(
@@ -200,25 +202,24 @@ def _reach(
         return Reach.EVERYTHING, frozenset()
     for dependency_id in dependency_ids:
         before, after = old.dependencies.get(dependency_id), new.dependencies.get(dependency_id)
-        if before != after and (
-            before is None or after is None or replace(before, need="") != replace(after, need="")
+        if (before is None) != (after is None) or (
+            before is not None
+            and after is not None
+            and replace(before, need="") != replace(after, need="")
         ):
             return Reach.EVERYTHING, frozenset()
     moved = set()
     for objective_id in objective_ids:
-        before_objective, after_objective = (
-            old.objectives.get(objective_id),
-            new.objectives.get(objective_id),
-        )
-        if before_objective is None or after_objective is None:
+        objective = new.objectives.get(objective_id)
+        if objective is None:
             continue  # archived both before and after (the lists are the same)
-        if replace(before_objective, **_NO_TEXT) != replace(after_objective, **_NO_TEXT):
+        if _untitled(old.objectives[objective_id]) != _untitled(objective):
             return Reach.EVERYTHING, frozenset()
-        for key_result_id in after_objective.key_results:
-            before, after = old.key_results[key_result_id], new.key_results[key_result_id]
-            if replace(before, **_NO_TEXT) == replace(after, **_NO_TEXT):
+        for key_result_id in objective.key_results:
+            before_kr, after_kr = old.key_results[key_result_id], new.key_results[key_result_id]
+            if _untitled(before_kr) == _untitled(after_kr):
                 continue
-            if not _numbers_only(before, after):
+            if not _numbers_only(before_kr, after_kr):
                 return Reach.EVERYTHING, frozenset()
             moved.add(key_result_id)
     return (Reach.KEY_RESULTS if moved else Reach.TEXTS), frozenset(moved)
@@ -229,6 +230,15 @@ def _numbers_only(before: m.KeyResult, after: m.KeyResult) -> bool:
     the grade differ: what a check-in moves, which re-evaluating the key result covers."""
     if type(before.metric) is not type(after.metric) or isinstance(after.metric, m.RollupMetric):
         return False
-    same = {"metric": after.metric, "checkins": after.checkins}
-    same |= {"score_override": after.score_override, **_NO_TEXT}
-    return replace(before, **same) == replace(after, **same)
+
+    def rest(key_result: m.KeyResult) -> m.KeyResult:
+        return replace(
+            key_result,
+            title="",
+            description=None,
+            metric=after.metric,
+            checkins=(),
+            score_override=None,
+        )
+
+    return rest(before) == rest(after)

@@ -194,8 +194,9 @@ class _Cache:
 
     def _update(self, revision: RevisionState) -> None:
         """Bring what is held up to a change of structure: patched when the change log
-        allows, read again otherwise."""
-        for _attempt in range(3):
+        allows, read again otherwise. A patch takes milliseconds: when a change lands while
+        it reads, it is cheaper to try again than to read everything."""
+        for _attempt in range(6):
             if self.state is None or self.revision is None or self.revision.structure < 0:
                 break
             checkins_settle()
@@ -244,10 +245,9 @@ class _Cache:
             checkins_settle()
             org, whole = organization_current_and_loaded()
             positions = positions_get()
-            if revision_get() == before:
-                self.state = _State(whole, org, before.checkin, positions)
-                self.revision = before
-                self.facts = objective_facts(org)
+            after = revision_get()
+            if after == before:
+                self._hold(whole, org, positions, before)
                 # The organisation stays until the next change of structure: keep its
                 # objects out of the collector's full passes, which walked all of them (0.13
                 # to 0.25 s each at 10,000 people, every few requests). Freed by reference
@@ -255,9 +255,24 @@ class _Cache:
                 gc.collect()
                 gc.freeze()
                 return
+        if after.checkin == before.checkin and after.structure > before.structure:
+            # Edits keep landing (it takes a second): what was read holds every check-in up
+            # to before's and no later one, and each object at least as it was at ``before``;
+            # those changed since are in the change log, read again at the next request.
+            self._hold(whole, org, positions, before)
+            return
         # Unknown: the next change reads everything again.
-        self.state = _State(whole, org, -1, positions)
-        self.revision = RevisionState(-1, -1, -1)
+        self._hold(whole, org, positions, RevisionState(-1, -1, -1))
+
+    def _hold(
+        self,
+        whole: LoadedOrganization,
+        org: m.Organization,
+        positions: Positions,
+        revision: RevisionState,
+    ) -> None:
+        self.state = _State(whole, org, revision.checkin, positions)
+        self.revision = revision
         self.facts = objective_facts(org)
 
     def _visible(

@@ -154,12 +154,15 @@ def organization_patched(
     old_key_results = {
         k for o in objective_ids if o in org.objectives for k in org.objectives[o].key_results
     }
-    objectives, reordered = _placed(
-        org.objectives, fresh.objectives, objective_ids, places.objectives
-    )
-    dependencies, _moved = _placed(
-        org.dependencies, fresh.dependencies, set(changes.dependencies), places.dependencies
-    )
+    try:
+        objectives, reordered = _placed(
+            org.objectives, fresh.objectives, objective_ids, places.objectives
+        )
+        dependencies, _moved = _placed(
+            org.dependencies, fresh.dependencies, set(changes.dependencies), places.dependencies
+        )
+    except KeyError:
+        return None  # an object whose place is unknown: read everything
     if reordered or any(
         o not in org.objectives or org.objectives[o].key_results != objective.key_results
         for o, objective in fresh.objectives.items()

@@ -6,6 +6,11 @@ deletes in Tandem's apps move the counters through signals, in the same transact
 rolled-back change moves nothing; the import, whose bulk writes send no signals, moves them
 once (:func:`revision_bumped_once`).
 
+Each move of ``structure`` is logged in the same transaction as a
+:class:`~tandem.organization.models.Change` naming what moved it (an objective, a key result,
+a dependency, nothing the plan holds, or "read everything"), so that caches re-read only
+that (:mod:`tandem.organization.changes`).
+
 A new check-in moves only ``checkin``, by being inserted: it writes to no shared row, so
 check-ins do not queue on one row's lock until their commit. Their ids are taken in one
 order and committed in another, though, so a cache that has read every check-in up to some

@@ -193,6 +193,29 @@ def test_a_text_edit_keeps_what_a_viewer_may_not_see_cut(demo_in_db: m.Organizat
     assert view_get(audience=audiences[1], as_of=TODAY).org.objectives["SR-1"].aligns_to is None
 
 
+def test_a_full_read_overtaken_by_edits_is_brought_up_to_date_by_the_log(
+    demo_in_db: m.Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edits landing during every full read (as at several a second on a big organisation):
+    what was read is held at the revision it started from, and the next request re-reads
+    what the log says moved since, instead of reading everything again and again."""
+    read = cache.organization_current_and_loaded
+    edits = iter(range(10))
+
+    def read_while_editing() -> Any:
+        loaded = read()
+        okrs.objective_update(objective_id="SR-1", version=None, title=f"Moved {next(edits)}")
+        return loaded
+
+    monkeypatch.setattr(cache, "organization_current_and_loaded", read_while_editing)
+    view_get(audience=ADMIN, as_of=TODAY)
+    assert cache._cache.revision is not None
+    assert cache._cache.revision.structure >= 0  # held at a revision, not "unknown"
+    monkeypatch.undo()
+    assert view_get(audience=ADMIN, as_of=TODAY).org.objectives["SR-1"].title == "Moved 2"
+    _same_as_a_full_read([ADMIN, audience_of(demo_in_db, "ben")], TODAY)
+
+
 def test_a_change_of_people_reads_everything_again(demo_in_db: m.Organization) -> None:
     from tandem.people.models import Person  # noqa: PLC0415
 

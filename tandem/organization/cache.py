@@ -153,6 +153,7 @@ class _Cache:
         return self.state.last_checkin if self.state is not None else 0
 
     def organization(self) -> tuple[m.Organization, dict[str, ObjectiveFacts], RevisionState]:
+        before = self.state
         revision = revision_get()
         with self.lock:
             state, held = self.state, self.revision
@@ -160,8 +161,12 @@ class _Cache:
                 if (
                     state is not None
                     and held is not None
-                    and held[:2] == revision[:2]
-                    and 0 <= revision.checkin <= state.last_checkin
+                    and (
+                        (held[:2] == revision[:2] and 0 <= revision.checkin <= state.last_checkin)
+                        # The counters only move up: brought up to date by another thread
+                        # since this one asked, to a later structure.
+                        or (state is not before and held.structure > revision.structure >= 0)
+                    )
                 ):
                     # Another thread has read a later revision since: what is held is newer.
                     return state.org, self.facts, held

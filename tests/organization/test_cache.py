@@ -216,6 +216,31 @@ def test_a_full_read_overtaken_by_edits_is_brought_up_to_date_by_the_log(
     _same_as_a_full_read([ADMIN, audience_of(demo_in_db, "ben")], TODAY)
 
 
+def test_a_thread_that_asked_before_another_moved_the_cache_on_keeps_the_newer(
+    demo_in_db: m.Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Threads read the revision before taking the cache's lock: one that read it before
+    another thread brought the cache up to a later edit must not read everything again."""
+    view_get(audience=ADMIN, as_of=TODAY)
+    older = cache.revision_get()
+    okrs.objective_update(objective_id="SR-1", version=None, title="Later")
+    real, asked, newer = cache.revision_get, [], []
+
+    def asked_before_the_other_thread() -> Any:
+        if asked:
+            return real()
+        asked.append(True)
+        newer.append(view_get(audience=ADMIN, as_of=TODAY))  # the other thread, meanwhile
+        newer.append(cache._cache.state)
+        return older
+
+    monkeypatch.setattr(cache, "revision_get", asked_before_the_other_thread)
+    view = view_get(audience=ADMIN, as_of=TODAY)
+    assert view is newer[0]
+    assert view.org.objectives["SR-1"].title == "Later"
+    assert cache._cache.state is newer[1]  # nothing read or patched again
+
+
 def test_a_change_of_people_reads_everything_again(demo_in_db: m.Organization) -> None:
     from tandem.people.models import Person  # noqa: PLC0415
 

@@ -174,7 +174,7 @@ def floor() -> tuple[float, int]:
 
 def tandem_report() -> dict[str, Any]:
     """What ``tandem report --format json`` does after Django is set up."""
-    from tandem.organization.archive import organization_current  # noqa: PLC0415
+    from tandem.organization.loading import organization_current  # noqa: PLC0415
 
     gc.disable()  # as the CLI does while it makes a report
     started = time.perf_counter()

@@ -151,7 +151,7 @@ def _setup_and_measure(path: str, requests: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
 
     from tandem.okrs.models import KeyResult, Objective  # noqa: PLC0415
-    from tandem.organization.reporting import cache_clear  # noqa: PLC0415
+    from tandem.organization.cache import cache_clear  # noqa: PLC0415
     from tandem.people.models import Person  # noqa: PLC0415
 
     rows: list[dict[str, Any]] = []

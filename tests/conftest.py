@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 21)
 @pytest.fixture(autouse=True)
 def _fresh_organization_cache() -> None:
     """Each test's database starts again, revision numbers too: forget what was cached."""
-    from tandem.organization.reporting import cache_clear  # noqa: PLC0415
+    from tandem.organization.cache import cache_clear  # noqa: PLC0415
 
     cache_clear()
 

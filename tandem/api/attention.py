@@ -16,7 +16,7 @@ from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.errors import NotFoundError
 from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.attention import Attention, attention_get, team_attention_get
-from tandem.organization.reporting import view_get
+from tandem.organization.cache import view_get
 
 router = Router(tags=["attention"])
 

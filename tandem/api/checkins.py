@@ -38,7 +38,7 @@ from tandem.checkins.services import (
 from tandem.core import permissions
 from tandem.core.numbers import NumberTextError, number_from_text
 from tandem.errors import ConflictError
-from tandem.organization.reporting import view_get
+from tandem.organization.cache import view_get
 
 router = Router(tags=["check-ins"])
 

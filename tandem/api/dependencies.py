@@ -40,7 +40,7 @@ from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.dependencies.services import dependency_create
 from tandem.errors import NotFoundError, StaleVersionError
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 
 router = Router(tags=["dependencies"])
 

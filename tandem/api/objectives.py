@@ -18,7 +18,8 @@ from tandem.core.engine import key_result_start
 from tandem.core.report import DECIMALS, key_result_row, objective_row
 from tandem.errors import NotFoundError
 from tandem.okrs.models import KeyResult, Objective
-from tandem.organization.reporting import View, scope_get, view_get
+from tandem.organization.cache import View, view_get
+from tandem.organization.reports import scope_get
 
 router = Router(tags=["objectives and key results"])
 

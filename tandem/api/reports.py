@@ -14,7 +14,7 @@ from tandem.api.auth import caller_of
 from tandem.api.inputs import IsoDate
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.core.quality import count_by_severity
-from tandem.organization.reporting import alignment_tree_get, lint_get, report_get
+from tandem.organization.reports import alignment_tree_get, lint_get, report_get
 
 router = Router(tags=["reports"])
 

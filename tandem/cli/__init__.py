@@ -163,7 +163,7 @@ def _organization(
     from tandem.cli.database import database_label, django_setup, no_organisation  # noqa: PLC0415
 
     django_setup()
-    from tandem.organization.archive import organization_current  # noqa: PLC0415
+    from tandem.organization.loading import organization_current  # noqa: PLC0415
 
     # Archived objectives and key results are out of the plan, and so of reports and lint.
     org = organization_current(as_of=as_of, people=people)

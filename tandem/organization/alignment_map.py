@@ -12,7 +12,8 @@ from datetime import date
 from tandem.core import model as m
 from tandem.core.engine import ObjectiveResult
 from tandem.core.report import resolve_scope
-from tandem.organization.reporting import View, aligned_within
+from tandem.organization.cache import View
+from tandem.organization.reports import aligned_within
 
 
 def team_reading(org: m.Organization, as_of: date, cycle: str | None, team: str) -> set[str]:
@@ -84,7 +85,7 @@ class _Walk:
 
 
 def alignment_map_get(view: View, *, cycle: str | None, team: str | None) -> AlignmentMap:
-    """The map's shape, as :func:`~tandem.organization.reporting.alignment_tree_get` builds
+    """The map's shape, as :func:`~tandem.organization.reports.alignment_tree_get` builds
     the tree (the same roots, orphans, order and loop rule) with the team filter applied,
     without the rows."""
     org, results = view.org, view.evaluation.objectives

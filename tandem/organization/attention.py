@@ -2,7 +2,7 @@
 requests waiting for an answer, deliveries past their date, and reviews due.
 
 Everything comes from the cached, evaluated organisation as the reader may see it
-(:func:`tandem.organization.reporting.view_get`, already restricted by the one visibility
+(:func:`tandem.organization.cache.view_get`, already restricted by the one visibility
 policy), plus two queries whatever the organisation's size: the closed cycles (given by the
 caller, who usually has them) and when each open request was made. My OKRs, the dashboard, the
 API (``GET /api/v1/attention``, ``GET /api/v1/teams/{id}/attention``) and the reminders and
@@ -22,8 +22,8 @@ from tandem.core import permissions
 from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
 from tandem.dependencies.models import DependencyEvent, State
+from tandem.organization.cache import View
 from tandem.organization.mine import Whose, is_mine, team_whose, whose_of, works_on
-from tandem.organization.reporting import View
 from tandem.organization.wording import owner_name
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from tandem.core import model as m
 from tandem.core.engine import key_result_start
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 
 
 def key_result_chart_get(view: View, key_result_id: str) -> dict[str, Any]:

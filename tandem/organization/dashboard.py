@@ -8,7 +8,7 @@ from typing import Any
 from tandem.core import model as m
 from tandem.core.quality import RULES, Finding
 from tandem.core.report import team_subtree
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.organization.wording import owner_name
 
 

@@ -14,8 +14,8 @@ from tandem.core import model as m
 from tandem.core import permissions
 from tandem.core.report import resolve_scope
 from tandem.core.visibility import Audience
+from tandem.organization.cache import View
 from tandem.organization.mine import as_person
-from tandem.organization.reporting import View
 
 # Worst last: an edge of the graph takes the worst status of its requests.
 STATUS_RANK = {"cancelled": 0, "done": 1, "ok": 2, "at_risk": 3, "off_track": 4}

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from tandem.okrfile.dump import to_document, write_yaml
-from tandem.organization.archive import organization_current
+from tandem.organization.loading import organization_current
 
 
 def organization_document_get() -> dict[str, Any]:

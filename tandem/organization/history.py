@@ -18,7 +18,7 @@ from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
 from tandem.okrs.models import Activity, KeyResult
 from tandem.organization import wording
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.organization.wording import number, person_name
 
 HISTORY_LIMIT = 50

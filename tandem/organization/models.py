@@ -61,3 +61,30 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.value}"
+
+
+class Change(models.Model):
+    """What one move of the ``structure`` counter changed, written in the same transaction.
+
+    A cache holding the organisation at one structure revision reads the changes after it:
+    when every revision since has its row and each names an object it can read again alone
+    (``kind`` an objective, a key result or a dependency, with ``object_id``), it re-reads
+    those and patches what it holds; any other kind (``ALL``: people, teams, cycles, settings,
+    the import, a deletion) or a revision without its row makes it read everything.
+    ``NONE``: a row the organisation's plan does not hold (an activity entry, a reflection).
+    Rows are trimmed as the counter moves: a cache further behind reads everything.
+    """
+
+    OBJECTIVE = "objective"
+    KEY_RESULT = "key_result"
+    DEPENDENCY = "dependency"
+    NONE = "none"
+    ALL = "all"
+    KEPT = 4096  # revisions whose rows are kept
+
+    revision = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=16)
+    object_id = models.CharField(max_length=200, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.kind} {self.object_id}".strip()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tandem.core import model as m
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.organization.wording import owner_name
 
 

@@ -6,6 +6,11 @@ deletes in Tandem's apps move the counters through signals, in the same transact
 rolled-back change moves nothing; the import, whose bulk writes send no signals, moves them
 once (:func:`revision_bumped_once`).
 
+Each move of ``structure`` is logged in the same transaction as a
+:class:`~tandem.organization.models.Change` naming what moved it (an objective, a key result,
+a dependency, nothing the plan holds, or "read everything"), so that caches re-read only
+that (:mod:`tandem.organization.changes`).
+
 A new check-in moves only ``checkin``, by being inserted: it writes to no shared row, so
 check-ins do not queue on one row's lock until their commit. Their ids are taken in one
 order and committed in another, though, so a cache that has read every check-in up to some
@@ -30,7 +35,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from tandem.locks import CHECKINS_LOCK
-from tandem.organization.models import Revision
+from tandem.organization.models import Change, Revision
 
 TRACKED_APPS = frozenset({"people", "okrs", "checkins", "dependencies", "organization"})
 CHECKIN = "checkins.CheckIn"
@@ -63,20 +68,30 @@ def revision_get() -> RevisionState:
     return RevisionState(int(value or 0), int(structure or 0), int(checkin or 0))
 
 
-def revision_bump(*, structure: bool = True) -> None:
-    """Move the counters (``structure`` too unless told not to)."""
+def revision_bump(*, structure: bool = True, kind: str = Change.ALL, object_id: str = "") -> None:
+    """Move the counters (``structure`` too unless told not to); a move of ``structure`` is
+    logged as a :class:`Change` of ``kind`` (by default: read everything)."""
     changes = "value = value + 1" + (", structure = structure + 1" if structure else "")
     table = connection.ops.quote_name(Revision._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {changes} WHERE id = %s",  # noqa: S608 (no input in it)
+            f"UPDATE {table} SET {changes} WHERE id = %s RETURNING structure",  # noqa: S608
             [Revision.SINGLETON],
         )
-        updated = cursor.rowcount
-    if not updated:
+        row = cursor.fetchone()
+    if row is None:
         Revision.objects.get_or_create(
             pk=Revision.SINGLETON, defaults={"value": 1, "structure": int(structure)}
         )
+        row = (int(structure),)
+    if structure:
+        _log(int(row[0]), kind, object_id)
+
+
+def _log(revision: int, kind: str, object_id: str) -> None:
+    Change.objects.create(revision=revision, kind=kind, object_id=object_id)
+    if revision % 256 == 0:  # now and then, forget what no cache can still need
+        Change.objects.filter(revision__lte=revision - Change.KEPT).delete()
 
 
 def checkins_settle() -> None:
@@ -109,7 +124,40 @@ def revision_bumped_once() -> Iterator[None]:
 
 
 def _tracked(sender: Any) -> bool:
-    return sender._meta.app_label in TRACKED_APPS and sender is not Revision and not _bulk.get()
+    return (
+        sender._meta.app_label in TRACKED_APPS
+        and sender not in (Revision, Change)
+        and not _bulk.get()
+    )
+
+
+# What a saved row of each model changes in the organisation's plan, for the change log: the
+# object a cache re-reads (from the row's fields), or nothing. Rows of other models, and
+# deletions of objectives and key results (whose SET_NULL updates send no signals), are
+# logged as "read everything".
+_PATCHABLE = {
+    "okrs.Objective": (Change.OBJECTIVE, "id"),
+    "okrs.UmbrellaTeam": (Change.OBJECTIVE, "objective_id"),
+    "okrs.KeyResult": (Change.KEY_RESULT, "id"),
+    "okrs.Contributor": (Change.KEY_RESULT, "key_result_id"),
+    "okrs.Milestone": (Change.KEY_RESULT, "key_result_id"),
+    CHECKIN: (Change.KEY_RESULT, "key_result_id"),
+    "dependencies.Dependency": (Change.DEPENDENCY, "id"),
+}
+_NOT_IN_PLAN = frozenset(
+    {"okrs.Activity", "okrs.Reflection", "checkins.CheckInRevision", "dependencies.DependencyEvent"}
+)
+
+
+def _bump_for(sender: Any, instance: Any, *, deleted: bool = False) -> None:
+    label = sender._meta.label
+    if label in _NOT_IN_PLAN:
+        revision_bump(kind=Change.NONE)
+    elif label in _PATCHABLE and not (deleted and label in ("okrs.Objective", "okrs.KeyResult")):
+        kind, field = _PATCHABLE[label]
+        revision_bump(kind=kind, object_id=str(getattr(instance, field)))
+    else:
+        revision_bump()
 
 
 def _locks_checkins(using: str | None) -> bool:
@@ -131,7 +179,9 @@ def _adding(sender: Any, instance: Any, using: str | None = None, **kwargs: Any)
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [CHECKINS_LOCK])
 
 
-def _saved(sender: Any, created: bool = False, using: str | None = None, **kwargs: Any) -> None:
+def _saved(
+    sender: Any, instance: Any, created: bool = False, using: str | None = None, **kwargs: Any
+) -> None:
     if not _tracked(sender):
         return
     if created and sender._meta.label == CHECKIN:
@@ -139,7 +189,12 @@ def _saved(sender: Any, created: bool = False, using: str | None = None, **kwarg
         if db.vendor == "postgresql" and not db.in_atomic_block:
             revision_bump()  # committed already, uncovered by the lock: read everything again
         return
-    revision_bump()
+    _bump_for(sender, instance)
+
+
+def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if _tracked(sender):
+        _bump_for(sender, instance, deleted=True)
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:
@@ -150,5 +205,5 @@ def _changed(sender: Any, **kwargs: Any) -> None:
 def connect() -> None:
     pre_save.connect(_adding, dispatch_uid="tandem-revision-checkin")
     post_save.connect(_saved, dispatch_uid="tandem-revision-save")
-    post_delete.connect(_changed, dispatch_uid="tandem-revision-delete")
+    post_delete.connect(_deleted, dispatch_uid="tandem-revision-delete")
     m2m_changed.connect(_changed, dispatch_uid="tandem-revision-m2m")

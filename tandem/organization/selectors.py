@@ -158,47 +158,99 @@ _NUMERIC, _MILESTONES, _BOOLEAN_FORM = Form.NUMERIC.value, Form.MILESTONES.value
 _KEEP_ABOVE, _THRESHOLDS = Form.KEEP_ABOVE.value, (Form.KEEP_ABOVE.value, Form.KEEP_BELOW.value)
 
 
+@dataclass(frozen=True)
+class _Only:
+    """SQL conditions (and their parameters) that narrow a read to some objectives (with
+    their key results and everything of those) and some dependencies."""
+
+    objectives: str = ""
+    key_results: str = ""
+    dependencies: str = ""
+    params: dict[str, Any] | None = None
+
+
+def organization_part_load(
+    cycles: dict[str, m.Cycle], objective_ids: Iterable[str], dependency_ids: Iterable[str]
+) -> LoadedOrganization:
+    """The objectives of ``objective_ids`` that exist, each with all its key results, and
+    the dependencies of ``dependency_ids`` that exist, read as :func:`organization_load`
+    reads them (every check-in), archived or not; the rest of the organisation is left out
+    (``cycles``, those of the organisation the objectives are in, are not read)."""
+    params: dict[str, Any] = {}
+
+    def among(prefix: str, ids: Iterable[str]) -> str:
+        names = []
+        for index, id_ in enumerate(ids):
+            params[f"{prefix}{index}"] = id_
+            names.append(f"%({prefix}{index})s")
+        return "(" + (", ".join(names) or "NULL") + ")"
+
+    objectives = among("o", objective_ids)
+    only = _Only(
+        f" WHERE id IN {objectives}",
+        " WHERE key_result_id IN"  # noqa: S608
+        f" (SELECT id FROM okrs_keyresult WHERE objective_id IN {objectives})",
+        f" WHERE id IN {among('d', dependency_ids)}",
+        params,
+    )
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        okrs, archived_objectives, archived_key_results = _okrs(None, cycles, only)
+    finally:
+        if collecting:
+            gc.enable()
+    org = m.Organization(name="", cycles=cycles, **okrs)
+    return LoadedOrganization(org, archived_objectives, archived_key_results)
+
+
 def _okrs(
-    as_of: date | None, cycles: dict[str, m.Cycle]
+    as_of: date | None, cycles: dict[str, m.Cycle], only: _Only | None = None
 ) -> tuple[dict[str, Any], frozenset[str], frozenset[str]]:
     """The objectives, key results and dependencies (as keyword arguments of Organization),
-    and the ids of the archived objectives and key results, read with their rows.
+    and the ids of the archived objectives and key results, read with their rows (those of
+    ``only`` alone, when given; with every check-in).
 
     Most of a report's read is building these frozen dataclasses; they are built with
     positional arguments, which cost two thirds of keyword ones.
     """
+    only = only or _Only()
     objective_rows = _rows(
-        "SELECT id, title, cycle_id, owner_team_id, owner_person_id, kind, visibility, aligns_to,"
+        "SELECT id, title, cycle_id, owner_team_id, owner_person_id, kind, visibility, aligns_to,"  # noqa: S608
         " is_umbrella, umbrella_owner_id, description, archived_at IS NOT NULL"
-        " FROM okrs_objective ORDER BY position, id"
+        f" FROM okrs_objective{only.objectives} ORDER BY position, id",
+        only.params,
     )
     order = {row[0]: index for index, row in enumerate(objective_rows)}
     key_result_rows = sorted(
         _rows(
-            "SELECT id, objective_id, title, form, unit, owner_id, weight, override_score,"
+            "SELECT id, objective_id, title, form, unit, owner_id, weight, override_score,"  # noqa: S608
             " override_reason, description, position, archived_at IS NOT NULL,"
             # The numbers of the metric (JSON, kept as entered) as one JSON array: one value
             # to fetch instead of three (SQLite's driver pays for every column of every row).
             " '[' || COALESCE(CAST(start AS TEXT), 'null')"
             " || ',' || COALESCE(CAST(target AS TEXT), 'null')"
             " || ',' || COALESCE(CAST(threshold AS TEXT), 'null') || ']', since"
-            " FROM okrs_keyresult"
+            " FROM okrs_keyresult" + only.objectives.replace(" id IN", " objective_id IN"),
+            only.params,
         ),
         key=lambda kr_row: (order[kr_row[1]], kr_row[10], kr_row[0]),
     )
     # The metrics' numbers, decoded at once.
     numbers = _json_column(kr_row[12] for kr_row in key_result_rows)
     contributors = _grouped(
-        "SELECT key_result_id, COALESCE(person_id, team_id) FROM okrs_contributor"
-        " ORDER BY key_result_id, position, id"
+        "SELECT key_result_id, COALESCE(person_id, team_id) FROM okrs_contributor"  # noqa: S608
+        f"{only.key_results} ORDER BY key_result_id, position, id",
+        only.params,
     )
     milestones: dict[str, list[m.Milestone]] = defaultdict(list)
     for kr_id, title, weight, done_on in _rows(
-        "SELECT key_result_id, title, weight, done_on FROM okrs_milestone"
-        " ORDER BY key_result_id, position, id"
+        "SELECT key_result_id, title, weight, done_on FROM okrs_milestone"  # noqa: S608
+        f"{only.key_results} ORDER BY key_result_id, position, id",
+        only.params,
     ):
         milestones[kr_id].append(m.Milestone(title, weight, done_on))
-    checkins = _all_checkins() if as_of is None else _checkins_as_of(as_of)
+    checkins = _all_checkins(only) if as_of is None else _checkins_as_of(as_of)
     # Each objective's cycle start: a since up to it is held as None (m.key_result_since,
     # inlined below).
     cycle_start = {row[0]: cycles[row[2]].start for row in objective_rows}
@@ -237,7 +289,10 @@ def _okrs(
         by_objective[objective_id].append(kr_id)
 
     umbrella_teams = _grouped(
-        "SELECT objective_id, team_id FROM okrs_umbrellateam ORDER BY objective_id, position, id"
+        "SELECT objective_id, team_id FROM okrs_umbrellateam"  # noqa: S608
+        + only.objectives.replace(" id IN", " objective_id IN")
+        + " ORDER BY objective_id, position, id",
+        only.params,
     )
     objectives = {}
     for row in objective_rows:
@@ -261,8 +316,10 @@ def _okrs(
             did, from_kr or from_objective, provider, need, _STATES[state], due, provider_kr
         )
         for did, from_kr, from_objective, provider, need, state, due, provider_kr in _rows(
-            "SELECT id, from_key_result_id, from_objective_id, provider_id, need, state, due,"
-            " provider_kr_id FROM dependencies_dependency ORDER BY position, id"
+            "SELECT id, from_key_result_id, from_objective_id, provider_id, need, state, due,"  # noqa: S608
+            f" provider_kr_id FROM dependencies_dependency{only.dependencies}"
+            " ORDER BY position, id",
+            only.params,
         )
     }
     okrs = {"objectives": objectives, "key_results": key_results, "dependencies": dependencies}
@@ -271,13 +328,16 @@ def _okrs(
     return okrs, archived_objectives, archived_key_results
 
 
-def _all_checkins() -> dict[str, tuple[m.CheckIn, ...]]:
-    """Every check-in but the withdrawn, by key result, by date and then in the order they were
-    recorded."""
+def _all_checkins(only: _Only) -> dict[str, tuple[m.CheckIn, ...]]:
+    """Every check-in but the withdrawn (of the key results of ``only``), by key result, by
+    date and then in the order they were recorded."""
     checkins: dict[str, list[m.CheckIn]] = defaultdict(list)
+    among = only.key_results.replace(" WHERE", " AND", 1)
     rows = _rows(
-        "SELECT key_result_id, date, CAST(value AS TEXT), confidence, note, author_id"
-        " FROM checkins_checkin WHERE NOT withdrawn ORDER BY key_result_id, date, id"
+        "SELECT key_result_id, date, CAST(value AS TEXT), confidence, note, author_id"  # noqa: S608
+        f" FROM checkins_checkin WHERE NOT withdrawn{among}"
+        " ORDER BY key_result_id, date, id",
+        only.params,
     )
     values = _json_column(row[2] for row in rows)
     for (kr_id, day, _text, confidence, note, by), value in zip(rows, values, strict=True):
@@ -357,10 +417,10 @@ def _rows(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...
         return cast(list[tuple[Any, ...]], cursor.fetchall())
 
 
-def _grouped(sql: str) -> dict[str, tuple[str, ...]]:
+def _grouped(sql: str, params: dict[str, Any] | None = None) -> dict[str, tuple[str, ...]]:
     """The second column of each row by the first, in the order of the rows."""
     groups: dict[str, list[str]] = defaultdict(list)
-    for key, value in _rows(sql):
+    for key, value in _rows(sql, params):
         groups[key].append(value)
     return {key: tuple(values) for key, values in groups.items()}
 

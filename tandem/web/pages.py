@@ -20,8 +20,8 @@ from django.utils.http import urlencode
 from tandem import clock
 from tandem.access.policy import Caller, audience_get
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError, TandemError
+from tandem.organization.cache import View, view_get
 from tandem.organization.mine import own_teams
-from tandem.organization.reporting import View, view_get
 
 # Re-exported: every page writes people's and teams' names with them.
 from tandem.organization.wording import owner_name as owner_name  # noqa: PLC0414

@@ -30,8 +30,8 @@ from tandem.organization.attention import (
     key_results_worked_on,
     objectives_under_way,
 )
+from tandem.organization.cache import View
 from tandem.organization.mine import is_mine, whose_of
-from tandem.organization.reporting import View
 from tandem.organization.wording import number, owner_name, person_name, with_unit
 from tandem.web import words
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tandem.checkins.models import CheckIn
-from tandem.organization.reporting import cache_clear
+from tandem.organization.cache import cache_clear
 from tests.api.conftest import ApiClient
 from tests.core.test_numbers import ANY_VALUE as ANY_SCALAR
 

@@ -158,7 +158,7 @@ def test_permission_matrix(entry: tuple[str, str, Any, tuple[int, ...]], as_pers
             if response.status_code >= 400:
                 assert response["Content-Type"] == "application/problem+json"
             transaction.set_rollback(True)
-        from tandem.organization.reporting import cache_clear  # noqa: PLC0415
+        from tandem.organization.cache import cache_clear  # noqa: PLC0415
 
         cache_clear()
     assert got == dict(zip(PERSONA_NAMES, expected, strict=True))

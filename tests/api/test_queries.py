@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from tandem.access.tokens import token_create
 from tandem.okrfile import load_path
 from tandem.okrs.models import KeyResult, Objective
+from tandem.organization.cache import cache_clear
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import cache_clear
 from tandem.people.models import Team
 
 

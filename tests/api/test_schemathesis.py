@@ -52,7 +52,7 @@ from schemathesis.specs.openapi.checks import (
 from tandem import DEMO_FILE
 from tandem.core import model as m
 from tandem.okrfile import load_path
-from tandem.organization.reporting import cache_clear
+from tandem.organization.cache import cache_clear
 from tandem.organization.revision import revision_get
 from tests.api.conftest import ApiClient, make_client
 from tests.conftest import TODAY

@@ -25,7 +25,8 @@ from tandem.core import permissions
 from tandem.core.numbers import NumberTextError, number_from_text
 from tandem.errors import ConflictError, NotFoundError, PermissionDeniedError
 from tandem.okrs.models import Milestone
-from tandem.organization.reporting import report_get, view_get
+from tandem.organization.cache import view_get
+from tandem.organization.reports import report_get
 from tests.conftest import TODAY
 
 

@@ -15,8 +15,8 @@ from tandem.core import model as m
 from tandem.core.visibility import Audience, audience_of
 from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.attention import Attention, attention_get, team_attention_get
+from tandem.organization.cache import view_get
 from tandem.organization.mine import is_mine, own_teams, whose_of
-from tandem.organization.reporting import view_get
 
 pytestmark = pytest.mark.django_db
 ADMIN = Audience(person="zoe", admin=True)

@@ -16,9 +16,10 @@ from tandem.core.engine import Health
 from tandem.core.visibility import Audience
 from tandem.okrs.models import Cycle, Reflection
 from tandem.organization import demo
+from tandem.organization.cache import view_get
 from tandem.organization.demo import DEMO_STORY_DAY, demo_load
 from tandem.organization.history import objective_history_get
-from tandem.organization.reporting import lint_get, view_get
+from tandem.organization.reports import lint_get
 from tandem.people.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -22,8 +22,9 @@ from tandem.dependencies.services import dependency_create, dependency_transitio
 from tandem.errors import ConflictError
 from tandem.okrfile import load_path
 from tandem.okrs.services import key_result_score_override, objective_align, objective_update
+from tandem.organization.cache import view_get
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import _Links, reevaluate, view_get
+from tandem.organization.reevaluation import Links, reevaluate
 from tandem.organization.revision import revision_get
 from tandem.people.models import Person
 from tests.conftest import TODAY
@@ -79,8 +80,8 @@ def test_an_import_moves_it_when_it_changes_something(demo_in_db: m.Organization
 def test_new_check_ins_are_added_to_the_cache_as_a_full_read_would_have_them(
     demo_in_db: m.Organization,
 ) -> None:
-    from tandem.organization.archive import organization_current  # noqa: PLC0415
-    from tandem.organization.reporting import _cache  # noqa: PLC0415
+    from tandem.organization.cache import _cache  # noqa: PLC0415
+    from tandem.organization.loading import organization_current  # noqa: PLC0415
 
     view_get(audience=ADMIN, as_of=TODAY)
     structure, facts = revision_get().structure, _cache.facts
@@ -129,7 +130,7 @@ def test_re_evaluating_after_check_ins_gives_what_evaluating_everything_gives(
         org = whole
         if viewer is not None:
             org = restrict(whole, visible_objectives(whole, audience_of(whole, viewer)))
-        evaluation, links = evaluate(org, TODAY), _Links(org)
+        evaluation, links = evaluate(org, TODAY), Links(org)
         key_results = list(org.key_results)
         # Every key result once (roll-ups, providers of dependencies and all), then a few
         # at a time.
@@ -149,7 +150,7 @@ def test_a_view_held_is_brought_up_to_date_with_new_check_ins(
 ) -> None:
     """Every key result of the demo checked in on: each cached view (everyone's, ben's)
     equals the evaluation of the organisation read afresh."""
-    from tandem.organization.archive import organization_current  # noqa: PLC0415
+    from tandem.organization.loading import organization_current  # noqa: PLC0415
 
     ben = audience_of(demo_in_db, "ben")
     view_get(audience=ADMIN, as_of=TODAY)
@@ -185,7 +186,7 @@ def test_check_ins_written_at_once_by_many_all_reach_the_cache(
     statement that takes the lock itself; inside a caller's transaction a signal takes it."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's test database is one connection's: writers take turns anyway")
-    from tandem.organization.archive import organization_current  # noqa: PLC0415
+    from tandem.organization.loading import organization_current  # noqa: PLC0415
 
     organization_import(org=demo_organization, source="northwind.yaml", today=TODAY)
     targets = ["SR-1.1", "SR-1.2", "IN-1.1", "IN-1.2"]
@@ -225,13 +226,13 @@ def test_a_request_that_read_an_older_revision_gets_what_is_held(
 ) -> None:
     """Threads read the revision before taking the cache's lock: one that read it before
     another thread moved the cache on must not make it read everything again."""
-    from tandem.organization import reporting  # noqa: PLC0415
+    from tandem.organization import cache  # noqa: PLC0415
 
     older = revision_get()
     view_get(audience=ADMIN, as_of=TODAY)
     checkin_record(key_result_id="SR-1.1", day=TODAY, confidence=3)
     newer = view_get(audience=ADMIN, as_of=TODAY)
-    facts = reporting._cache.facts
-    monkeypatch.setattr(reporting, "revision_get", lambda: older)
+    facts = cache._cache.facts
+    monkeypatch.setattr(cache, "revision_get", lambda: older)
     assert view_get(audience=ADMIN, as_of=TODAY) is newer
-    assert reporting._cache.facts is facts  # not read again
+    assert cache._cache.facts is facts  # not read again

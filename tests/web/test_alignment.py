@@ -13,8 +13,9 @@ from django.test import Client
 from tandem.access.policy import audience_get
 from tandem.okrfile import load_path
 from tandem.organization.alignment_map import alignment_map_get, team_reading
+from tandem.organization.cache import cache_clear, view_get
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import alignment_tree_get, cache_clear, view_get
+from tandem.organization.reports import alignment_tree_get
 from tandem.people.models import Person, Team
 from tests.conftest import TODAY
 from tests.personas import HIDDEN, PERSONAS, SIGNED_IN

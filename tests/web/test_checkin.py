@@ -12,7 +12,7 @@ from tandem.access.policy import audience_get, may_check_in, may_edit_objective
 from tandem.checkins.models import CheckIn
 from tandem.core import model as m
 from tandem.okrs.models import KeyResult, Milestone
-from tandem.organization.reporting import view_get
+from tandem.organization.cache import view_get
 from tandem.web import selectors
 from tests.conftest import TODAY
 from tests.personas import PERSONAS, SIGNED_IN

@@ -139,7 +139,7 @@ def test_findings_are_linted_once_and_again_after_a_check_in(
         runs.append(1)
         return lint(org, evaluation)
 
-    monkeypatch.setattr("tandem.organization.reporting.lint", counting)
+    monkeypatch.setattr("tandem.organization.cache.lint", counting)
     client = web_as("admin")
     first = section(client.get("/dashboard").content.decode(), "findings-heading")
     assert "<summary>No recent check-in: 1 warning</summary>" in first

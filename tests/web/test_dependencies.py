@@ -24,8 +24,8 @@ from tandem.okrfile import load_path
 from tandem.okrs.models import Cycle, KeyResult
 from tandem.okrs.services import cycle_state_set
 from tandem.organization import dependencies as dependencies_view
+from tandem.organization.cache import cache_clear, view_get
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import cache_clear, view_get
 from tandem.people.models import Person, Team
 from tandem.web.views.dependencies import page as dependencies_page
 from tests.conftest import TODAY

@@ -19,8 +19,8 @@ from tandem.core import model as m
 from tandem.core.quality import lint
 from tandem.okrfile import load_path
 from tandem.okrs.models import Activity, KeyResult, Milestone, Objective
+from tandem.organization.cache import cache_clear
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
 from tests.personas import HIDDEN, SIGNED_IN
 

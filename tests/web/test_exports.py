@@ -27,8 +27,8 @@ from tandem.core.engine import Health
 from tandem.core.report import resolve_scope
 from tandem.okrfile import load_path
 from tandem.okrs.models import KeyResult, Objective
+from tandem.organization.cache import cache_clear
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import cache_clear
 from tandem.organization.team_groups import team_groups
 from tandem.people.models import Person, Team
 from tandem.web.views import report as report_page

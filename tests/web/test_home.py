@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tandem.okrfile import load_path
 from tandem.okrs.models import Cycle
+from tandem.organization.cache import cache_clear
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import cache_clear
 from tandem.people.models import Person, Team
 from tests.personas import HIDDEN, SIGNED_IN
 

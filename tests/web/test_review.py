@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from tandem.core import model as m
 from tandem.okrfile import load_path
 from tandem.okrs.models import Cycle, KeyResult, Reflection
+from tandem.organization.cache import cache_clear
 from tandem.organization.imports import organization_import
-from tandem.organization.reporting import cache_clear
 from tandem.organization.review import selectors
 from tandem.people.models import Person, Team
 from tandem.web.views.review import page as review

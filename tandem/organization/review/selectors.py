@@ -25,8 +25,8 @@ from tandem.core.rules import EXPECTED_SCORE
 from tandem.core.visibility import Audience
 from tandem.errors import NotFoundError
 from tandem.okrs.models import Cycle, KeyResult, Reflection
+from tandem.organization.cache import View, view_get
 from tandem.organization.mine import is_mine, whose_of
-from tandem.organization.reporting import View, view_get
 
 
 @dataclass(frozen=True)

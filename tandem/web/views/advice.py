@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from tandem.core import model as m
 from tandem.core.advice import KeyResultDraft, ObjectiveDraft, key_result_advice, objective_advice
 from tandem.core.quality import Finding
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.web import pages
 from tandem.web.forms import SEPARATORS, Directory, PickerMultipleField
 from tandem.web.pages import WebRequest, signed_in

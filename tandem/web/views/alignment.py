@@ -25,7 +25,7 @@ from tandem.core.report import key_result_row, objective_row
 from tandem.errors import NotFoundError
 from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.alignment_map import AlignmentMap, MapNode, alignment_map_get
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, signed_in
 from tandem.web.views.scope import ScopeForm, export_query

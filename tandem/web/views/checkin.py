@@ -20,9 +20,9 @@ from tandem.core.report import current_cycles
 from tandem.errors import InvalidError, TandemError
 from tandem.okrs.models import KeyResult
 from tandem.okrs.selectors import closed_cycles_get
+from tandem.organization.cache import View
 from tandem.organization.charts import key_result_chart_get
 from tandem.organization.mine import is_mine, whose_of
-from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import (

@@ -23,8 +23,9 @@ from tandem.core.report import team_subtree
 from tandem.dependencies.models import State
 from tandem.errors import NotFoundError
 from tandem.organization.attention import WaitingRequest, requests_waiting
+from tandem.organization.cache import View
 from tandem.organization.dashboard import findings_by_rule, stale_key_results
-from tandem.organization.reporting import View, lint_get
+from tandem.organization.reports import lint_get
 from tandem.organization.team_groups import team_tree
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in

@@ -30,7 +30,7 @@ from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import key_results
 from tandem.okrs.models import Contributor, KeyResult, Milestone, Objective
 from tandem.okrs.selectors import cycle_closed
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.web import pages
 from tandem.web.forms import (
     METRIC_INPUTS,

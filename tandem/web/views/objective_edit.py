@@ -30,7 +30,7 @@ from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import services
 from tandem.okrs.models import Cycle, KeyResult, Objective, UmbrellaTeam
 from tandem.okrs.selectors import closed_cycles_get
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.web import pages
 from tandem.web.forms import ObjectiveForm, error_place
 from tandem.web.pages import WebRequest, signed_in

@@ -11,6 +11,7 @@ from django.urls import path
 from tandem.core import model as m
 from tandem.errors import NotFoundError
 from tandem.okrs.selectors import closed_cycles_get
+from tandem.organization.cache import View
 from tandem.organization.charts import key_result_chart_get
 from tandem.organization.history import objective_history_get
 from tandem.organization.objective_links import (
@@ -18,7 +19,6 @@ from tandem.organization.objective_links import (
     alignment_chain,
     objective_dependencies,
 )
-from tandem.organization.reporting import View
 from tandem.organization.wording import owner_name, person_name
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in

@@ -15,7 +15,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import path, reverse
 
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.organization.team_groups import TeamGroup, team_groups
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in

@@ -12,7 +12,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from tandem.core.report import current_cycles
-from tandem.organization.reporting import View, report_get
+from tandem.organization.cache import View
+from tandem.organization.reports import report_get
 from tandem.organization.team_groups import team_tree
 from tandem.web import pages
 from tandem.web.pages import WebRequest

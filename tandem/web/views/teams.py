@@ -17,7 +17,7 @@ from tandem.core.quality import RULES
 from tandem.core.report import resolve_scope
 from tandem.errors import NotFoundError
 from tandem.okrs.models import Objective
-from tandem.organization.reporting import View
+from tandem.organization.cache import View
 from tandem.organization.team_groups import team_tree
 from tandem.web import pages
 from tandem.web.pages import WebRequest, new_objective_url, owner_name, person_name, signed_in

@@ -9,13 +9,13 @@ from datetime import datetime
 from tandem.core import model as m
 from tandem.dependencies.selectors import Records, dependency_records_get
 from tandem.dependencies.states import offers
+from tandem.organization.cache import View
 from tandem.organization.dependencies import (
     ProviderTeams,
     may_answer,
     may_cancel,
     requesting_objective,
 )
-from tandem.organization.reporting import View
 from tandem.web.pages import FormState, WebRequest, owner_name, person_name
 from tandem.web.templatetags.tandem_web import HEALTH
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from tandem.core import model as m
 from tandem.core import risk as core_risk
 from tandem.organization import dependencies
+from tandem.organization.cache import View
 from tandem.organization.dependencies import Edge, Graph, Risk
-from tandem.organization.reporting import View
 from tandem.web.pages import owner_name
 from tandem.web.templatetags.tandem_web import DEPENDENCY_STATUS
 from tandem.web.words import reason_words

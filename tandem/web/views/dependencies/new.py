@@ -21,9 +21,9 @@ from tandem.dependencies.models import Dependency
 from tandem.dependencies.services import dependency_create
 from tandem.errors import ConflictError, InvalidError
 from tandem.okrs.models import KeyResult, Objective
+from tandem.organization.cache import View
 from tandem.organization.dependencies import askable
 from tandem.organization.mine import as_person
-from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, owner_name, signed_in, view_of
 

@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from tandem.core import model as m
 from tandem.core.report import Scope, ScopeError, in_scope_dependencies, resolve_scope
 from tandem.errors import NotFoundError
+from tandem.organization.cache import View
 from tandem.organization.dependencies import (
     CLOSED_STATES,
     dependency_lists,
@@ -28,7 +29,6 @@ from tandem.organization.dependencies import (
     risks_get,
 )
 from tandem.organization.mine import as_person
-from tandem.organization.reporting import View
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in, view_of
 from tandem.web.views.dependencies.cards import Card, cards_of

@@ -19,8 +19,8 @@ from tandem.api.inputs import Input
 from tandem.api.organization import CycleOut
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import if_match
+from tandem.okrs.checks import UNSET
 from tandem.okrs.models import Cycle, KeyResult
-from tandem.okrs.services import UNSET
 from tandem.organization.review.selectors import (
     Figures,
     KeyResultGrade,

@@ -21,8 +21,9 @@ from tandem.core import permissions
 from tandem.core.checkin_values import CheckInValueError, checkin_value
 from tandem.errors import ConflictError, InvalidError, NotFoundError, PermissionDeniedError
 from tandem.locks import CHECKINS_LOCK
+from tandem.okrs.cycles import cycle_ensure_open
+from tandem.okrs.key_results import key_result_update
 from tandem.okrs.models import Cycle, KeyResult, Milestone, Objective
-from tandem.okrs.services import cycle_ensure_open, key_result_update
 
 
 class CheckInError(InvalidError):

@@ -15,14 +15,10 @@ from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.dependencies.states import transition_refused
 from tandem.errors import ConflictError, InvalidError, NotFoundError
 from tandem.identifiers import dependency_id_generate, id_ensure_free, id_ensure_names, id_insert
+from tandem.okrs.checks import clean_text, ensure_version, reason_ensure_short
+from tandem.okrs.cycles import cycle_ensure_open
+from tandem.okrs.key_results import key_result_create
 from tandem.okrs.models import Cycle, KeyResult, Objective
-from tandem.okrs.services import (
-    clean_text,
-    cycle_ensure_open,
-    ensure_version,
-    key_result_create,
-    reason_ensure_short,
-)
 from tandem.people.models import Person, Team
 
 # What ``provider_kr_new`` may hold: the arguments of key_result_create but the objective.

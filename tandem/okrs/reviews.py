@@ -1,7 +1,7 @@
 """Writes of the cycle review: an owner's reflection on each objective at the end of a cycle.
 
-Score overrides (:func:`tandem.okrs.services.key_result_score_override`) and closing a cycle
-(:func:`tandem.okrs.services.cycle_state_set`) live with the other writes on OKRs; who may do
+Score overrides (:func:`tandem.okrs.key_results.key_result_score_override`) and closing a cycle
+(:func:`tandem.okrs.cycles.cycle_state_set`) live with the other writes on OKRs; who may do
 what is the caller's business (the web pages ask the access policy).
 """
 
@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
 from tandem.identifiers import id_ensure_names
+from tandem.okrs.checks import UNSET, Unset
+from tandem.okrs.cycles import cycle_ensure_open
 from tandem.okrs.models import Objective, Reflection
-from tandem.okrs.services import UNSET, Unset, cycle_ensure_open
 from tandem.people.models import Person
 
 # A few paragraphs: the review asks for a short look back, not a report.

@@ -43,45 +43,10 @@ from tandem.okrs.checks import (
     ensure_version,
     next_position,
     objective_locked,
-    reason_ensure_short,
 )
-from tandem.okrs.cycles import ClosedCycleError, cycle_ensure_open, cycle_state_set
-from tandem.okrs.key_results import (
-    ScoreOverrideError,
-    key_result_archive,
-    key_result_create,
-    key_result_restore,
-    key_result_score_override,
-    key_result_update,
-)
+from tandem.okrs.cycles import cycle_ensure_open
 from tandem.okrs.models import Activity, Cycle, KeyResult, Objective, UmbrellaTeam
 from tandem.people.models import Person, Team
-
-# The names the other apps and the interfaces import from here (their homes are the modules
-# above): one import path for every OKR write.
-__all__ = [
-    "UNSET",
-    "ClosedCycleError",
-    "ObjectiveChanges",
-    "ScoreOverrideError",
-    "Unset",
-    "clean_text",
-    "cycle_ensure_open",
-    "cycle_state_set",
-    "ensure_version",
-    "key_result_archive",
-    "key_result_create",
-    "key_result_restore",
-    "key_result_score_override",
-    "key_result_update",
-    "objective_align",
-    "objective_archive",
-    "objective_create",
-    "objective_restore",
-    "objective_update",
-    "objective_update_and_align",
-    "reason_ensure_short",
-]
 
 
 def _objective_facts(objective: Objective) -> dict[str, object]:

@@ -24,8 +24,6 @@ from tandem.organization.cache import View, view_get
 from tandem.organization.mine import own_teams
 
 # Re-exported: every page writes people's and teams' names with them.
-from tandem.organization.wording import owner_name as owner_name  # noqa: PLC0414
-from tandem.organization.wording import person_name as person_name  # noqa: PLC0414
 from tandem.people.models import Person
 
 P = ParamSpec("P")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from tandem.organization.wording import day
+
 # Re-exported: the pages, their forms and template tags write dates with it.
-from tandem.organization.wording import day as day  # noqa: PLC0414
 
 # What each quality rule is about, as a heading a newcomer understands.
 RULE_WORDS = {

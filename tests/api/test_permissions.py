@@ -15,7 +15,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from tandem.okrs.services import key_result_archive, objective_archive
+from tandem.okrs.key_results import key_result_archive
+from tandem.okrs.services import objective_archive
 from tests.api.conftest import ApiClient
 from tests.conftest import TODAY
 from tests.personas import HIDDEN, PERSONAS

@@ -20,13 +20,10 @@ from tandem.errors import (
     StaleVersionError,
     TandemError,
 )
+from tandem.okrs.cycles import ClosedCycleError, cycle_state_set
+from tandem.okrs.key_results import key_result_archive
 from tandem.okrs.models import Cycle, KeyResult
-from tandem.okrs.services import (
-    ClosedCycleError,
-    cycle_state_set,
-    key_result_archive,
-    objective_archive,
-)
+from tandem.okrs.services import objective_archive
 from tandem.organization.selectors import organization_load
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 
 from tandem.core import model as m
 from tandem.errors import ConflictError, InvalidError, NotFoundError
+from tandem.okrs.cycles import cycle_state_set
 from tandem.okrs.models import Cycle, Objective, Reflection
 from tandem.okrs.reviews import REFLECTION_MAX_LENGTH, reflection_save
-from tandem.okrs.services import cycle_state_set, objective_archive
+from tandem.okrs.services import objective_archive
 
 
 def test_a_reflection_is_written_then_rewritten_with_who_and_when(

@@ -8,8 +8,9 @@ import re
 import pytest
 
 from tandem.errors import ConflictError, InvalidError, NotFoundError, StaleVersionError
+from tandem.okrs.cycles import cycle_state_set
 from tandem.okrs.models import Activity, Cycle, Objective
-from tandem.okrs.services import cycle_state_set, objective_archive, objective_update_and_align
+from tandem.okrs.services import objective_archive, objective_update_and_align
 
 pytestmark = pytest.mark.django_db
 

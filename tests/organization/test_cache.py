@@ -23,6 +23,7 @@ from tandem.core.visibility import Audience, audience_of
 from tandem.dependencies.models import State
 from tandem.dependencies.services import dependency_create, dependency_transition
 from tandem.errors import TandemError
+from tandem.okrs import key_results
 from tandem.okrs import services as okrs
 from tandem.organization import cache
 from tandem.organization.cache import View, _Cache, lint_held, view_get
@@ -76,20 +77,20 @@ _APPLY: dict[str, Callable[..., object]] = {
     "align": lambda o, target: okrs.objective_align(objective_id=o, target_id=target),
     "archive": lambda o: okrs.objective_archive(objective_id=o),
     "restore": lambda o: okrs.objective_restore(objective_id=o),
-    "key result title": lambda k, n: okrs.key_result_update(
+    "key result title": lambda k, n: key_results.key_result_update(
         key_result_id=k, version=None, title=f"KR {n}"
     ),
-    "target": lambda k, n: okrs.key_result_update(key_result_id=k, version=None, target=n),
-    "weight": lambda k, w: okrs.key_result_update(key_result_id=k, version=None, weight=w),
-    "override": lambda k, score: okrs.key_result_score_override(
+    "target": lambda k, n: key_results.key_result_update(key_result_id=k, version=None, target=n),
+    "weight": lambda k, w: key_results.key_result_update(key_result_id=k, version=None, weight=w),
+    "override": lambda k, score: key_results.key_result_score_override(
         key_result_id=k, score=score, reason="graded", by_id=None
     ),
     "check-in": lambda k, n: checkin_record(key_result_id=k, day=TODAY, value=n, confidence=6),
-    "contributors": lambda k, people: okrs.key_result_update(
+    "contributors": lambda k, people: key_results.key_result_update(
         key_result_id=k, version=None, contributor_ids=sorted(set(people))
     ),
-    "key result archive": lambda k: okrs.key_result_archive(key_result_id=k),
-    "key result": lambda o, n: okrs.key_result_create(
+    "key result archive": lambda k: key_results.key_result_archive(key_result_id=k),
+    "key result": lambda o, n: key_results.key_result_create(
         objective_id=o, title=f"New {n}", form="numeric", start=0, target=n + 1
     ),
     "dependency": lambda source, team: dependency_create(

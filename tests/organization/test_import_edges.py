@@ -10,8 +10,8 @@ import pytest
 
 from tandem.core import model as m
 from tandem.okrfile import load_text
+from tandem.okrs.key_results import ScoreOverrideError, key_result_score_override
 from tandem.okrs.models import KeyResult
-from tandem.okrs.services import ScoreOverrideError, key_result_score_override
 from tandem.organization.imports import ImportRefusedError, organization_import
 from tandem.organization.selectors import organization_load
 from tests.conftest import TODAY

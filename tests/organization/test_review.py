@@ -14,9 +14,9 @@ from tandem.core import model as m
 from tandem.core import permissions
 from tandem.core.visibility import Audience
 from tandem.errors import NotFoundError, PermissionDeniedError
+from tandem.okrs.key_results import key_result_archive
 from tandem.okrs.models import Cycle, KeyResult, Reflection
 from tandem.okrs.reviews import reflection_save
-from tandem.okrs.services import key_result_archive
 from tandem.organization.review.selectors import (
     figures_of,
     grades_get,

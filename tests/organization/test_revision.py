@@ -21,7 +21,8 @@ from tandem.dependencies.models import State
 from tandem.dependencies.services import dependency_create, dependency_transition
 from tandem.errors import ConflictError
 from tandem.okrfile import load_path
-from tandem.okrs.services import key_result_score_override, objective_align, objective_update
+from tandem.okrs.key_results import key_result_score_override
+from tandem.okrs.services import objective_align, objective_update
 from tandem.organization.cache import view_get
 from tandem.organization.imports import organization_import
 from tandem.organization.reevaluation import Links, reevaluate

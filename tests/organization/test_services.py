@@ -11,8 +11,8 @@ from tandem.checkins.services import CheckInError, checkin_record
 from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.dependencies.services import DependencyError, dependency_transition
 from tandem.identifiers import next_id
+from tandem.okrs.cycles import ClosedCycleError, cycle_state_set
 from tandem.okrs.models import Cycle, KeyResult
-from tandem.okrs.services import ClosedCycleError, cycle_state_set
 from tandem.organization.selectors import organization_load
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from tandem.core.visibility import Audience
 from tandem.dependencies.models import Dependency, DependencyEvent
 from tandem.dependencies.services import dependency_create
 from tandem.okrfile import load_path
+from tandem.okrs.cycles import cycle_state_set
 from tandem.okrs.models import Cycle, KeyResult
-from tandem.okrs.services import cycle_state_set
 from tandem.organization import dependencies as dependencies_view
 from tandem.organization.cache import cache_clear, view_get
 from tandem.organization.imports import organization_import

@@ -13,7 +13,8 @@ from django.test import Client
 
 from tandem.core.quality import RULES
 from tandem.okrs.models import KeyResult
-from tandem.web.words import RULE_WORDS, day, plain_message, rule_words
+from tandem.organization.wording import day
+from tandem.web.words import RULE_WORDS, plain_message, rule_words
 
 Web = Callable[[str], Client]
 

@@ -23,9 +23,11 @@ from tandem.access.policy import (
 from tandem.core import permissions
 from tandem.core.visibility import Audience
 from tandem.errors import NotFoundError
+from tandem.okrs.checks import UNSET, Unset
+from tandem.okrs.cycles import cycle_state_set
+from tandem.okrs.key_results import key_result_score_override
 from tandem.okrs.models import Cycle, KeyResult, Objective, Reflection
 from tandem.okrs.reviews import reflection_save
-from tandem.okrs.services import UNSET, Unset, cycle_state_set, key_result_score_override
 from tandem.people.models import Team
 
 

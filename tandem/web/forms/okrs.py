@@ -14,6 +14,7 @@ from tandem.core import model as m
 from tandem.errors import TandemError
 from tandem.okrs.metrics import FORM_FIELDS
 from tandem.okrs.models import KeyResult, Objective
+from tandem.organization.wording import day
 from tandem.web.forms import fields
 from tandem.web.forms.fields import (
     Form,
@@ -24,7 +25,7 @@ from tandem.web.forms.fields import (
     people_choices,
 )
 from tandem.web.forms.pickers import Directory, use_picker
-from tandem.web.words import day, plain_message
+from tandem.web.words import plain_message
 
 KIND_HELP = {
     "aspirational": "Aspirational: a stretch; 0.7 at the end counts as success",

@@ -11,6 +11,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from tandem.organization import wording
 from tandem.web import words
 from tandem.web.progress import ProgressFacts, facts_of
 
@@ -77,7 +78,7 @@ def dependency_state(value: object) -> str:
 @register.filter
 def day(value: object) -> str:
     """A date, or the report's ISO text of one, as every page writes dates: "21 Nov 2026"."""
-    return words.day(value)
+    return wording.day(value)
 
 
 @register.filter

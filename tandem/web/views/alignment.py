@@ -26,8 +26,9 @@ from tandem.errors import NotFoundError
 from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.alignment_map import AlignmentMap, MapNode, alignment_map_get
 from tandem.organization.cache import View
+from tandem.organization.wording import owner_name
 from tandem.web import pages
-from tandem.web.pages import WebRequest, new_objective_url, owner_name, signed_in
+from tandem.web.pages import WebRequest, new_objective_url, signed_in
 from tandem.web.views.scope import ScopeForm, export_query
 
 # How many objectives one answer (the page, or a branch) renders at most, breadth first; a

@@ -27,8 +27,9 @@ from tandem.organization.cache import View
 from tandem.organization.dashboard import findings_by_rule, stale_key_results
 from tandem.organization.reports import lint_get
 from tandem.organization.team_groups import team_tree
+from tandem.organization.wording import owner_name
 from tandem.web import pages
-from tandem.web.pages import WebRequest, owner_name, signed_in
+from tandem.web.pages import WebRequest, signed_in
 from tandem.web.views.scope import ScopeForm, export_query, report_data
 from tandem.web.words import rule_words
 

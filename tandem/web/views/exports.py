@@ -23,7 +23,8 @@ from django.utils.text import slugify
 
 from tandem.core import model as m
 from tandem.organization.cache import View
-from tandem.web.pages import WebRequest, owner_name, signed_in
+from tandem.organization.wording import owner_name
+from tandem.web.pages import WebRequest, signed_in
 from tandem.web.views.scope import file_data
 from tandem.web.words import dependency_words, health_word
 

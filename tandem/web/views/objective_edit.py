@@ -28,6 +28,7 @@ from tandem.core import model as m
 from tandem.core import permissions
 from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import services
+from tandem.okrs.checks import UNSET
 from tandem.okrs.models import Cycle, KeyResult, Objective, UmbrellaTeam
 from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.cache import View
@@ -261,7 +262,7 @@ def _objective_save(
         services.objective_update_and_align(
             objective_id=objective.id,
             version=form.cleaned_data["version"],
-            aligns_to=aligns_to if align else services.UNSET,
+            aligns_to=aligns_to if align else UNSET,
             target_check=partial(target_ensure_visible, request.caller.audience, field="aligns_to"),
             by_id=request.caller.person,
             **changes,

@@ -17,8 +17,9 @@ from django.urls import path, reverse
 
 from tandem.organization.cache import View
 from tandem.organization.team_groups import TeamGroup, team_groups
+from tandem.organization.wording import owner_name
 from tandem.web import pages
-from tandem.web.pages import WebRequest, owner_name, signed_in
+from tandem.web.pages import WebRequest, signed_in
 from tandem.web.views.scope import export_query, report_data
 
 # The printable page lists at most this many objectives (with their key results); a larger

@@ -19,8 +19,9 @@ from tandem.errors import NotFoundError
 from tandem.okrs.models import Objective
 from tandem.organization.cache import View
 from tandem.organization.team_groups import team_tree
+from tandem.organization.wording import owner_name, person_name
 from tandem.web import pages
-from tandem.web.pages import WebRequest, new_objective_url, owner_name, person_name, signed_in
+from tandem.web.pages import WebRequest, new_objective_url, signed_in
 from tandem.web.views.scope import ScopeForm, export_query
 
 

@@ -16,7 +16,8 @@ from tandem.organization.dependencies import (
     may_cancel,
     requesting_objective,
 )
-from tandem.web.pages import FormState, WebRequest, owner_name, person_name
+from tandem.organization.wording import owner_name, person_name
+from tandem.web.pages import FormState, WebRequest
 from tandem.web.templatetags.tandem_web import HEALTH
 
 METRIC_FORMS = [

@@ -16,7 +16,7 @@ from tandem.core import risk as core_risk
 from tandem.organization import dependencies
 from tandem.organization.cache import View
 from tandem.organization.dependencies import Edge, Graph, Risk
-from tandem.web.pages import owner_name
+from tandem.organization.wording import owner_name
 from tandem.web.templatetags.tandem_web import DEPENDENCY_STATUS
 from tandem.web.words import reason_words
 

@@ -24,8 +24,9 @@ from tandem.okrs.models import KeyResult, Objective
 from tandem.organization.cache import View
 from tandem.organization.dependencies import askable
 from tandem.organization.mine import as_person
+from tandem.organization.wording import owner_name
 from tandem.web import pages
-from tandem.web.pages import WebRequest, owner_name, signed_in, view_of
+from tandem.web.pages import WebRequest, signed_in, view_of
 
 
 class _RequestForm(forms.Form):

@@ -38,8 +38,9 @@ from tandem.organization.review.selectors import (
     yours,
 )
 from tandem.organization.team_groups import TeamGroup, team_groups, team_tree
+from tandem.organization.wording import owner_name, person_name
 from tandem.web import pages
-from tandem.web.pages import FormState, WebRequest, owner_name, person_name, signed_in, view_of
+from tandem.web.pages import FormState, WebRequest, signed_in, view_of
 from tandem.web.views.scope import QuickSelect
 
 PER_PAGE = 20  # objective cards a page (each with its forms)

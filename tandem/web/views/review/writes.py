@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from tandem import clock
 from tandem.errors import ConflictError, InvalidError, StaleVersionError
+from tandem.okrs.checks import UNSET, Unset
 from tandem.okrs.models import Cycle
-from tandem.okrs.services import UNSET, Unset
 from tandem.organization.review.selectors import review_get, yours
 from tandem.organization.review.services import (
     key_result_gradable,

@@ -381,3 +381,46 @@ def require(allowed: bool, message: str) -> None:
     """Refuse (403) what the caller may see but not do; ``message`` says who may."""
     if not allowed:
         raise PermissionDeniedError(message)
+
+
+# --- fetch and authorise: what a caller may change, or the one refusal ------------------------
+
+
+def objective_get_editable(audience: Audience, objective_id: str) -> Objective:
+    """The objective, if the caller may see and change it: 404 when hidden or missing, 403
+    with :func:`tandem.core.permissions.edit_refused` when seen but not theirs."""
+    objective = objective_get_visible(audience, objective_id)
+    require(may_edit_objective(audience, objective), permissions.edit_refused(objective_id))
+    return objective
+
+
+def key_result_get_editable(audience: Audience, key_result_id: str) -> KeyResult:
+    """The key result (with its objective), if the caller may change its objective."""
+    key_result = key_result_get_visible(audience, key_result_id)
+    require(
+        may_edit_objective(audience, key_result.objective),
+        permissions.edit_refused(key_result.objective_id),
+    )
+    return key_result
+
+
+def key_result_get_checkable(audience: Audience, key_result_id: str) -> KeyResult:
+    """The key result, if the caller may record its check-ins."""
+    key_result = key_result_get_visible(audience, key_result_id)
+    require(
+        may_check_in(audience, key_result),
+        permissions.check_in_refused(key_result_id, key_result.objective_id),
+    )
+    return key_result
+
+
+def checkin_get_correctable(
+    audience: Audience, checkin_id: int, *, key_result_id: str | None = None
+) -> CheckIn:
+    """The check-in, if the caller may correct or withdraw it."""
+    row = checkin_get_visible(audience, checkin_id, key_result_id=key_result_id)
+    require(
+        may_correct_checkin(audience, row),
+        permissions.correct_refused(row.key_result.objective_id),
+    )
+    return row

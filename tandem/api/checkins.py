@@ -15,13 +15,10 @@ from pydantic_core import PydanticCustomError
 
 from tandem import clock
 from tandem.access.policy import (
-    checkin_get_visible,
+    checkin_get_correctable,
+    key_result_get_checkable,
     key_result_get_current,
-    key_result_get_visible,
-    may_check_in,
-    may_correct_checkin,
     may_edit_objective,
-    require,
 )
 from tandem.api.auth import caller_of
 from tandem.api.inputs import Input, IsoDate, Number
@@ -35,7 +32,6 @@ from tandem.checkins.services import (
     checkin_record,
     checkin_withdraw,
 )
-from tandem.core import permissions
 from tandem.core.numbers import NumberTextError, number_from_text
 from tandem.errors import ConflictError
 from tandem.organization.cache import view_get
@@ -168,11 +164,7 @@ def checkin_create(
     """Record a check-in: a value and/or a confidence and a note, for today unless dated, and
     tick milestones with it (all or nothing)."""
     caller = caller_of(request)
-    key_result = key_result_get_visible(caller.audience, key_result_id)
-    require(
-        may_check_in(caller.audience, key_result),
-        permissions.check_in_refused(key_result_id, key_result.objective_id),
-    )
+    key_result = key_result_get_checkable(caller.audience, key_result_id)
     try:
         row = checkin_record(
             key_result_id=key_result_id,
@@ -215,12 +207,7 @@ def checkin_history(
 
 def _correctable(request: HttpRequest, key_result_id: str, checkin_id: int) -> CheckIn:
     audience = caller_of(request).audience
-    row = checkin_get_visible(audience, checkin_id, key_result_id=key_result_id)
-    require(
-        may_correct_checkin(audience, row),
-        permissions.correct_refused(row.key_result.objective_id),
-    )
-    return row
+    return checkin_get_correctable(audience, checkin_id, key_result_id=key_result_id)
 
 
 def _with_history(row: CheckIn) -> CheckInOut:

@@ -12,9 +12,9 @@ from ninja import Field, Schema, Status
 
 from tandem.access.policy import (
     Caller,
-    key_result_get_visible,
+    key_result_get_editable,
     may_edit_objective,
-    objective_get_visible,
+    objective_get_editable,
     require,
     target_ensure_visible,
 )
@@ -265,8 +265,7 @@ def objective_update(
 ) -> ObjectiveOut:
     """Change fields of an objective; send `If-Match` with the ETag you read (412 if stale)."""
     caller = caller_of(request)
-    objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
+    objective_get_editable(caller.audience, objective_id)
     version = if_match(request, required=True)
     changes = _objective_changes(caller, objective_id, payload)
     # The pages' service: an empty change changes nothing, not even the version.
@@ -287,8 +286,7 @@ def _objective_action(
     **kwargs: Any,
 ) -> ObjectiveOut:
     caller = caller_of(request)
-    objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
+    objective_get_editable(caller.audience, objective_id)
     version = if_match(request, required=False)
     _with_current(
         lambda: action(objective_id=objective_id, version=version, by_id=caller.person, **kwargs),
@@ -305,8 +303,7 @@ def _objective_action(
 def objective_archive(request: HttpRequest, objective_id: str) -> Status[None]:
     """Archive an objective: it leaves plans, lists and reports, and keeps its id and history."""
     caller = caller_of(request)
-    objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
+    objective_get_editable(caller.audience, objective_id)
     version = if_match(request, required=False)
     _with_current(
         lambda: services.objective_archive(
@@ -374,8 +371,7 @@ def key_result_create(
 ) -> Status[KeyResultOut]:
     """Add a key result to an objective you may change."""
     caller = caller_of(request)
-    objective = objective_get_visible(caller.audience, objective_id)
-    require(may_edit_objective(caller.audience, objective), permissions.edit_refused(objective_id))
+    objective_get_editable(caller.audience, objective_id)
     # Left out, since is the service's default (today, while the cycle is under way).
     arguments = _key_result_arguments(payload.model_dump(exclude={"since"}))
     if "since" in payload.model_fields_set:
@@ -388,12 +384,7 @@ def key_result_create(
 
 
 def _key_result_editable(caller: Caller, key_result_id: str) -> KeyResult:
-    key_result = key_result_get_visible(caller.audience, key_result_id)
-    require(
-        may_edit_objective(caller.audience, key_result.objective),
-        permissions.edit_refused(key_result.objective_id),
-    )
-    return key_result
+    return key_result_get_editable(caller.audience, key_result_id)
 
 
 @router.patch(

@@ -14,12 +14,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from tandem.access.policy import (
-    key_result_get_visible,
-    may_edit_objective,
-    objective_get_visible,
-    require,
+    key_result_get_editable,
+    objective_get_editable,
 )
-from tandem.core import permissions
 from tandem.errors import ConflictError, StaleVersionError
 from tandem.okrs import key_results, services
 from tandem.okrs.models import KeyResult, Objective
@@ -101,21 +98,13 @@ def _archive_action(
 
 
 def _objective_action(request: WebRequest, objective_id: str, action: str) -> HttpResponse:
-    objective = objective_get_visible(request.caller.audience, objective_id)
-    require(
-        may_edit_objective(request.caller.audience, objective),
-        permissions.edit_refused(objective_id),
-    )
+    objective = objective_get_editable(request.caller.audience, objective_id)
     return _archive_action(request, subject_id=objective_id, objective=objective, action=action)
 
 
 def _key_result_action(request: WebRequest, key_result_id: str, action: str) -> HttpResponse:
     audience = request.caller.audience
-    key_result = key_result_get_visible(audience, key_result_id)
-    require(
-        may_edit_objective(audience, key_result.objective),
-        permissions.edit_refused(key_result.objective_id),
-    )
+    key_result = key_result_get_editable(audience, key_result_id)
     return _archive_action(
         request, subject_id=key_result.id, objective=key_result.objective, action=action
     )

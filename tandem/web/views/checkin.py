@@ -12,10 +12,12 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from tandem import clock
-from tandem.access.policy import key_result_get_visible, may_check_in, may_edit_objective, require
+from tandem.access.policy import (
+    key_result_get_checkable,
+    may_edit_objective,
+)
 from tandem.checkins.models import CheckIn
 from tandem.checkins.services import CheckInJumpError, checkin_record
-from tandem.core import permissions
 from tandem.core.report import current_cycles
 from tandem.errors import InvalidError, TandemError
 from tandem.okrs.models import KeyResult
@@ -75,11 +77,7 @@ def checkin(request: WebRequest, key_result_id: str) -> HttpResponse:
     """Record a check-in: as POST /api/v1/key-results/{id}/check-ins (same permission, same
     service), answered with the key result's card (HTMX) or a redirect back."""
     audience = request.caller.audience
-    key_result = key_result_get_visible(audience, key_result_id)
-    require(
-        may_check_in(audience, key_result),
-        permissions.check_in_refused(key_result_id, key_result.objective_id),
-    )
+    key_result = key_result_get_checkable(audience, key_result_id)
     page_name = "objective" if request.POST.get("page") == "objective" else "home"
     view = pages.view_of(request)
     if key_result_id not in view.org.key_results:  # archived

@@ -12,7 +12,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.access.policy import checkin_get_visible, may_correct_checkin, require
+from tandem.access.policy import (
+    checkin_get_correctable,
+    checkin_get_visible,
+)
 from tandem.checkins.models import CheckIn
 from tandem.checkins.services import (
     NOTE_MAX_LENGTH,
@@ -22,7 +25,6 @@ from tandem.checkins.services import (
     checkin_undo,
     checkin_withdraw,
 )
-from tandem.core import permissions
 from tandem.core.checkin_values import value_kind
 from tandem.errors import TandemError
 from tandem.okrs.selectors import closed_cycles_get
@@ -98,12 +100,7 @@ def number_text(value: float) -> str:
 
 
 def _allowed(request: WebRequest, checkin_id: int) -> CheckIn:
-    row = checkin_get_visible(request.caller.audience, checkin_id)
-    require(
-        may_correct_checkin(request.caller.audience, row),
-        permissions.correct_refused(row.key_result.objective_id),
-    )
-    return row
+    return checkin_get_correctable(request.caller.audience, checkin_id)
 
 
 def _history(row: CheckIn) -> str:

@@ -19,13 +19,11 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from tandem.access.policy import (
+    key_result_get_editable,
     key_result_get_visible,
-    may_edit_objective,
-    objective_get_visible,
-    require,
+    objective_get_editable,
 )
 from tandem.core import model as m
-from tandem.core import permissions
 from tandem.errors import ConflictError, InvalidError, StaleVersionError
 from tandem.okrs import key_results
 from tandem.okrs.models import Contributor, KeyResult, Milestone, Objective
@@ -194,8 +192,7 @@ def _key_result_create(
 @require_http_methods(["GET", "POST"])
 def key_result_new(request: WebRequest, objective_id: str) -> HttpResponse:
     audience = request.caller.audience
-    objective = objective_get_visible(audience, objective_id)
-    require(may_edit_objective(audience, objective), permissions.edit_refused(objective_id))
+    objective = objective_get_editable(audience, objective_id)
     view = pages.view_of(request)
     initial = {"owner": _default_key_result_owner(request, view.org, objective)}
     forms = _key_result_forms(
@@ -304,9 +301,8 @@ def _key_result_save(
 @require_http_methods(["GET", "POST"])
 def key_result_edit(request: WebRequest, key_result_id: str) -> HttpResponse:
     audience = request.caller.audience
-    key_result = key_result_get_visible(audience, key_result_id)
+    key_result = key_result_get_editable(audience, key_result_id)
     objective = key_result.objective
-    require(may_edit_objective(audience, objective), permissions.edit_refused(objective.id))
     view = pages.view_of(request)
     archived = key_result.archived_at is not None or objective.archived_at is not None
     if archived or cycle_closed(objective.cycle_id):

@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from tandem.access.policy import (
-    may_edit_objective,
+    objective_get_editable,
     objective_get_visible,
     require,
     target_ensure_visible,
@@ -302,8 +302,7 @@ def _key_result_rows(objective: Objective) -> list[Mapping[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: WebRequest, objective_id: str) -> HttpResponse:
     audience = request.caller.audience
-    objective = objective_get_visible(audience, objective_id)
-    require(may_edit_objective(audience, objective), permissions.edit_refused(objective_id))
+    objective = objective_get_editable(audience, objective_id)
     view = pages.view_of(request)
     context: dict[str, Any] = {
         "objective": objective,

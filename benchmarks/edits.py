@@ -140,8 +140,9 @@ def cache_timing(repeat: int = 5) -> dict[str, float]:
     django.setup()
     from tandem.clock import today  # noqa: PLC0415
     from tandem.core.visibility import Audience  # noqa: PLC0415
+    from tandem.okrs.key_results import key_result_update  # noqa: PLC0415
     from tandem.okrs.models import KeyResult, Objective  # noqa: PLC0415
-    from tandem.okrs.services import key_result_update, objective_update  # noqa: PLC0415
+    from tandem.okrs.services import objective_update  # noqa: PLC0415
     from tandem.organization.cache import cache_clear, view_get  # noqa: PLC0415
 
     admin, day = Audience(None, admin=True), today()

@@ -78,8 +78,8 @@ def test_a_key_result_read_in_plain_sql_is_the_orm_s(demo_in_db: m.Organization)
     (dates, times, JSON values, booleans, decimals)."""
     from tandem.access.policy import _key_result_with_objective  # noqa: PLC0415
     from tandem.checkins.services import checkin_record  # noqa: PLC0415
+    from tandem.okrs.key_results import key_result_score_override  # noqa: PLC0415
     from tandem.okrs.models import KeyResult  # noqa: PLC0415
-    from tandem.okrs.services import key_result_score_override  # noqa: PLC0415
 
     key_result_score_override(key_result_id="SR-Q3-1.1", score=0.5, reason="fair", by_id="zoe")
     checkin_record(key_result_id="SR-1.1", day=TODAY, value=3.5)

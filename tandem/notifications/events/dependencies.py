@@ -15,6 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from tandem.access.policy import requesting_objective
 from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.dependencies.signals import dependency_answered, dependency_requested
 from tandem.notifications.models import Category
@@ -43,13 +44,7 @@ def _loaded(dependency_id: str) -> tuple[Dependency, Objective]:
     dependency = Dependency.objects.select_related(
         "provider", "from_key_result__objective", "from_objective"
     ).get(pk=dependency_id)
-    objective = (
-        dependency.from_key_result.objective
-        if dependency.from_key_result is not None
-        else dependency.from_objective
-    )
-    assert objective is not None  # a database constraint: from a key result or an objective
-    return dependency, objective
+    return dependency, requesting_objective(dependency)
 
 
 def _name(person_id: str | None) -> str:

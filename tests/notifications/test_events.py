@@ -164,3 +164,22 @@ def test_a_second_sender_of_the_same_event_adds_nothing(committed: Capture) -> N
         "omar": ["dependency_requested"],
         "dan": ["dependency_requested"],
     }
+
+
+def test_an_individual_objectives_owner_hears_of_the_answer(committed: Capture) -> None:
+    # LEO-1 is leo's own; maya (who leads his team) asks for him.
+    dependency = ask(committed, "LEO-1.1", "infra", by="maya")
+    answer(committed, dependency.id, State.DECLINED, "omar", reason="ask Support Tools")
+    declined = Notification.objects.filter(object_id=dependency.id, kind="dependency_declined")
+    assert sorted(declined.values_list("recipient_id", flat=True)) == ["leo", "maya"]
+
+
+def test_a_team_objectives_request_skips_provider_members_outside_that_team(
+    committed: Capture,
+) -> None:
+    # MO-1 is visible to the Mobile team only (and the company's lead): Search hears nothing.
+    dependency = ask(committed, "MO-1.1", "search", by="kenji")
+    assert inboxes(dependency.id) == {}
+    # Asked of Mobile itself, its members hear of it.
+    inside = ask(committed, "MO-1.1", "mobile", by="kenji")
+    assert inboxes(inside.id) == {"ines": ["dependency_requested"]}

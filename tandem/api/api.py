@@ -16,6 +16,7 @@ from tandem.api import (
     checkins,
     dependencies,
     editing,  # noqa: F401 (adds the writes to the objectives router)
+    inbox,
     objectives,
     organization,
     reports,
@@ -86,3 +87,4 @@ api.add_router("", dependencies.router)
 api.add_router("", reports.router)
 api.add_router("", reviews.router)
 api.add_router("", attention.router)
+api.add_router("", inbox.router)

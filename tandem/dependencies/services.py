@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from tandem.dependencies.models import Dependency, DependencyEvent, State
+from tandem.dependencies.signals import send_on_commit
 from tandem.dependencies.states import transition_refused
 from tandem.errors import ConflictError, InvalidError, NotFoundError
 from tandem.identifiers import dependency_id_generate, id_ensure_free, id_ensure_names, id_insert
@@ -121,13 +122,14 @@ def dependency_create(
         position=0 if top is None else top + 1,
     )
     id_insert(dependency)
-    DependencyEvent.objects.create(
+    event = DependencyEvent.objects.create(
         dependency=dependency,
         from_state=None,
         to_state=State.REQUESTED,
         by_id=by_id,
         reason="requested",
     )
+    send_on_commit(dependency, event)
     return dependency
 
 
@@ -186,7 +188,7 @@ def dependency_transition(
     provider_kr = _provider_key_result(
         dependency, to_state, provider_kr_id, provider_kr_new, provider_objective_id, by_id=by_id
     )
-    DependencyEvent.objects.create(
+    event = DependencyEvent.objects.create(
         dependency=dependency,
         from_state=dependency.state,
         to_state=to_state,
@@ -200,6 +202,7 @@ def dependency_transition(
         fields.append("provider_kr")
     dependency.version += 1
     dependency.save(update_fields=fields)
+    send_on_commit(dependency, event)
     return dependency
 
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "tandem.dependencies",
     "tandem.organization",
     "tandem.access",
+    "tandem.notifications",
     "tandem.web",
     "tandem.server",
 ]

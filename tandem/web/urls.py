@@ -8,6 +8,7 @@ from tandem.web.views import (
     dependencies,
     editing,
     exports,
+    inbox,
     objectives,
     report,
     review,
@@ -28,4 +29,5 @@ urlpatterns = [
     *review.urlpatterns,
     *report.urlpatterns,
     *exports.urlpatterns,
+    *inbox.urlpatterns,
 ]

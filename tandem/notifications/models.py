@@ -1,0 +1,60 @@
+"""A notification in a person's inbox: what happened (an event of a category, about one
+object, with its link), written as plain data when it happens, and whether it is read."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.identifiers import ID_MAX_LENGTH
+from tandem.people.models import Person
+
+
+class Category(models.TextChoices):
+    """What a notification is about, as a person turns them on or off (later, per channel)."""
+
+    DEPENDENCY = "dependency", "Dependencies"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    # The event, e.g. ``dependency_requested``, ``dependency_declined``.
+    kind = models.CharField(max_length=40)
+    # The object it is about ("dependency", "DEP-3"), and where to see it.
+    object_kind = models.CharField(max_length=20)
+    object_id = models.CharField(max_length=ID_MAX_LENGTH)
+    link = models.CharField(max_length=500)
+    # Who caused it (None: the system, or someone since removed).
+    actor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    text = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # The idempotency key with the recipient: the event (e.g. ``dependency-event:42``) and a
+    # slot (a day, for what may be told once a day; empty for what happens once). A retry or a
+    # second sender of the same event never makes a second notification.
+    event_id = models.CharField(max_length=100)
+    slot = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id", "recipient", "slot"], name="notification_once_per_key"
+            )
+        ]
+        indexes = [
+            # The bell's count: a person's unread ones.
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+            # The inbox: a person's, newest first.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.title}"

@@ -1,0 +1,82 @@
+"""Writing to inboxes: a notification for each recipient, once per idempotency key, and
+marking what a person has read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.errors import NotFoundError
+from tandem.notifications.models import Notification
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What one event tells its recipients, as plain data."""
+
+    category: str
+    kind: str
+    object_kind: str
+    object_id: str
+    link: str
+    title: str
+    text: str
+    event_id: str
+    actor_id: str | None = None
+    slot: str = ""
+
+
+@transaction.atomic
+def notifications_send(message: Message, recipient_ids: Iterable[str]) -> None:
+    """Put ``message`` in each recipient's inbox, once: a recipient who already has it (the
+    same event and slot, sent again by a retry or a second sender) gets nothing new."""
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient_id=recipient_id,
+            category=message.category,
+            kind=message.kind,
+            object_kind=message.object_kind,
+            object_id=message.object_id,
+            link=message.link,
+            actor_id=message.actor_id,
+            title=message.title[:300],
+            text=message.text,
+            created_at=now,
+            event_id=message.event_id,
+            slot=message.slot,
+        )
+        for recipient_id in dict.fromkeys(recipient_ids)
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+@transaction.atomic
+def notification_mark_read(*, person_id: str | None, notification_id: int) -> Notification:
+    """Mark one of ``person_id``'s notifications read (again: no change). Someone else's, or
+    a missing one, is NotFoundError: nothing tells the two apart."""
+    found = None
+    if person_id is not None and 0 < notification_id < 2**63:
+        found = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, recipient_id=person_id)
+            .first()
+        )
+    if found is None:
+        raise NotFoundError(f"there is no notification {notification_id} in your inbox")
+    if found.read_at is None:
+        found.read_at = timezone.now()
+        found.save(update_fields=["read_at"])
+    return found
+
+
+@transaction.atomic
+def inbox_mark_all_read(*, person_id: str | None) -> int:
+    """Mark everything unread in ``person_id``'s inbox read; how many were unread."""
+    if person_id is None:
+        return 0
+    unread = Notification.objects.filter(recipient_id=person_id, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())

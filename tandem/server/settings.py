@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "tandem.dependencies",
     "tandem.organization",
     "tandem.access",
+    "django_q",
+    "tandem.jobs",
     "tandem.web",
     "tandem.server",
 ]
@@ -181,6 +183,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False  # tandem/access/admin.py shows the attempts, without the empty logs
 AXES_VERBOSE = False
+
+# Background jobs (tandem/jobs, docs/architecture.md#background-work): Django-Q2 with its ORM
+# broker on the database in use by default, or Redis (TANDEM_QUEUE=redis://...).
+Q_CLUSTER: dict[str, Any] = {
+    "name": "tandem",
+    "workers": CONFIG.queue_workers,
+    "timeout": CONFIG.queue_timeout,
+    "retry": max(CONFIG.queue_retry, CONFIG.queue_timeout + 1),
+    # A job's own failures are retried with backoff by tandem.jobs.runner, not by the broker.
+    "ack_failures": True,
+    "max_attempts": 1,
+    "save_limit": 1000,
+    "poll": 0.5,
+    "catch_up": False,
+    "label": "Background jobs",
+    **({"orm": "default"} if CONFIG.queue == "database" else {"redis": CONFIG.queue}),
+}
+TANDEM_QUEUE_TICK_SECONDS = CONFIG.queue_tick_seconds
+TANDEM_QUEUE_EMBEDDED = CONFIG.queue_embedded
+TANDEM_QUEUE_HEARTBEAT_SECONDS = CONFIG.queue_heartbeat_seconds
 
 # A signed-in session ends after TANDEM_SESSION_IDLE_MINUTES without a request
 # (tandem/server/sessions.py keeps it alive while it is used).

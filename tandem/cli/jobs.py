@@ -37,7 +37,7 @@ def embedded_worker() -> subprocess.Popen[bytes] | None:
     if not settings.TANDEM_QUEUE_EMBEDDED:
         return None
     # Its own session: Ctrl-C in the terminal reaches the server, which stops the worker.
-    return subprocess.Popen(  # noqa: S603 - this Python, this package
+    return subprocess.Popen(
         [sys.executable, "-m", "tandem", "worker"], env=os.environ.copy(), start_new_session=True
     )
 

@@ -26,7 +26,7 @@ class Job:
 
     def delay(self, attempt: int) -> float:
         """Seconds before the attempt after failed attempt number ``attempt`` (from 1)."""
-        return min(self.backoff * 2 ** (attempt - 1), 3600.0)
+        return min(self.backoff * 2.0 ** (attempt - 1), 3600.0)
 
     def slot(self, now: datetime) -> datetime:
         """The start of the slot ``now`` falls in (a periodic job only)."""

@@ -4,28 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=200)),
-                ('key', models.CharField(max_length=200)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True, default='')),
-                ('started', models.DateTimeField(auto_now_add=True)),
-                ('finished', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job", models.CharField(max_length=200)),
+                ("key", models.CharField(max_length=200)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True, default="")),
+                ("started", models.DateTimeField(auto_now_add=True)),
+                ("finished", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'job run',
-                'indexes': [models.Index(fields=['job', '-finished'], name='jobs_run_latest')],
-                'constraints': [models.UniqueConstraint(fields=('job', 'key'), name='jobs_run_once_per_key')],
+                "verbose_name": "job run",
+                "indexes": [models.Index(fields=["job", "-finished"], name="jobs_run_latest")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("job", "key"), name="jobs_run_once_per_key")
+                ],
             },
         ),
     ]

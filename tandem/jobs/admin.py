@@ -18,7 +18,7 @@ else:
 class JobRunAdmin(ViewOnlyMixin, JobRunAdminBase):
     """The runs of Tandem's jobs: the heartbeat's latest slot says the scheduler is alive."""
 
-    list_display = ["job", "key", "attempts", "started", "finished", "last_error"]
+    list_display = ["job", "key", "attempts", "started", "finished", "due", "last_error"]
     list_filter = ["job", "finished"]
     search_fields = ["job", "key"]
     ordering = ["-started"]

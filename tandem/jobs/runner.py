@@ -1,11 +1,15 @@
 """Running a job exactly once per key, retrying it with backoff, and the scheduler's tick.
 
-The queue library (Django-Q2) carries ``run(name, key, module, attempt)`` to a worker and
-hands it to another when the worker vanishes mid-job (its broker keeps a taken job until the
-worker acknowledges it). This module adds what the library does not promise: a run marks
-itself done in its own transaction under a unique (job, key), so a duplicate (a second
-scheduler's tick, a redelivery) finds it done and does nothing; and a failure is retried
-``job.retries`` times, each later than the one before, through a one-off schedule.
+The queue library (Django-Q2) carries ``run(name, key, module)`` to a worker process. This
+module adds what no broker promises on its own:
+
+- a run marks itself done in its own transaction under a unique (job, key), so a duplicate (a
+  second scheduler's tick, a redelivery) finds it done and does nothing;
+- every queued run is recorded with the time it is ``due`` by; a run not done by then (its
+  worker was killed, or Redis, which keeps no receipts, lost it) is queued again by the next
+  tick of any worker, so nothing is lost whatever the broker;
+- a failure is retried ``job.retries`` times, each later than the one before (the tick queues
+  it again once its ``due`` time, pushed back by the backoff, has passed).
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ import logging
 from datetime import datetime, timedelta
 from importlib import import_module
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from tandem.jobs.models import JobRun
@@ -30,24 +34,49 @@ SKIPPED = "already done"
 FAILED = "failed"
 
 
+def _grace() -> timedelta:
+    """How long a queued run may take to be done before it is queued again: the broker's own
+    redelivery time (more than a job's timeout), and as long again for a busy queue."""
+    return timedelta(seconds=2 * settings.Q_CLUSTER["retry"])
+
+
 def enqueue(name: str, key: str) -> None:
-    """Queue the job ``name`` under ``key``; it runs once however often it is queued."""
-    job = job_get(name)
-    async_task(RUN, name, key, job.function.__module__, 1, group=name)
+    """Queue the job ``name`` under ``key``: it runs once however often it is queued.
+
+    The record of the run is written in the caller's transaction, if any. On the database
+    queue the queued copy is too, so a caller that rolls back queues nothing; Redis takes the
+    copy at once, so there a caller that must not start a job it may roll back queues it in
+    ``transaction.on_commit``.
+    """
+    _record_and_queue(name, key, job_get(name).function.__module__)
 
 
-def run(name: str, key: str, module: str, attempt: int) -> str:
+def _record_and_queue(name: str, key: str, module: str) -> None:
+    with transaction.atomic():
+        run, created = JobRun.objects.select_for_update().get_or_create(
+            job=name, key=key, defaults={"due": timezone.now() + _grace(), "module": module}
+        )
+        if run.finished is not None:
+            return
+        if not created:
+            run.due = timezone.now() + _grace()
+            run.save(update_fields=["due"])
+    async_task(RUN, name, key, module, group=name)
+
+
+def run(name: str, key: str, module: str) -> str:
     """What a worker runs: the job ``name`` under ``key``, unless that run is done."""
-    import_module(module)  # registers the job in this process
-    job = job_get(name)
+    try:
+        import_module(module)  # registers the job in this process
+        job = job_get(name)
+    except (ImportError, LookupError):  # a job removed from the code since it was queued
+        log.error("no job %s in %s: %s given up", name, module, key)
+        JobRun.objects.filter(job=name, key=key).update(due=None, last_error="no such job")
+        return FAILED
     try:
         return DONE if run_once(job, key) else SKIPPED
     except Exception as exc:
         _failed(job, key, exc)
-        if attempt <= job.retries:
-            _retry_later(job, key, module, attempt)
-        else:
-            log.error("job %s %s failed %d times; giving up", name, key, attempt)
         return FAILED
 
 
@@ -61,37 +90,33 @@ def run_once(job: Job, key: str) -> bool:
         job.function(key)
         run.attempts += 1
         run.finished = timezone.now()
+        run.due = None
         run.last_error = ""
-        run.save(update_fields=["attempts", "finished", "last_error"])
+        run.save(update_fields=["attempts", "finished", "due", "last_error"])
     return True
 
 
 def _failed(job: Job, key: str, exc: Exception) -> None:
+    """Count the failed attempt and set when the next is due (none after the last)."""
     log.warning("job %s %s failed: %s", job.name, key, exc, exc_info=exc)
     with transaction.atomic():
         run, _ = JobRun.objects.select_for_update().get_or_create(job=job.name, key=key)
         run.attempts += 1
         run.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        run.save(update_fields=["attempts", "last_error"])
-
-
-def _retry_later(job: Job, key: str, module: str, attempt: int) -> None:
-    """Queue attempt ``attempt + 1`` after the job's backoff (a one-off schedule: any
-    worker's scheduler queues it once it is due)."""
-    Schedule.objects.create(
-        name=f"retry {job.name} {key}"[:100],
-        func=RUN,
-        args=repr((job.name, key, module, attempt + 1)),
-        schedule_type=Schedule.ONCE,
-        repeats=-1,
-        next_run=timezone.now() + timedelta(seconds=job.delay(attempt)),
-    )
+        if run.attempts > job.retries:
+            log.error("job %s %s failed %d times; giving up", job.name, key, run.attempts)
+            run.due = None
+        else:
+            run.due = timezone.now() + timedelta(seconds=job.delay(run.attempts))
+        run.save(update_fields=["attempts", "last_error", "due"])
 
 
 def tick(now: datetime | None = None) -> list[tuple[str, str]]:
-    """Queue each periodic job's current slot unless a run of it is recorded (done, or
-    failed and waiting for its retry). Every worker's scheduler ticks: a slot queued twice
-    still runs once. Returns the (job, slot) pairs queued."""
+    """Queue each periodic job's current slot unless a run of it is recorded, and every
+    recorded run not done by its due time (lost, or failed and waiting for its retry).
+
+    Every worker's scheduler ticks: a run queued twice still runs once. Returns the
+    (job, key) pairs queued."""
     now = now or timezone.now()
     queued = []
     for job in jobs_periodic():
@@ -99,4 +124,8 @@ def tick(now: datetime | None = None) -> list[tuple[str, str]]:
         if not JobRun.objects.filter(job=job.name, key=key).exists():
             enqueue(job.name, key)
             queued.append((job.name, key))
+    overdue = JobRun.objects.filter(finished=None, due__lt=now).order_by("due")
+    for name, key, module in overdue.values_list("job", "key", "module")[:1000]:
+        _record_and_queue(name, key, module)
+        queued.append((name, key))
     return queued

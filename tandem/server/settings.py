@@ -259,5 +259,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
     # django-axes says INFO on every sign-in; its warnings (failures, pauses) are enough.
-    "loggers": {"axes": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"}},
+    "loggers": {
+        "axes": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"},
+        # Django-Q2 says INFO on every job queued and every process started.
+        "django-q": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"},
+    },
 }

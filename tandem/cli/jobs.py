@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
-import typer
 from rich.console import Console
 
 from tandem.cli import app
@@ -49,5 +49,6 @@ def embedded_worker_stop(process: subprocess.Popen[bytes] | None) -> None:
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        process.kill()
-        raise typer.Exit(1) from None
+        # The worker and its processes (its own group): a job cut short is queued again.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -197,6 +197,9 @@ Q_CLUSTER: dict[str, Any] = {
     "save_limit": 1000,
     "poll": 0.5,
     "catch_up": False,
+    # Tandem's own tick queues the periodic jobs (tandem.jobs.runner); Django-Q2's scheduler
+    # would take the database's write lock twice a second for schedules Tandem does not use.
+    "scheduler": False,
     "label": "Background jobs",
     **({"orm": "default"} if CONFIG.queue == "database" else {"redis": CONFIG.queue}),
 }

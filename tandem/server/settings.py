@@ -201,6 +201,9 @@ Q_CLUSTER: dict[str, Any] = {
     # would take the database's write lock twice a second for schedules Tandem does not use.
     "scheduler": False,
     "label": "Background jobs",
+    # Django-Q2 reads Q_CLUSTER_NAME from the environment to queue under another name (the
+    # tests give each test its own), and then needs this key, even empty.
+    "ALT_CLUSTERS": {},
     **({"orm": "default"} if CONFIG.queue == "database" else {"redis": CONFIG.queue}),
 }
 TANDEM_QUEUE_TICK_SECONDS = CONFIG.queue_tick_seconds

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from tests.jobs import sample_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
 Env = dict[str, str]
-# CI runs Redis here; the tests use a database number of their own and empty it first.
+# CI runs Redis here. Each test queues under a name of its own (Django-Q2's Q_CLUSTER_NAME):
+# tests running at once on other pytest workers neither take its jobs nor drop them.
 REDIS = "redis://127.0.0.1:6379/15"
 
 
@@ -34,25 +36,29 @@ def queue() -> str:
     return "database"
 
 
-def _redis_emptied() -> None:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    import redis  # noqa: PLC0415
+@pytest.fixture
+def queue_name(queue: str) -> Iterator[str]:
+    name = f"tandem-test-{uuid.uuid4().hex}"
+    if queue != "database":
+        try:
+            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        except OSError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+    yield name
+    if queue != "database":
+        import redis  # noqa: PLC0415
 
-    redis.from_url(REDIS).flushdb()
+        redis.from_url(REDIS).delete(f"django_q:{name}:q")  # copies queued twice, never taken
 
 
 @pytest.fixture
-def queue_env(request: pytest.FixtureRequest, tmp_path: Path, queue: str) -> Env:
+def queue_env(request: pytest.FixtureRequest, tmp_path: Path, queue: str, queue_name: str) -> Env:
     """The environment of a worker on a database the test can share with it."""
-    if queue != "database":
-        _redis_emptied()
     env = {
         **os.environ,
         "TANDEM_DATA_DIR": str(tmp_path / "data"),
         "TANDEM_QUEUE": queue,
+        "Q_CLUSTER_NAME": queue_name,
         "TANDEM_QUEUE_WORKERS": "1",
         "TANDEM_QUEUE_TICK_SECONDS": "0.2",
         "TANDEM_QUEUE_HEARTBEAT_SECONDS": "1",

@@ -251,7 +251,6 @@ def serve(
     if host not in ("0.0.0.0", "::") and "TANDEM_ALLOWED_HOSTS" not in os.environ:  # noqa: S104
         allowed = f"[{host}]" if ":" in host else host
         os.environ["TANDEM_ALLOWED_HOSTS"] = f"localhost,127.0.0.1,[::1],{allowed}"
-    from tandem.server.serving import serve as run_server  # noqa: PLC0415
 
     console = Console(stderr=True)
     address = _listen_address(host, port, console)
@@ -266,7 +265,19 @@ def serve(
         _load_demo(console, url)
     console.print(f"Tandem is running at {url} (data: {database_label()}). Ctrl-C stops it.")
     connections.close_all()  # each worker opens its own connections after the fork
-    run_server(address=address, port=port, workers=workers, threads=threads)
+    _serve_with_jobs(address=address, port=port, workers=workers, threads=threads)
+
+
+def _serve_with_jobs(*, address: str, port: int, workers: int, threads: int) -> None:
+    """Serve, with the embedded job worker beside the server unless it runs apart."""
+    from tandem.cli.jobs import embedded_worker, embedded_worker_stop  # noqa: PLC0415
+    from tandem.server.serving import serve as run_server  # noqa: PLC0415
+
+    jobs = embedded_worker()
+    try:
+        run_server(address=address, port=port, workers=workers, threads=threads)
+    finally:
+        embedded_worker_stop(jobs)
 
 
 def _listen_address(host: str, port: int, console: Console) -> str:

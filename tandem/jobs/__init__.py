@@ -1,5 +1,9 @@
 """Scheduled and background work: reminders, digests, data pulls, anything not asked for by a
-request. Empty until the first job arrives.
+request.
+
+The queue is Django-Q2's (the database in use, or Redis: ``TANDEM_QUEUE``); ``runner`` runs a
+job once per (job, key) and retries it with backoff, ``registry`` names the jobs, ``schedules``
+holds the periodic ones, ``worker`` is what ``tandem worker`` (and ``tandem serve``) run.
 
 What goes here: the task queue's set-up, the schedules, and one module per task. A task is a
 thin entry point like a view or a CLI command: it loads with a selector, writes with a service

@@ -88,6 +88,38 @@ class Config(BaseSettings):
         description="A signed-in browser session ends after this many minutes without a request.",
     )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    queue: str = Field(
+        default="database",
+        description="Where background jobs wait: 'database' (the database in use: SQLite, or "
+        "PostgreSQL with TANDEM_DATABASE_URL) or a redis://host:6379/0 URL.",
+    )
+    queue_embedded: bool = Field(
+        default=True,
+        description="`tandem serve` runs a worker and the scheduler itself. Set false when "
+        "`tandem worker` runs apart (on this machine or others).",
+    )
+    queue_workers: int = Field(
+        default=2, ge=1, le=64, description="Processes that run jobs in each worker."
+    )
+    queue_timeout: int = Field(
+        default=300, ge=1, description="Seconds a job may run before its worker is stopped."
+    )
+    queue_retry: int = Field(
+        default=360,
+        ge=2,
+        description="Seconds after which a job taken by a worker that vanished (killed, "
+        "machine lost) is handed to another; must be more than TANDEM_QUEUE_TIMEOUT.",
+    )
+    queue_tick_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="How often each worker's scheduler looks for periodic jobs due.",
+    )
+    queue_heartbeat_seconds: int = Field(
+        default=300,
+        ge=1,
+        description="The period of the heartbeat job (the admin's Job runs show its slots).",
+    )
     today: date | None = Field(
         default=None,
         description="Pretend today is this date (YYYY-MM-DD), for demos, training and "
@@ -100,6 +132,13 @@ class Config(BaseSettings):
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             return [host.strip() for host in value.split(",") if host.strip()]
+        return value
+
+    @field_validator("queue")
+    @classmethod
+    def _queue_kind(cls, value: str) -> str:
+        if value != "database" and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("must be 'database' or a redis:// URL")
         return value
 
     @field_validator("database_url")

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "tandem.organization",
     "tandem.access",
     "tandem.notifications",
+    "django_q",
+    "tandem.jobs",
     "tandem.web",
     "tandem.server",
 ]
@@ -183,6 +185,32 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False  # tandem/access/admin.py shows the attempts, without the empty logs
 AXES_VERBOSE = False
 
+# Background jobs (tandem/jobs, docs/architecture.md#background-work): Django-Q2 with its ORM
+# broker on the database in use by default, or Redis (TANDEM_QUEUE=redis://...).
+Q_CLUSTER: dict[str, Any] = {
+    "name": "tandem",
+    "workers": CONFIG.queue_workers,
+    "timeout": CONFIG.queue_timeout,
+    "retry": max(CONFIG.queue_retry, CONFIG.queue_timeout + 1),
+    # A job's own failures are retried with backoff by tandem.jobs.runner, not by the broker.
+    "ack_failures": True,
+    "max_attempts": 1,
+    "save_limit": 1000,
+    "poll": 0.5,
+    "catch_up": False,
+    # Tandem's own tick queues the periodic jobs (tandem.jobs.runner); Django-Q2's scheduler
+    # would take the database's write lock twice a second for schedules Tandem does not use.
+    "scheduler": False,
+    "label": "Background jobs",
+    # Django-Q2 reads Q_CLUSTER_NAME from the environment to queue under another name (the
+    # tests give each test its own), and then needs this key, even empty.
+    "ALT_CLUSTERS": {},
+    **({"orm": "default"} if CONFIG.queue == "database" else {"redis": CONFIG.queue}),
+}
+TANDEM_QUEUE_TICK_SECONDS = CONFIG.queue_tick_seconds
+TANDEM_QUEUE_EMBEDDED = CONFIG.queue_embedded
+TANDEM_QUEUE_HEARTBEAT_SECONDS = CONFIG.queue_heartbeat_seconds
+
 # A signed-in session ends after TANDEM_SESSION_IDLE_MINUTES without a request
 # (tandem/server/sessions.py keeps it alive while it is used).
 SESSION_COOKIE_AGE = CONFIG.session_idle_minutes * 60
@@ -238,5 +266,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
     # django-axes says INFO on every sign-in; its warnings (failures, pauses) are enough.
-    "loggers": {"axes": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"}},
+    "loggers": {
+        "axes": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"},
+        # Django-Q2 says INFO on every job queued and every process started.
+        "django-q": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"},
+    },
 }

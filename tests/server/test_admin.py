@@ -40,13 +40,24 @@ ADMIN_PAGES = [
     "auth.group",
     "access.apitoken",
     "axes.accessattempt",
+    "jobs.jobrun",
+    "django_q.ormq",
+    "django_q.schedule",
+    "django_q.success",
+    "django_q.failure",
 ]
-# Pages the demo leaves empty: no groups, API tokens, failed sign-ins or corrected check-ins.
+# Pages the demo leaves empty: no groups, API tokens, failed sign-ins or corrected check-ins,
+# and no background job has run.
 EMPTY_IN_DEMO = {
     "auth.group",
     "access.apitoken",
     "axes.accessattempt",
     "checkins.checkinrevision",
+    "jobs.jobrun",
+    "django_q.ormq",
+    "django_q.schedule",
+    "django_q.success",
+    "django_q.failure",
 }
 
 

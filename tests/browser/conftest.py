@@ -59,6 +59,8 @@ def demo_server(data: Path) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "TANDEM_DATABASE_URL"}
     env |= {"TANDEM_DATA_DIR": str(data), "TANDEM_TODAY": TODAY, "TANDEM_LOG_LEVEL": "WARNING"}
+    # The pages need no background job: no worker beside the server (tests/jobs runs them).
+    env |= {"TANDEM_QUEUE_EMBEDDED": "false"}
     process = subprocess.Popen(
         [sys.executable, "-m", "tandem", "serve", "--demo", "--port", str(port), "--workers", "2"],
         env=env,

@@ -43,6 +43,8 @@ def queue_name(queue: str) -> Iterator[str]:
         try:
             socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
         except OSError:
+            if os.environ.get("CI") == "true":  # CI's machine has Redis: a skip there hides a gap
+                pytest.fail("the Redis queue tests cannot run under CI: no Redis on 127.0.0.1:6379")
             pytest.skip("no Redis on 127.0.0.1:6379")
     yield name
     if queue != "database":

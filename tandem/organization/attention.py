@@ -167,14 +167,14 @@ def checked_in_today(view: View, key_result: m.KeyResult) -> bool:
 
 
 def checkins_due(view: View, key_results: Iterable[m.KeyResult]) -> list[CheckInDue]:
-    """Those of ``key_results`` not checked in today: stale first, then the longest without
-    an update."""
+    """Those of ``key_results`` measured by now and not checked in today: stale first, then
+    the longest without an update."""
     results = view.evaluation.key_results
     due = []
     for key_result in key_results:
-        if checked_in_today(view, key_result):
-            continue
         result = results[key_result.id]
+        if checked_in_today(view, key_result) or result.last_update > view.as_of:
+            continue  # checked in today, or not measured yet (its cycle starts later)
         due.append(
             CheckInDue(
                 key_result=key_result.id,

@@ -56,6 +56,14 @@ def test_a_key_result_checked_in_today_needs_no_check_in(demo_in_db: m.Organizat
     assert "SR-1.1" not in due_ids(attention_of(demo_in_db, "ben"))
 
 
+def test_nothing_is_due_before_its_cycle_starts(demo_in_db: m.Organization) -> None:
+    # On a day before every cycle, nothing has started: no check-in is due, none is "late".
+    assert attention_of(demo_in_db, "dan", as_of=date(2000, 1, 1)).checkins_due == []
+    due = attention_of(demo_in_db, "dan").checkins_due
+    assert due
+    assert all(item.days_since_update >= 0 for item in due)
+
+
 def test_private_key_results_show_only_to_whoever_may_see_them(
     demo_in_db: m.Organization,
 ) -> None:

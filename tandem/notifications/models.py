@@ -14,7 +14,14 @@ from tandem.people.models import Person
 class Category(models.TextChoices):
     """What a notification is about, as a person turns them on or off (later, per channel)."""
 
-    DEPENDENCY = "dependency", "Dependencies"
+    DEPENDENCY = "dependency", "Requests for help"
+    RISK = "risk", "Risk from other teams"
+    REMINDER = "reminder", "Check-in reminders"
+    DIGEST = "digest", "Weekly digests"
+    COMMENT = "comment", "Comments and mentions"
+    CYCLE = "cycle", "Cycles starting and ending"
+    # Tandem's own notices (a channel that keeps failing): always in the inbox.
+    SYSTEM = "system", "Notices from Tandem"
 
 
 class Notification(models.Model):
@@ -32,6 +39,9 @@ class Notification(models.Model):
     )
     title = models.CharField(max_length=300)
     text = models.TextField(blank=True, default="")
+    # Longer messages (a digest, a reminder's list): sections of items, as plain data
+    # ``[{"heading": str, "items": [{"text": str, "link": str}]}]`` (see services.Section).
+    sections = models.JSONField(blank=True, default=list)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # The idempotency key with the recipient: the event (e.g. ``dependency-event:42``) and a

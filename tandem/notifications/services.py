@@ -14,6 +14,22 @@ from tandem.notifications.models import Notification
 
 
 @dataclass(frozen=True, slots=True)
+class Item:
+    """One line of a section: its words and, optionally, where to see it (a path)."""
+
+    text: str
+    link: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and its lines, as every channel renders them (a digest has several)."""
+
+    heading: str
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """What one event tells its recipients, as plain data."""
 
@@ -27,6 +43,16 @@ class Message:
     event_id: str
     actor_id: str | None = None
     slot: str = ""
+    sections: tuple[Section, ...] = ()
+
+    def sections_data(self) -> list[dict[str, object]]:
+        return [
+            {
+                "heading": section.heading,
+                "items": [{"text": item.text, "link": item.link} for item in section.items],
+            }
+            for section in self.sections
+        ]
 
 
 @transaction.atomic
@@ -45,6 +71,7 @@ def notifications_send(message: Message, recipient_ids: Iterable[str]) -> None:
             actor_id=message.actor_id,
             title=message.title[:300],
             text=message.text,
+            sections=message.sections_data(),
             created_at=now,
             event_id=message.event_id,
             slot=message.slot,

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "tandem.dependencies",
     "tandem.organization",
     "tandem.access",
+    "tandem.comments",
     "tandem.notifications",
     "django_q",
     "tandem.jobs",

@@ -103,7 +103,7 @@ def test_a_locked_setting_is_refused_with_the_reason(ben: str) -> None:
             channels={("reminder", EMAIL): ChannelDefault(True, True, "check-ins are weekly")}
         ),
     )
-    with pytest.raises(LockedError, match="set by your organisation.*check-ins are weekly"):
+    with pytest.raises(LockedError, match=r"set by your organisation.*check-ins are weekly"):
         save(Choices(channels={("reminder", EMAIL): False}))
     # Sending the locked value itself (a form that shows it) is fine.
     save(Choices(channels={("reminder", EMAIL): True}))

@@ -6,73 +6,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_categories_and_sections'),
-        ('people', '0002_longer_texts_and_real_cycles'),
+        ("notifications", "0002_categories_and_sections"),
+        ("people", "0002_longer_texts_and_real_cycles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Preferences',
+            name="Preferences",
             fields=[
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='notification_preferences', serialize=False, to='people.person')),
-                ('time_zone', models.CharField(blank=True, default='', max_length=64)),
-                ('own_quiet_hours', models.BooleanField(default=False)),
-                ('quiet_start', models.TimeField(blank=True, null=True)),
-                ('quiet_end', models.TimeField(blank=True, null=True)),
-                ('own_reminder_cap', models.BooleanField(default=False)),
-                ('reminder_cap', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('paused', models.BooleanField(default=False)),
-                ('paused_until', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="notification_preferences",
+                        serialize=False,
+                        to="people.person",
+                    ),
+                ),
+                ("time_zone", models.CharField(blank=True, default="", max_length=64)),
+                ("own_quiet_hours", models.BooleanField(default=False)),
+                ("quiet_start", models.TimeField(blank=True, null=True)),
+                ("quiet_end", models.TimeField(blank=True, null=True)),
+                ("own_reminder_cap", models.BooleanField(default=False)),
+                ("reminder_cap", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("paused", models.BooleanField(default=False)),
+                ("paused_until", models.DateField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name_plural': 'notification preferences',
+                "verbose_name_plural": "notification preferences",
             },
         ),
         migrations.CreateModel(
-            name='OrganisationChannel',
+            name="OrganisationChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(max_length=20)),
-                ('channel', models.CharField(choices=[('email', 'E-mail')], max_length=20)),
-                ('on', models.BooleanField(default=True)),
-                ('locked', models.BooleanField(default=False)),
-                ('lock_reason', models.CharField(blank=True, default='', max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("category", models.CharField(max_length=20)),
+                ("channel", models.CharField(choices=[("email", "E-mail")], max_length=20)),
+                ("on", models.BooleanField(default=True)),
+                ("locked", models.BooleanField(default=False)),
+                ("lock_reason", models.CharField(blank=True, default="", max_length=300)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('category', 'channel'), name='organisation_channel_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("category", "channel"), name="organisation_channel_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationDefaults',
+            name="OrganisationDefaults",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time_zone', models.CharField(blank=True, default='', max_length=64)),
-                ('quiet_start', models.TimeField(blank=True, null=True)),
-                ('quiet_end', models.TimeField(blank=True, null=True)),
-                ('reminder_cap', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("time_zone", models.CharField(blank=True, default="", max_length=64)),
+                ("quiet_start", models.TimeField(blank=True, null=True)),
+                ("quiet_end", models.TimeField(blank=True, null=True)),
+                ("reminder_cap", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name_plural': 'organisation notification defaults',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='organisation_defaults_one_row')],
+                "verbose_name_plural": "organisation notification defaults",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="organisation_defaults_one_row"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonChannel',
+            name="PersonChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(max_length=20)),
-                ('channel', models.CharField(choices=[('email', 'E-mail')], max_length=20)),
-                ('on', models.BooleanField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("category", models.CharField(max_length=20)),
+                ("channel", models.CharField(choices=[("email", "E-mail")], max_length=20)),
+                ("on", models.BooleanField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person', 'category', 'channel'), name='person_channel_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "category", "channel"), name="person_channel_once"
+                    )
+                ],
             },
         ),
     ]

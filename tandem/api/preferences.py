@@ -247,7 +247,7 @@ def organisation_defaults_put(
 ) -> DefaultsOut:
     """Replace the organisation's defaults (the channels listed; others stay). Admins only."""
     require(caller_of(request).admin, ADMINS_ONLY)
-    quiet = payload.quiet_hours or QuietHoursIO()
+    quiet = payload.quiet_hours or QuietHoursIO(start=None, end=None)
     choices = OrganisationChoices(
         time_zone=payload.time_zone,
         quiet_hours=QuietHours(quiet.start, quiet.end),

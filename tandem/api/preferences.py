@@ -8,13 +8,17 @@ setting is 403 with the reason. Reads and writes are
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
+from pydantic import BeforeValidator, StrictBool, StrictInt
 
 from tandem import clock
 from tandem.access.policy import require
 from tandem.api.auth import caller_of
+from tandem.api.inputs import Input, IsoDate
 from tandem.api.openapi import if_match_declared
 from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, if_match
@@ -43,9 +47,21 @@ ADMINS_ONLY = "only administrators read and set the organisation's notification 
 CHANNELS_MAX = 100
 
 
-class QuietHoursIO(Schema):
-    start: dt.time | None = Field(None, description="local time, e.g. `22:00`")
-    end: dt.time | None = Field(None, description="local time; before `start`: over midnight")
+def _clock_time(value: object) -> object:
+    """Only ``HH:MM`` or ``HH:MM:SS``: a number would otherwise be read as seconds."""
+    if value is None or isinstance(value, dt.time):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", value):
+        return value
+    raise ValueError("a time is written HH:MM, such as 22:00")
+
+
+ClockTime = Annotated[dt.time | None, BeforeValidator(_clock_time)]
+
+
+class QuietHoursIO(Input):
+    start: ClockTime = Field(None, description="local time, e.g. `22:00`")
+    end: ClockTime = Field(None, description="local time; before `start`: over midnight")
 
 
 class ChannelOut(Schema):
@@ -78,19 +94,19 @@ class PreferencesOut(Schema):
     channels: list[ChannelOut]
 
 
-class ChannelIn(Schema):
+class ChannelIn(Input):
     category: str = Field(max_length=20)
     channel: str = Field(max_length=20, description=f"one of {', '.join(PERSONAL_CHANNELS)}")
-    on: bool
+    on: StrictBool
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(Input):
     time_zone: str = Field("", max_length=TIME_ZONE_MAX_LENGTH, description="IANA; empty: org's")
     quiet_hours: QuietHoursIO | None = Field(None, description="null: the organisation's")
-    reminder_cap_own: bool = False
-    reminder_cap: int | None = Field(None, ge=0, le=REMINDER_CAP_MAX)
-    paused: bool = False
-    paused_until: dt.date | None = Field(None, description="after today; null: indefinitely")
+    reminder_cap_own: StrictBool = False
+    reminder_cap: StrictInt | None = Field(None, ge=0, le=REMINDER_CAP_MAX)
+    paused: StrictBool = False
+    paused_until: IsoDate | None = Field(None, description="after today; null: indefinitely")
     channels: list[ChannelIn] = Field(
         [], max_length=CHANNELS_MAX, description="the settings to change; others stay"
     )
@@ -194,18 +210,18 @@ class DefaultsOut(Schema):
     channels: list[DefaultOut]
 
 
-class DefaultIn(Schema):
+class DefaultIn(Input):
     category: str = Field(max_length=20)
     channel: str = Field(max_length=20)
-    on: bool
-    locked: bool = False
+    on: StrictBool
+    locked: StrictBool = False
     reason: str = Field("", max_length=REASON_MAX_LENGTH)
 
 
-class DefaultsIn(Schema):
+class DefaultsIn(Input):
     time_zone: str = Field("", max_length=TIME_ZONE_MAX_LENGTH, description="IANA; empty: setting")
     quiet_hours: QuietHoursIO | None = Field(None, description="null: none")
-    reminder_cap: int | None = Field(None, ge=0, le=REMINDER_CAP_MAX)
+    reminder_cap: StrictInt | None = Field(None, ge=0, le=REMINDER_CAP_MAX)
     channels: list[DefaultIn] = Field([], max_length=CHANNELS_MAX, description="others stay")
 
 

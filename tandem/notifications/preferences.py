@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -195,9 +196,12 @@ class _Own:
 _OWN_FIELDS = tuple(f"notification_preferences__{name}" for name in _Own.__dataclass_fields__)
 
 
-def resolved_channels(
-    org: OrganisationSettings, own: Mapping[tuple[str, str], bool]
-) -> tuple[dict[str, frozenset[str]], frozenset[tuple[str, str]]]:
+# Per category the channels on, and the locked pairs.
+Resolved = tuple[Mapping[str, frozenset[str]], frozenset[tuple[str, str]]]
+ChoiceSet = frozenset[tuple[tuple[str, str], bool]]
+
+
+def resolved_channels(org: OrganisationSettings, own: Mapping[tuple[str, str], bool]) -> Resolved:
     """Per category the channels that are on, and the locked pairs, for a person whose own
     choices are ``own``."""
     channels: dict[str, frozenset[str]] = {}
@@ -214,14 +218,15 @@ def resolved_channels(
             if chosen:
                 on.add(channel)
         channels[category.value] = frozenset(on)
-    return channels, frozenset(locked)
+    # Shared by every reader with the same choices: read-only.
+    return MappingProxyType(channels), frozenset(locked)
 
 
 def _reader(
     org: OrganisationSettings,
     person: tuple[str, str, str | None],
     own: _Own,
-    choices: Mapping[tuple[str, str], bool],
+    resolved: Resolved,
     now: datetime,
 ) -> Reader:
     zone = zone_of(own.time_zone) or org.time_zone
@@ -233,7 +238,7 @@ def _reader(
     paused = own.paused and (
         own.paused_until is None or now.astimezone(zone).date() < own.paused_until
     )
-    channels, locked = resolved_channels(org, choices)
+    channels, locked = resolved
     person_id, name, email = person
     return Reader(
         person_id,
@@ -251,7 +256,9 @@ def _reader(
     )
 
 
-def _batch(org: OrganisationSettings, person_ids: list[str], now: datetime) -> Iterable[Reader]:
+def _batch(
+    org: OrganisationSettings, person_ids: list[str], now: datetime, memo: dict[ChoiceSet, Resolved]
+) -> Iterable[Reader]:
     rows = Person.objects.filter(id__in=person_ids).values_list(
         "id", "name", "email", "notification_preferences__person", *_OWN_FIELDS
     )
@@ -262,7 +269,11 @@ def _batch(org: OrganisationSettings, person_ids: list[str], now: datetime) -> I
         choices.setdefault(person_id, {})[category, channel] = on
     for person_id, name, email, has_row, *own in rows:
         mine = _Own(*own) if has_row is not None else _Own()
-        yield _reader(org, (person_id, name, email), mine, choices.get(person_id, {}), now)
+        # Most people share their choices (most have none): each set is resolved once.
+        key = frozenset(choices.get(person_id, {}).items())
+        if key not in memo:
+            memo[key] = resolved_channels(org, dict(key))
+        yield _reader(org, (person_id, name, email), mine, memo[key], now)
 
 
 def readers_get(person_ids: Iterable[str], *, now: datetime | None = None) -> dict[str, Reader]:
@@ -274,7 +285,8 @@ def readers_get(person_ids: Iterable[str], *, now: datetime | None = None) -> di
     org = organisation_settings_get()
     moment = now or timezone.now()
     readers: dict[str, Reader] = {}
+    memo: dict[ChoiceSet, Resolved] = {}
     for first in range(0, len(wanted), READERS_BATCH):
-        for reader in _batch(org, wanted[first : first + READERS_BATCH], moment):
+        for reader in _batch(org, wanted[first : first + READERS_BATCH], moment, memo):
             readers[reader.person_id] = reader
     return readers

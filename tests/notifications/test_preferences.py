@@ -224,3 +224,15 @@ def test_the_weekly_cap_left() -> None:
     assert reminder_cap_left(capped, 2) == 0
     assert reminder_cap_left(capped, 5) == 0
     assert reminder_cap_left(Reader("ben", "Ben", None, ZoneInfo("UTC")), 40) is None
+
+
+def test_a_large_organisation_is_read_in_batches_of_a_fixed_cost(
+    monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: object
+) -> None:
+    monkeypatch.setattr("tandem.notifications.preferences.READERS_BATCH", 10)
+    for n in range(25):
+        person(f"p{n}")
+    # The organisation's two, then two a batch of 10 (the people, their channels).
+    with django_assert_num_queries(2 + 2 * 3):  # type: ignore[operator]
+        readers = readers_get([f"p{n}" for n in range(25)])
+    assert len(readers) == 25

@@ -116,9 +116,8 @@ def _quiet(start: dt.time | None, end: dt.time | None) -> QuietHoursIO | None:
     return QuietHoursIO(start=start, end=end) if start and end else None
 
 
-def preferences_out(found: PersonPreferences) -> PreferencesOut:
-    reader, own = found.reader, found.own
-    channels = [
+def _channels_out(found: PersonPreferences) -> list[ChannelOut]:
+    return [
         ChannelOut(
             category=s.category,
             channel=s.channel,
@@ -129,6 +128,10 @@ def preferences_out(found: PersonPreferences) -> PreferencesOut:
         )
         for s in found.states
     ]
+
+
+def preferences_out(found: PersonPreferences) -> PreferencesOut:
+    reader, own = found.reader, found.own
     return PreferencesOut(
         version=found.version,
         email=reader.email,
@@ -147,7 +150,7 @@ def preferences_out(found: PersonPreferences) -> PreferencesOut:
         paused=own.paused,
         paused_until=own.paused_until,
         paused_now=reader.paused,
-        channels=channels,
+        channels=_channels_out(found),
     )
 
 

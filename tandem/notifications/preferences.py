@@ -230,11 +230,7 @@ def _reader(
     now: datetime,
 ) -> Reader:
     zone = zone_of(own.time_zone) or org.time_zone
-    quiet = (
-        (own.quiet_start, own.quiet_end)
-        if own.own_quiet_hours
-        else (org.quiet_start, org.quiet_end)
-    )
+    quiet: _Own | OrganisationSettings = own if own.own_quiet_hours else org
     paused = own.paused and (
         own.paused_until is None or now.astimezone(zone).date() < own.paused_until
     )
@@ -246,12 +242,12 @@ def _reader(
         email or None,
         zone,
         paused=paused,
-        quiet_start=quiet[0],
-        quiet_end=quiet[1],
+        quiet_start=quiet.quiet_start,
+        quiet_end=quiet.quiet_end,
         reminder_cap=own.reminder_cap if own.own_reminder_cap else org.reminder_cap,
         channels=channels,
         locked=locked,
-        time_zone_unknown=own.time_zone if own.time_zone and zone_of(own.time_zone) is None else "",
+        time_zone_unknown=own.time_zone if zone_of(own.time_zone) is None else "",
         paused_until=own.paused_until if paused else None,
     )
 

@@ -97,7 +97,10 @@ class PersonPreferences:
         return next(s for s in self.states if (s.category, s.channel) == (category, channel))
 
 
-def _own_choices(row: Preferences | None, choices: Mapping[tuple[str, str], bool]) -> Choices:
+def _own_choices(
+    row: Preferences | None, choices: Mapping[tuple[str, str], bool], *, paused: bool
+) -> Choices:
+    """What the person chose; a pause whose date has come is over (``paused``: in force)."""
     if row is None:
         return Choices(channels=choices)
     quiet = QuietHours(row.quiet_start, row.quiet_end) if row.own_quiet_hours else None
@@ -106,8 +109,8 @@ def _own_choices(row: Preferences | None, choices: Mapping[tuple[str, str], bool
         quiet_hours=quiet,
         reminder_cap_own=row.own_reminder_cap,
         reminder_cap=row.reminder_cap,
-        paused=row.paused,
-        paused_until=row.paused_until,
+        paused=row.paused and paused,
+        paused_until=row.paused_until if row.paused and paused else None,
         channels=choices,
     )
 
@@ -140,7 +143,8 @@ def preferences_get(person_id: str | None) -> PersonPreferences:
         for channel in PERSONAL_CHANNELS
     )
     version = row.version if row is not None else 1
-    return PersonPreferences(person_id, reader, _own_choices(row, own), org, states, version)
+    own_choices = _own_choices(row, own, paused=reader.paused)
+    return PersonPreferences(person_id, reader, own_choices, org, states, version)
 
 
 # --- validation ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import date, time
 import pytest
 
 from tandem.errors import InvalidError, NotFoundError, StaleVersionError
-from tandem.notifications.preference_models import PersonChannel
+from tandem.notifications.preference_models import PersonChannel, Preferences
 from tandem.notifications.preference_services import (
     Choices,
     LockedError,
@@ -147,3 +147,13 @@ def test_the_organisations_defaults_have_versions_too() -> None:
         organisation_defaults_update(
             version=2, choices=OrganisationChoices(channels={("digest", EMAIL): long_reason})
         )
+
+
+def test_a_pause_whose_date_has_come_reads_as_over(ben: str) -> None:
+    save(Choices(paused=True, paused_until=date(2026, 11, 22)))
+    Preferences.objects.filter(person_id="ben").update(paused_until=date(2020, 1, 1))
+    found = preferences_get("ben")
+    assert not found.reader.paused
+    assert not found.own.paused
+    # Saving what is shown is not refused for a date in the past.
+    save(found.own, version=found.version)

@@ -19,6 +19,7 @@ from tandem.api import (
     inbox,
     objectives,
     organization,
+    preferences,
     reports,
     reviews,
 )
@@ -88,3 +89,4 @@ api.add_router("", reports.router)
 api.add_router("", reviews.router)
 api.add_router("", attention.router)
 api.add_router("", inbox.router)
+api.add_router("", preferences.router)

@@ -68,3 +68,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.title}"
+
+
+# The preferences' models live in their own module (registered with this app from here).
+from tandem.notifications.preference_models import (  # noqa: E402
+    Channel,
+    OrganisationChannel,
+    OrganisationDefaults,
+    PersonChannel,
+    Preferences,
+)
+
+__all__ = [
+    "Category",
+    "Channel",
+    "Notification",
+    "OrganisationChannel",
+    "OrganisationDefaults",
+    "PersonChannel",
+    "Preferences",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -120,6 +121,13 @@ class Config(BaseSettings):
         ge=1,
         description="The period of the heartbeat job (the admin's Job runs show its slots).",
     )
+    time_zone: str = Field(
+        default="UTC",
+        max_length=64,
+        description="The organisation's time zone (an IANA name such as Europe/Paris) until an "
+        "admin sets one on the notification defaults page: quiet hours and reminders of people "
+        "who chose no time zone of their own follow it.",
+    )
     today: date | None = Field(
         default=None,
         description="Pretend today is this date (YYYY-MM-DD), for demos, training and "
@@ -132,6 +140,16 @@ class Config(BaseSettings):
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             return [host.strip() for host in value.split(",") if host.strip()]
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        # One file read (every process reads the settings: listing all zones costs 0.1 s).
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone name such as Europe/Paris or UTC") from None
         return value
 
     @field_validator("queue")

@@ -218,6 +218,8 @@ SESSION_COOKIE_AGE = CONFIG.session_idle_minutes * 60
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
+# The organisation's default time zone for notifications (its admins may set another).
+TANDEM_TIME_ZONE = CONFIG.time_zone
 USE_I18N = True
 USE_TZ = True
 

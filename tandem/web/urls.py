@@ -10,6 +10,7 @@ from tandem.web.views import (
     exports,
     inbox,
     objectives,
+    preferences,
     report,
     review,
     teams,
@@ -30,4 +31,5 @@ urlpatterns = [
     *report.urlpatterns,
     *exports.urlpatterns,
     *inbox.urlpatterns,
+    *preferences.urlpatterns,
 ]

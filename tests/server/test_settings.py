@@ -56,6 +56,7 @@ def test_today_can_be_pretended_for_demos_and_tests(monkeypatch) -> None:
             "TANDEM_SESSION_IDLE_MINUTES: Input should be greater",
         ),
         ("TANDEM_PROXY_COUNT", "-1", "TANDEM_PROXY_COUNT: Input should be greater"),
+        ("TANDEM_TIME_ZONE", "Mars/Olympus", "TANDEM_TIME_ZONE: Value error, must be an IANA"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_the_problem(monkeypatch, name, value, message):

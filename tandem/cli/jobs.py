@@ -17,6 +17,9 @@ from tandem.cli.database import database_label, django_setup
 def worker() -> None:
     """Run background jobs (and the periodic jobs' scheduler) until stopped: as many as wanted,
     on any machine that reaches the database (or TANDEM_QUEUE's Redis)."""
+    # Stopped while it starts (a service manager's stop, a busy machine): a clean exit, not a
+    # death by signal; once the cluster runs, its own handler stops it as gracefully.
+    signal.signal(signal.SIGTERM, _stopped_while_starting)
     django_setup(migrate=True)
     from django.conf import settings  # noqa: PLC0415
 
@@ -28,6 +31,10 @@ def worker() -> None:
         markup=False,
     )
     work()
+
+
+def _stopped_while_starting(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def embedded_worker() -> subprocess.Popen[bytes] | None:

@@ -163,7 +163,8 @@ def test_two_workers_run_each_periodic_slot_once(
 ) -> None:
     began = datetime.now(UTC) - timedelta(seconds=1)  # heartbeat slots are 1 s long here
     first, second = start_worker(), start_worker()
-    time.sleep(4)
+    # Both run a while (however slowly they start on a busy machine), then stop.
+    _wait_for(lambda: len(_finished_slots(queue_env, began)) >= 3, seconds=90)
     _stop(first)
     _stop(second)
     seen = _python(queue_env, RESULTS % ("heartbeat", "heartbeat"))
@@ -209,6 +210,12 @@ def test_a_job_whose_worker_is_killed_mid_run_is_finished_once(
     # writing their results when its tables were emptied.
     mine = {kind: [row for row in rows if row[0] == str(trace)] for kind, rows in seen.items()}
     assert mine == {"runs": [[str(trace), True]], "results": [[str(trace), "done"]]}
+
+
+def _finished_slots(env: Env, began: datetime) -> list[str]:
+    seen = _python(env, RESULTS % ("heartbeat", "heartbeat"))
+    assert isinstance(seen, dict)
+    return [key for key, done in seen["runs"] if done and datetime.fromisoformat(key) >= began]
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:

@@ -88,3 +88,24 @@ def test_a_closed_cycle_asks_no_one(demo_in_db: m.Organization) -> None:
     cycle_alerts_send(TODAY)  # 2026-Q3 is closed, FY2026 and 2026-Q4 have not ended
     assert inboxes(kind="cycle_review") == {}
     assert inboxes(kind="cycle_close") == {}
+
+
+def test_the_cycle_alerts_take_as_many_queries_for_more_owners(demo_in_db: m.Organization) -> None:
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from tandem.notifications.alerts.seeing import alerts_view  # noqa: PLC0415
+
+    def counted() -> int:
+        Notification.objects.all().delete()
+        alerts_view(TODAY)  # the organisation read (or brought up to date) beforehand
+        with CaptureQueriesContext(connection) as queries:
+            cycle_alerts_send(TODAY)
+        return len(queries)
+
+    cycle_state_set(cycle_id="2026-Q3", state=Cycle.State.ACTIVE)
+    few = counted()
+    for team in ["infra", "sre", "mobile", "cs"]:
+        objective_create(cycle_id="2026-Q3", title=f"{team} did things", owner_team_id=team)
+    assert counted() == few
+    assert len(inboxes(kind="cycle_review")) == 6

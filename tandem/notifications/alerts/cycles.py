@@ -106,8 +106,8 @@ def _grading(org: m.Organization, cycle: m.Cycle, seeing: Seeing) -> list[Sendin
         )
         title = f"{cycle.id} has ended: grade and reflect on your objectives"
         text = (
-            f"{cycle.id} ended on {day(cycle.end)}. "
-            "Grade each key result and write a short reflection."
+            f"{cycle.id} ended on {day(cycle.end)}. Grade each key result and write a short "
+            f"reflection on {', '.join(o.id for o in objectives)}."
         )
         sections = (Section("Your objectives", items),)
         found.append((_message(cycle, "cycle_review", title, text, sections=sections), [owner]))

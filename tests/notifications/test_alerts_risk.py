@@ -144,3 +144,18 @@ def test_a_new_key_result_put_at_risk_is_told_of_on_its_first_sweep(calm: m.Orga
     check_in("SRE-1.1", TODAY, 3, "lena")
     risk_sweep(TODAY)
     assert inboxes(object_id="SR-1.1", recipient_id="ben") == {"ben": ["risk_worsened"]}
+
+
+def test_a_key_result_of_an_ended_cycle_is_left_alone(calm: m.Organization) -> None:
+    from tandem.okrs.cycles import cycle_state_set  # noqa: PLC0415
+    from tandem.okrs.models import Cycle  # noqa: PLC0415
+
+    cycle_state_set(cycle_id="2026-Q3", state=Cycle.State.ACTIVE)
+    late = dependency_create(
+        from_id="SR-Q3-1.1", provider_team_id="infra", need="late", by_id="ana"
+    )
+    dependency_transition(
+        dependency_id=late.id, to_state=State.DECLINED, by_id="omar", reason="too late"
+    )
+    risk_sweep(TODAY)
+    assert inboxes(object_id="SR-Q3-1.1") == {}

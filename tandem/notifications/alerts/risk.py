@@ -16,6 +16,8 @@ compares the engine's health of every key result with what its people were last 
 - at most one message per key result a day (the slot is the day): a change on a day it was
   told of already waits for the next day's sweep, which tells it if it still holds.
 
+Key results of cycles that have ended are left alone (they are graded, no longer followed).
+
 Recipients: the key result's owner, its contributors (people, and the lead and members of
 contributing teams), those of them who may see its objective; the chain names nothing its
 reader may not see (:mod:`tandem.notifications.alerts.chain`).
@@ -145,6 +147,8 @@ def risk_sweep(today: date) -> int:
     sending: list[Sending] = []
     sweep = Sweep(org, evaluation, Seeing(org, admins_get()))
     for key_result_id, result in evaluation.key_results.items():
+        if _ended(org, evaluation, result):
+            continue  # graded now, not followed: what it was last told stays
         told, kind = risk_decide(stored.get(key_result_id), result, today, first_sweep=first_sweep)
         if told is None:
             continue
@@ -154,6 +158,11 @@ def risk_sweep(today: date) -> int:
     _record(changed, stored, gone=stored.keys() - evaluation.key_results.keys())
     notifications_send_all(sending)
     return len({message.object_id for message, _ in sending})
+
+
+def _ended(org: m.Organization, evaluation: Evaluation, result: KeyResultResult) -> bool:
+    cycle = evaluation.cycles.get(org.objectives[result.objective].cycle)
+    return cycle is not None and cycle.ended
 
 
 def _record(changed: dict[str, Told], stored: dict[str, Told], *, gone: set[str]) -> None:

@@ -91,7 +91,7 @@ class FollowUps:
             event_id=event,
         )
 
-    def for_(self, dep: m.Dependency, people: list[str | None]) -> list[str]:
+    def readers(self, dep: m.Dependency, people: list[str | None]) -> list[str]:
         return self.seeing.who(people, objective_of(self.org, dep.from_id))
 
     def need(self, dep: m.Dependency) -> str:
@@ -125,7 +125,7 @@ def _due_soon(f: FollowUps, dep: m.Dependency, days: int) -> Sending:
     title = f"{dep.id}: due {when} ({day(dep.due)})"
     event = f"dependency-due-soon:{dep.id}:{dep.due.isoformat()}"
     message = f.message(dep, "dependency_due_soon", title, f.need(dep), event)
-    return message, f.for_(dep, list(team_people(f.org, dep.provider)))
+    return message, f.readers(dep, list(team_people(f.org, dep.provider)))
 
 
 def _overdue(f: FollowUps, dep: m.Dependency, days: int) -> Sending:
@@ -146,7 +146,7 @@ def _overdue(f: FollowUps, dep: m.Dependency, days: int) -> Sending:
     message = f.message(dep, "dependency_overdue", title, f.need(dep), event)
     # Once a week: the day after it was due, then every seven days.
     weekly = replace(message, slot=f"week-{(days - 1) // 7}")
-    return weekly, f.for_(dep, people)
+    return weekly, f.readers(dep, people)
 
 
 def _unanswered(f: FollowUps, dep: m.Dependency, asked: Asked) -> Iterator[Sending]:
@@ -160,12 +160,12 @@ def _unanswered(f: FollowUps, dep: m.Dependency, asked: Asked) -> Iterator[Sendi
     title = f"{dep.id}: {team} has not answered for {waited} days"
     event = f"dependency-unanswered:{asked.event}"
     message = f.message(dep, "dependency_escalated", title, f.need(dep), event)
-    yield replace(message, slot="lead"), f.for_(dep, [lead])
+    yield replace(message, slot="lead"), f.readers(dep, [lead])
     manager = f.org.people[lead].manager if lead in f.org.people else None
     if waited >= 2 * after and manager is not None:
         text = f"{f.need(dep)} (asked of {team}, whose lead is {f.org.people[lead].name})"
         escalated = f.message(dep, "dependency_escalated", title, text, event)
-        yield replace(escalated, slot="manager"), f.for_(dep, [manager])
+        yield replace(escalated, slot="manager"), f.readers(dep, [manager])
 
 
 def dependency_followups_send(today: date) -> int:

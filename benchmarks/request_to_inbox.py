@@ -17,7 +17,8 @@ temporary TANDEM_DATA_DIR (the embedded default), in this one process. Then:
 - **daily alerts**: ``dependency_followups_send`` and ``cycle_alerts_send`` on the as-of date,
   and ``risk_sweep`` (its first sweep records every key result; the second compares), each
   cold (the organisation read and evaluated first, as after a worker starts) and warm (the
-  worker's cached organisation), with their queries and messages.
+  worker's cached organisation), with their queries and messages; then the sweep a change
+  queues, after a check-in that makes a key result delivering an accepted request fall.
 
 Prints a Markdown table; a full run writes it to ``benchmarks/data/alerts-results.md``.
 """
@@ -151,7 +152,22 @@ def daily_alerts() -> list[tuple[str, dict[str, float]]]:
         cache_clear()
         rows.append((f"{name}, cold", timed(job)))
         rows.append((f"{name}, warm", timed(job)))
+    checked_in = a_provider_key_result_falls()
+    rows.append((f"risk sweep after a check-in on {checked_in}", timed(jobs["risk sweep"])))
     return rows
+
+
+def a_provider_key_result_falls() -> str:
+    """A check-in with confidence 1 on a key result that delivers an accepted request (what
+    the sweep queued after a change then finds): its id."""
+    from tandem.checkins.services import checkin_record  # noqa: PLC0415
+    from tandem.dependencies.models import Dependency  # noqa: PLC0415
+
+    provided = Dependency.objects.filter(state="accepted", provider_kr__isnull=False)
+    key_result = provided.values_list("provider_kr_id", flat=True).first()
+    assert key_result is not None
+    checkin_record(key_result_id=key_result, day=AS_OF, confidence=1, author_id=None)
+    return key_result
 
 
 def table(people: int, requests: dict[str, Any], jobs: list[tuple[str, dict[str, float]]]) -> str:

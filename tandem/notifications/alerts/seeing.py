@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from tandem.core import model as m
-from tandem.core.visibility import Audience, ObjectiveFacts, may_see, objective_facts, subtree
+from tandem.core.visibility import Audience, ObjectiveFacts, may_see, objective_facts
 from tandem.organization.cache import View, view_get
 from tandem.people.models import Person
 
@@ -42,8 +42,13 @@ class Seeing:
                 self._teams_of[member].add(team.id)
             if team.lead is not None:
                 self._led[team.lead].append(team.id)
-        self._team_parents = {t.id: t.parent for t in org.teams.values()}
-        self._managers = {p.id: p.manager for p in org.people.values()}
+        # Children by parent, once: core's subtree() builds them from scratch on every call.
+        self._sub_teams: dict[str | None, list[str]] = defaultdict(list)
+        for team in org.teams.values():
+            self._sub_teams[team.parent].append(team.id)
+        self._reports: dict[str | None, list[str]] = defaultdict(list)
+        for person in org.people.values():
+            self._reports[person.manager].append(person.id)
 
     @property
     def facts(self) -> dict[str, ObjectiveFacts]:
@@ -58,12 +63,11 @@ class Seeing:
             if person_id in self.admins:
                 found = Audience(person_id, admin=True)
             else:
-                led = self._led.get(person_id, [])
                 found = Audience(
                     person_id,
                     teams=frozenset(self._teams_of.get(person_id, ())),
-                    led_teams=frozenset(subtree(self._team_parents, led)) if led else frozenset(),
-                    reports=frozenset(subtree(self._managers, [person_id]) - {person_id}),
+                    led_teams=_below(self._sub_teams, self._led.get(person_id, [])),
+                    reports=_below(self._reports, [person_id]) - {person_id},
                 )
             self._audiences[person_id] = found
         return found
@@ -79,6 +83,18 @@ class Seeing:
         ``objective_id``."""
         wanted = [p for p in dict.fromkeys(person_ids) if p is not None]
         return [p for p in wanted if self.may_see(p, objective_id)]
+
+
+def _below(children: dict[str | None, list[str]], roots: list[str]) -> frozenset[str]:
+    """``roots`` and everything below them (as :func:`tandem.core.visibility.subtree`)."""
+    found: set[str] = set()
+    todo = list(roots)
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, ()))
+    return frozenset(found)
 
 
 def team_people(org: m.Organization, team_id: str) -> list[str]:

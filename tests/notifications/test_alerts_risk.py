@@ -55,7 +55,7 @@ def test_a_worsening_through_dependencies_reaches_owner_and_contributors_with_th
     assert note.title == CHAIN
     assert (note.category, note.object_kind, note.event_id) == ("risk", "key_result", "risk:SR-1.1")
     assert note.slot == TODAY.isoformat()
-    assert note.link == "/objectives/SR-1#SR-1.1"
+    assert note.link == "/objectives/SR-1#kr-SR-1.1"
     assert "Cut p50 search latency" in note.text
     # IN-1.1: dan owns it; omar and the SRE team (lena, raj) contribute.
     assert set(inboxes(object_id="IN-1.1")) == {"dan", "omar", "lena", "raj"}

@@ -119,7 +119,7 @@ class Sweep:
                     kind=kind,
                     object_kind="key_result",
                     object_id=key_result_id,
-                    link=f"{link}#{key_result_id}",
+                    link=f"{link}#kr-{key_result_id}",
                     title=words if len(words) <= 300 else f"{words[:299]}…",
                     text=f"{key_result_id}: {key_result.title}",
                     event_id=f"risk:{key_result_id}",

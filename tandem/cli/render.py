@@ -12,7 +12,7 @@ from rich.text import Text
 from tandem.core import model as m
 from tandem.core.engine import Evaluation
 from tandem.core.quality import Finding, count_by_severity
-from tandem.web.words import reason_words
+from tandem.organization.wording import reason_words
 
 HEALTH_STYLE = {
     "on_track": "green",

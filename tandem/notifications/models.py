@@ -70,6 +70,26 @@ class Notification(models.Model):
         return f"{self.recipient_id}: {self.title}"
 
 
+class RiskState(models.Model):
+    """What a key result's people were last told of its health (the risk alerts,
+    :mod:`tandem.notifications.alerts.risk`): a sweep compares the engine's effective health
+    with it, and tells them when a dependency has made it worse, or when it has recovered."""
+
+    # An id, not a foreign key: a key result deleted leaves a row no sweep reads (trimmed by
+    # the sweep).
+    key_result_id = models.CharField(max_length=ID_MAX_LENGTH, primary_key=True)
+    # The effective health last recorded (``on_track``, ``at_risk``, ``off_track``).
+    health = models.CharField(max_length=10)
+    # Whether the last message told of a worsening that a dependency caused: only then is a
+    # recovery worth telling.
+    worsened = models.BooleanField(default=False)
+    # The day of the last message (one a day at most); None before the first.
+    told_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key_result_id}: {self.health}"
+
+
 # The preferences' models live in their own module (registered with this app from here).
 from tandem.notifications.preference_models import (  # noqa: E402
     Channel,

@@ -59,6 +59,13 @@ class Message:
 def notifications_send(message: Message, recipient_ids: Iterable[str]) -> None:
     """Put ``message`` in each recipient's inbox, once: a recipient who already has it (the
     same event and slot, sent again by a retry or a second sender) gets nothing new."""
+    notifications_send_all([(message, recipient_ids)])
+
+
+@transaction.atomic
+def notifications_send_all(messages: Iterable[tuple[Message, Iterable[str]]]) -> None:
+    """:func:`notifications_send` for many messages at once: one insert per batch of rows,
+    whatever the number of messages (the daily alerts send hundreds)."""
     now = timezone.now()
     rows = [
         Notification(
@@ -76,9 +83,11 @@ def notifications_send(message: Message, recipient_ids: Iterable[str]) -> None:
             event_id=message.event_id,
             slot=message.slot,
         )
+        for message, recipient_ids in messages
         for recipient_id in dict.fromkeys(recipient_ids)
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
 
 
 @transaction.atomic

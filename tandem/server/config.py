@@ -128,6 +128,35 @@ class Config(BaseSettings):
         "admin sets one on the notification defaults page: quiet hours and reminders of people "
         "who chose no time zone of their own follow it.",
     )
+    notify_due_soon_days: int = Field(
+        default=3,
+        ge=0,
+        description="Days before a request for help is due when its provider team is reminded "
+        "of it (once per due date; 0: on the day itself).",
+    )
+    notify_escalate_days: int = Field(
+        default=5,
+        ge=1,
+        description="Days a request may wait for an answer before it is escalated to the "
+        "provider team's lead; twice as many, to the lead's manager.",
+    )
+    notify_cycle_start_days: int = Field(
+        default=7,
+        ge=1,
+        description="Days before a cycle starts when the lead of a team without objectives "
+        "in it is told.",
+    )
+    notify_risk_sweep_seconds: int = Field(
+        default=300,
+        ge=10,
+        description="How often the risk alerts compare every key result's health with what "
+        "its people were last told (besides after each committed change).",
+    )
+    notify_risk_on_change: bool = Field(
+        default=True,
+        description="Queue a risk-alert sweep after each committed change to the plan, "
+        "check-ins and requests (false: the periodic sweep alone).",
+    )
     today: date | None = Field(
         default=None,
         description="Pretend today is this date (YYYY-MM-DD), for demos, training and "

@@ -83,6 +83,13 @@ def _database() -> dict[str, Any]:
 DATA_DIR: Path = _data_dir()
 SECRET_KEY = _secret_key()
 DEBUG = CONFIG.debug
+# Alerts (tandem.notifications.alerts, tandem.jobs.alerts): docs/notifications.md.
+TANDEM_NOTIFY_DUE_SOON_DAYS = CONFIG.notify_due_soon_days
+TANDEM_NOTIFY_ESCALATE_DAYS = CONFIG.notify_escalate_days
+TANDEM_NOTIFY_CYCLE_START_DAYS = CONFIG.notify_cycle_start_days
+TANDEM_NOTIFY_RISK_SWEEP_SECONDS = CONFIG.notify_risk_sweep_seconds
+TANDEM_NOTIFY_RISK_ON_CHANGE = CONFIG.notify_risk_on_change
+
 # A fixed "today" for demos and browser tests (TANDEM_TODAY); None: the real date.
 TANDEM_TODAY = CONFIG.today
 ALLOWED_HOSTS = CONFIG.allowed_hosts

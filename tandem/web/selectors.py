@@ -32,8 +32,7 @@ from tandem.organization.attention import (
 )
 from tandem.organization.cache import View
 from tandem.organization.mine import is_mine, whose_of
-from tandem.organization.wording import number, owner_name, person_name, with_unit
-from tandem.web import words
+from tandem.organization.wording import number, owner_name, person_name, reason_parts, with_unit
 
 # --- permissions on the plain data: the rules of tandem.core.permissions -------------------
 
@@ -53,7 +52,8 @@ def may_check_in(audience: Audience, org: m.Organization, key_result: m.KeyResul
 @dataclass(frozen=True)
 class Reason:
     """Why a key result is at risk: one dependency that lowered its health, for the engine's
-    reason (tandem.core.risk) in the words of tandem.web.words (the template links the ids)."""
+    reason (tandem.core.risk) in the words of tandem.organization.wording (the template links
+    the ids)."""
 
     dependency: str
     code: str  # a tandem.core.risk reason code: declined, overdue, not-accepted, ...
@@ -73,7 +73,7 @@ def dependency_reason(view: View, dependency_id: str) -> Reason:
     dependency = org.dependencies[dependency_id]
     code = view.evaluation.dependencies[dependency_id].reason.value
     provider_kr = dependency.provider_kr if dependency.provider_kr in org.key_results else None
-    before, provider_kr, after = words.reason_parts(
+    before, provider_kr, after = reason_parts(
         code,
         provider=owner_name(org, dependency.provider),
         due=dependency.due,

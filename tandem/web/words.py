@@ -9,7 +9,6 @@ filling in a form: they say what the form says.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from tandem.organization.wording import day
 
@@ -94,48 +93,5 @@ def dependency_words(state: str, status: str) -> tuple[str, str]:
     return state.capitalize(), DEPENDENCY_STATUS_WORDS.get(status, status)
 
 
-# Why a dependency has its status (tandem.core.risk's reason codes), as the pages and the
-# command line say it: "Infrastructure declined it", "Site Reliability's SRE-1.1 is at risk".
-_PROVIDER_HEALTH = {
-    "provider-on-track": "on track",
-    "provider-at-risk": "at risk",
-    "provider-off-track": "off track",
-}
-_REASON_STATUS = {
-    "delivered": "delivered",
-    "cancelled": "cancelled",
-    "accepted": "on track",
-    "in-loop": "on track",
-}
-
-
-def possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def reason_parts(
-    reason: str, *, provider: str, due: date | None, provider_kr: str | None
-) -> tuple[str, str | None, str]:
-    """Why a dependency has its status, in three parts: the words before the key result that
-    delivers the help, its id (None unless the reason is its health and the reader may see
-    it), and the words after. ``provider``: the provider team's name."""
-    if reason == "declined":
-        return f"{provider} declined it", None, ""
-    if reason == "overdue" and due is not None:
-        return f"it was due on {due.day} {due:%B %Y} and {provider} has not delivered it", None, ""
-    if reason == "not-accepted":
-        return f"{provider} has not answered the request yet", None, ""
-    if reason in _PROVIDER_HEALTH:
-        health = _PROVIDER_HEALTH[reason]
-        if provider_kr is not None:
-            return f"{possessive(provider)} ", provider_kr, f" is {health}"
-        return f"it is {health}", None, ""
-    return f"it is {_REASON_STATUS.get(reason, reason)}", None, ""
-
-
-def reason_words(reason: str, *, provider: str, due: date | None, provider_kr: str | None) -> str:
-    """:func:`reason_parts` as one sentence: "Site Reliability's SRE-1.1 is at risk"."""
-    before, key_result, after = reason_parts(
-        reason, provider=provider, due=due, provider_kr=provider_kr
-    )
-    return before + (key_result or "") + after
+# Why a dependency has its status is worded in tandem.organization.wording (reason_parts,
+# reason_words), which the messages (tandem.notifications) share with the pages and the CLI.

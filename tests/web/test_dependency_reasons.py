@@ -16,7 +16,7 @@ from tandem import DEMO_FILE
 from tandem.cli import app
 from tandem.core import model as m
 from tandem.core.engine import evaluate
-from tandem.web.words import reason_words
+from tandem.organization.wording import reason_words
 from tests.conftest import TODAY
 
 Web = Callable[[str], Client]

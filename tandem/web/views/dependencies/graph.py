@@ -16,9 +16,8 @@ from tandem.core import risk as core_risk
 from tandem.organization import dependencies
 from tandem.organization.cache import View
 from tandem.organization.dependencies import Edge, Graph, Risk
-from tandem.organization.wording import owner_name
+from tandem.organization.wording import owner_name, reason_words
 from tandem.web.templatetags.tandem_web import DEPENDENCY_STATUS
-from tandem.web.words import reason_words
 
 
 def status_words(status: str) -> str:

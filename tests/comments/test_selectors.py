@@ -10,11 +10,15 @@ import pytest
 from tandem.comments.selectors import comment_counts, comment_link, comments_for, thread_link
 from tandem.comments.services import comment_remove
 from tandem.comments.targets import Target, target_get_visible
-from tests.comments.conftest import add, who
+from tests.comments.helpers import add, who
 
 pytestmark = pytest.mark.usefixtures("demo_in_db")
 
-TARGETS = [Target("objective", "SR-1"), Target("key_result", "SR-1.1"), Target("key_result", "SR-1.2")]
+TARGETS = [
+    Target("objective", "SR-1"),
+    Target("key_result", "SR-1.1"),
+    Target("key_result", "SR-1.2"),
+]
 
 
 def _write(count: int) -> None:

@@ -20,7 +20,7 @@ from tandem.errors import (
     StaleVersionError,
 )
 from tandem.people.models import Person
-from tests.comments.conftest import Capture, add, who
+from tests.comments.helpers import Capture, add, who
 
 pytestmark = pytest.mark.usefixtures("demo_in_db")
 

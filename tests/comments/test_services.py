@@ -4,6 +4,7 @@ version read, removal that keeps the comment's place."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from tandem.checkins.models import CheckIn
 from tandem.comments.models import TEXT_MAX_LENGTH, Comment, Mention
@@ -158,3 +159,11 @@ def test_a_comment_outlives_its_author(demo_in_db: m.Organization) -> None:
     Person.objects.filter(pk="cai").delete()
     comment.refresh_from_db()
     assert comment.author_id is None
+
+
+def test_the_admins_read_a_removed_comment_in_the_admin(admin_client: Client) -> None:
+    comment = add("ben", "objective", "SR-1", "words taken back").comment
+    comment_remove(audience=who("ben"), comment_id=comment.pk)
+    page = admin_client.get(f"/admin/comments/comment/{comment.pk}/change/")
+    assert page.status_code == 200
+    assert "words taken back" in page.content.decode()

@@ -1,5 +1,6 @@
-"""A comment with a mention, in a real browser: Ana comments on SR-1 and mentions Ben (the
-form is posted with HTMX and the thread swapped in place); Ben signs in, his bell counts it,
+"""A comment with a mention, in a real browser: Ana comments on SR-1 and mentions Ben, chosen
+from the people matching what she typed after "@" (the form is posted with HTMX and the thread
+swapped in place); Ben signs in, his bell counts it,
 the inbox shows it and its link opens the objective page at the comment. What Ana typed as
 markup is shown as text, and no rule of the Content Security Policy is broken."""
 
@@ -26,8 +27,12 @@ def test_a_mention_reaches_the_inbox_and_leads_to_the_comment(new_page: Any) -> 
     sign_in(page, "ana")
     page.goto("/objectives/SR-1")
     thread = page.locator("section#comments-SR-1")
-    thread.get_by_label("Add a comment on SR-1").fill(
-        "@ben can you check the EU numbers? <b>not bold</b> <script>alert(1)</script>"
+    box = thread.get_by_label("Add a comment on SR-1")
+    box.press_sequentially("@Oka")  # part of Ben Okafor's name: the picker lists him
+    thread.get_by_role("button", name=re.compile(r"^Ben Okafor ben")).click()
+    assert box.input_value() == "@ben "
+    box.press_sequentially(
+        "can you check the EU numbers? <b>not bold</b> <script>alert(1)</script>"
     )
     thread.get_by_role("button", name="Comment", exact=True).click()
     page.locator("section#comments-SR-1").get_by_role("status").get_by_text(

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from tandem.comments.models import Comment, Mention
@@ -94,8 +94,8 @@ def _view(comment: Comment, mentions: list[MentionView]) -> CommentView:
     )
 
 
-def _views(rows: Iterable[Comment]) -> list[CommentView]:
-    comments = list(rows.select_related("author", "removed_by"))  # type: ignore[attr-defined]
+def _views(rows: QuerySet[Comment]) -> list[CommentView]:
+    comments = list(rows.select_related("author", "removed_by"))
     mentions = _mentions_of([c.pk for c in comments]) if comments else {}
     return [_view(comment, mentions.get(comment.pk, [])) for comment in comments]
 

@@ -62,6 +62,13 @@ class Seen:
     key_result_id: str | None = None
     title: str = ""
 
+    @property
+    def words(self) -> str:
+        """What it is, in words: "key result SR-1.1 (Cut p50 ...)", "the check-in of ..."."""
+        if self.target.kind == "checkin":
+            return f"the {self.title}"
+        return f"{self.target} ({self.title})" if self.title else str(self.target)
+
 
 def _missing(target: Target) -> NotFoundError:
     return NotFoundError(f"there is no {target}")
@@ -84,7 +91,8 @@ def target_get_visible(audience: Audience, target: Target) -> Seen:
     if target.kind == "checkin" and target.id.isdigit() and len(target.id) < 19:
         checkin = checkin_get_visible(audience, int(target.id))
         key_result = checkin.key_result
-        title = f"check-in of {checkin.date:%-d %b %Y} on {key_result.id}"
+        day = checkin.date
+        title = f"check-in of {day.day} {day:%b %Y} on {key_result.id}"
         return Seen(target, key_result.objective, key_result.id, title)
     if target.kind == "dependency":
         dependency = dependency_get_visible(audience, target.id)

@@ -65,6 +65,7 @@ def test_a_check_in_comment_reaches_its_author_and_its_key_results_owner(
     assert inboxes() == {"cai": ["comment_added"]}  # cai wrote it and owns SR-1.2
     note = Notification.objects.get()
     assert note.link == f"/check-ins/{checkin.pk}/comments#comment-{pk}"
+    assert note.title == "Ana Lima commented on the check-in of 20 Nov 2026 on SR-1.2"
 
 
 def test_a_request_comment_reaches_the_requester_and_the_provider_lead(

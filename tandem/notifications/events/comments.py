@@ -126,7 +126,7 @@ def _groups(
 def _tell(comment: Comment, seen: Seen, mentioned: list[str], others: list[str | None]) -> None:
     """Tell each group once each, only what they may see, never the author."""
     author = _person_name(comment.author_id)
-    on = f"{seen.target}" + (f" ({seen.title})" if seen.title else "")
+    on = seen.words
     told: set[str | None] = {comment.author_id}
     for kind, title, wanted in _groups(author, on, mentioned, others):
         recipients = [p for p in who_may_see(wanted, seen.objective.pk) if p not in told]

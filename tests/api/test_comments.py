@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
 from tandem.checkins.models import CheckIn
 from tests.api.conftest import ApiClient
 

@@ -14,6 +14,7 @@ from ninja.responses import NinjaJSONEncoder
 from tandem.api import (
     attention,
     checkins,
+    comments,
     dependencies,
     editing,  # noqa: F401 (adds the writes to the objectives router)
     inbox,
@@ -90,3 +91,4 @@ api.add_router("", reviews.router)
 api.add_router("", attention.router)
 api.add_router("", inbox.router)
 api.add_router("", preferences.router)
+api.add_router("", comments.router)

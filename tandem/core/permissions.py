@@ -146,3 +146,27 @@ def reflect_refused(objective_id: str) -> str:
 
 
 CLOSE_CYCLE_REFUSED = "only org admins and the company's lead close or reopen a cycle"
+
+
+# --- comments: whoever may see what a comment is on reads and writes comments on it ----------
+
+
+def may_edit_comment(audience: Audience, author: str | None) -> bool:
+    """A comment's author, only: no one puts words in someone else's mouth."""
+    return audience.person is not None and author == audience.person
+
+
+def may_remove_comment(audience: Audience, author: str | None) -> bool:
+    """A comment's author, and admins (who moderate)."""
+    return audience.admin or may_edit_comment(audience, author)
+
+
+def comment_refused(action: str) -> str:
+    """Why the caller may not ``action`` ("edit", "remove", "write") a comment."""
+    if action == "edit":
+        return "only its author edits a comment"
+    if action == "remove":
+        return "only its author and admins remove a comment"
+    return (
+        "comments are written by people of the organisation: this account is not linked to a person"
+    )

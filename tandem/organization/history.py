@@ -36,6 +36,8 @@ class HistoryEntry:
     # A check-in's id when the viewer may correct or withdraw it (its author, or whoever may
     # change the objective, while the cycle is open and it is not withdrawn).
     correctable: int | None = None
+    # A check-in's id (its comments are on its own page).
+    checkin: int | None = None
 
 
 def _checkin_words(value: object, confidence: int | None) -> str:
@@ -145,7 +147,14 @@ def objective_history_get(
         correctable = pk if checkins_open and not withdrawn and (editable or mine) else None
         entries.append(
             HistoryEntry(
-                moment, day_only, name(author), key_result_id, what, note or "", correctable
+                moment,
+                day_only,
+                name(author),
+                key_result_id,
+                what,
+                note or "",
+                correctable,
+                checkin=pk,
             )
         )
 

@@ -3,6 +3,7 @@
 from tandem.web.views import (
     alignment,
     checkin,
+    comments,
     corrections,
     dashboard,
     dependencies,
@@ -20,6 +21,7 @@ app_name = "web"
 
 urlpatterns = [
     *checkin.urlpatterns,
+    *comments.urlpatterns,
     *corrections.urlpatterns,
     *editing.urlpatterns,  # before objectives: /objectives/new is not an objective's id
     *objectives.urlpatterns,

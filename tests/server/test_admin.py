@@ -35,6 +35,7 @@ ADMIN_PAGES = [
     "checkins.checkinrevision",
     "dependencies.dependency",
     "dependencies.dependencyevent",
+    "comments.comment",
     "organization.organizationsettings",
     "auth.user",
     "auth.group",
@@ -46,10 +47,11 @@ ADMIN_PAGES = [
     "django_q.success",
     "django_q.failure",
 ]
-# Pages the demo leaves empty: no groups, API tokens, failed sign-ins or corrected check-ins,
-# and no background job has run.
+# Pages the demo leaves empty: no groups, API tokens, failed sign-ins, corrected check-ins or
+# comments, and no background job has run.
 EMPTY_IN_DEMO = {
     "auth.group",
+    "comments.comment",
     "access.apitoken",
     "axes.accessattempt",
     "checkins.checkinrevision",

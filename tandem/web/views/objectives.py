@@ -8,12 +8,14 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import path
 
+from tandem.comments.selectors import comment_counts
+from tandem.comments.targets import Target
 from tandem.core import model as m
 from tandem.errors import NotFoundError
 from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.cache import View
 from tandem.organization.charts import key_result_chart_get
-from tandem.organization.history import objective_history_get
+from tandem.organization.history import History, objective_history_get
 from tandem.organization.objective_links import (
     aligned_below,
     alignment_chain,
@@ -23,6 +25,7 @@ from tandem.organization.wording import owner_name, person_name
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import key_result_card, may_edit, objective_summary
+from tandem.web.threads import threads_get
 from tandem.web.views.cards import CardItem, CheckInForm, card_item, undo_offered
 
 
@@ -55,6 +58,7 @@ def objective_page(
         "closed": found.cycle in closed,
         "items": _items(request, view, found, bound, closed),
         "history": history,
+        **_comments(request, found, history),
         "editable": editable,
         **_around(view, found),
     }
@@ -79,6 +83,22 @@ def _items(
         )
         for key_result_id in found.key_results
     ]
+
+
+def _comments(request: WebRequest, found: m.Objective, history: History) -> dict[str, Any]:
+    """The threads of the objective and of each of its key results (two queries), and how
+    many comments each check-in of its history has (one)."""
+    targets = [Target("objective", found.id)]
+    targets += [Target("key_result", key_result_id) for key_result_id in found.key_results]
+    threads = threads_get(request.caller.audience, targets)
+    for target in targets[1:]:
+        threads[target].level = 4
+    checkins = [entry.checkin for entry in history.entries if entry.checkin is not None]
+    return {
+        "objective_thread": threads[targets[0]],
+        "kr_threads": {target.id: threads[target] for target in targets[1:]},
+        "checkin_comments": comment_counts("checkin", checkins) if checkins else {},
+    }
 
 
 def _around(view: View, found: m.Objective) -> dict[str, Any]:

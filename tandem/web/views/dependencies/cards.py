@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tandem.comments.selectors import comment_counts
 from tandem.core import model as m
 from tandem.dependencies.selectors import Records, dependency_records_get
 from tandem.dependencies.states import offers
@@ -68,6 +69,7 @@ class Card:
     forms: CardForms = field(default_factory=CardForms)
     notice: str = ""
     focus: bool = False  # the card just answered in place: its heading takes the focus
+    comments: int = 0  # how many comments it has (on its own page)
 
     @property
     def dom_id(self) -> str:
@@ -109,12 +111,14 @@ class Card:
 
 
 def cards_of(request: WebRequest, view: View, chosen: list[tuple[str, m.Dependency]]) -> list[Card]:
-    """The cards of ``chosen`` (each in its listing), with three queries whatever their number."""
+    """The cards of ``chosen`` (each in its listing), with four queries whatever their number."""
     records = dependency_records_get(list({d.id for _listing, d in chosen}))
+    counts = comment_counts("dependency", [d.id for _listing, d in chosen]) if chosen else {}
     teams = ProviderTeams(view.org)
     cards = []
     for listing, dependency in chosen:
         card = _card(request, view, records, listing, dependency)
+        card.comments = counts.get(dependency.id, 0)
         if card.may_accept and not card.closed:
             _accept_choices(card, view, request, teams, records)
         cards.append(card)

@@ -44,7 +44,7 @@ class InboxOut(Schema):
 class InboxFilters(Schema):
     unread: bool = Field(False, description="only the unread ones")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class UnreadOut(Schema):

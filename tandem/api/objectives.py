@@ -101,7 +101,7 @@ class ObjectiveFilters(Schema):
     kind: Literal["aspirational", "committed"] | None = None
     q: str | None = Field(None, description="words in the id, title or description")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 def objective_out(view: View, objective: m.Objective, version: int) -> ObjectiveOut:

@@ -117,3 +117,11 @@ def test_the_inbox_is_in_the_openapi_document(inboxes: AsPersona) -> None:
     assert set(paths["/api/v1/inbox/read-all"]) == {"post"}
     assert set(paths["/api/v1/inbox/{notification_id}/read"]) == {"post"}
     assert "404" in paths["/api/v1/inbox/{notification_id}/read"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("path", ["/inbox", "/objectives"])
+def test_an_offset_past_any_page_is_a_422_not_a_500(inboxes: AsPersona, path: str) -> None:
+    # SQLite cannot take an OFFSET beyond 2**63; nobody's inbox holds a billion either.
+    answer = inboxes("admin").get(path, offset=63219588387616694272)
+    assert answer.status_code == 422
+    assert "offset" in answer.text

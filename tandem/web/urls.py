@@ -12,6 +12,7 @@ from tandem.web.views import (
     objectives,
     report,
     review,
+    statistics,
     teams,
 )
 
@@ -27,6 +28,7 @@ urlpatterns = [
     *dependencies.urlpatterns,
     *dashboard.urlpatterns,
     *review.urlpatterns,
+    *statistics.urlpatterns,
     *report.urlpatterns,
     *exports.urlpatterns,
     *inbox.urlpatterns,

@@ -33,9 +33,11 @@ def stats(
         choice(StatsFormat, "--format", "-f", help="table for a terminal, json as the API's."),
     ] = StatsFormat.TABLE,
 ) -> None:
-    """A closed cycle's statistics per team and for the company, with the trend over the
-    previous cycles (of a file: the cycles ended on the as-of date; of the database: the
-    closed ones, everything counted)."""
+    """A closed cycle's statistics per team and for the company, with the trend.
+
+    Of a file: a cycle ended on the as-of date (the trend: the cycles ended by then); of the
+    database: a closed cycle, everything counted. Definitions: docs/computation.md, section 16.
+    """
     day = _parse_date(as_of)
     with _collector_paused():
         org, found = _from_file(file, cycle, day) if file else _from_database(cycle, day)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from tandem.core import model as m
@@ -189,23 +189,52 @@ def met_of(objectives: Iterable[m.Objective], evaluation: Evaluation, kind: m.Ki
     return Met(counted, judged, met)
 
 
-def regularity(key_results: Iterable[m.KeyResult], cycle: m.Cycle) -> Regularity:
+def regularity(
+    key_results: Iterable[m.KeyResult],
+    cycle: m.Cycle,
+    held: dict[str, _Weeks | None] | None = None,
+) -> Regularity:
     """Each key result's weeks count from its own start; week ``i`` holds the days
     ``start + 7i`` to ``start + 7i + 6`` (the last one may be shorter). Check-ins outside the
-    key result's own start and the cycle's end are not counted."""
+    key result's own start and the cycle's end are not counted. ``held``: each key result's
+    weeks once worked out (a key result counts for the company and for its teams)."""
     counted = weeks = checked = 0
     gaps: list[int] = []
     for key_result in key_results:
-        if isinstance(key_result.metric, m.RollupMetric):
-            continue
-        since = key_result_start(key_result, cycle)
-        counted += 1
-        weeks += ((cycle.end - since).days + 7) // 7
-        days = sorted({c.date for c in key_result.checkins if since <= c.date <= cycle.end})
-        checked += len({(day - since).days // 7 for day in days})
-        gaps.extend((days[i] - days[i - 1]).days for i in range(1, len(days)))
+        if held is None:
+            found = _weeks(key_result, cycle)
+        elif key_result.id in held:
+            found = held[key_result.id]
+        else:
+            found = held[key_result.id] = _weeks(key_result, cycle)
+        if found is not None:
+            counted += 1
+            weeks += found.weeks
+            checked += found.checked
+            gaps.extend(found.gaps)
     median = quantile(sorted(gaps), 0.5) if gaps else None
     return Regularity(counted, weeks, checked, median)
+
+
+@dataclass(frozen=True, slots=True)
+class _Weeks:
+    weeks: int
+    checked: int
+    gaps: tuple[int, ...]
+
+
+def _weeks(key_result: m.KeyResult, cycle: m.Cycle) -> _Weeks | None:
+    """One key result's weeks, those checked in and the gaps between check-in days; None for
+    a roll-up (not checked in on)."""
+    if isinstance(key_result.metric, m.RollupMetric):
+        return None
+    since = key_result_start(key_result, cycle)
+    days = sorted({c.date for c in key_result.checkins if since <= c.date <= cycle.end})
+    return _Weeks(
+        ((cycle.end - since).days + 7) // 7,
+        len({(day - since).days // 7 for day in days}),
+        tuple((days[i] - days[i - 1]).days for i in range(1, len(days))),
+    )
 
 
 def dependency_counts(
@@ -238,11 +267,17 @@ def group_stats(
     evaluation: Evaluation,
     cycle: m.Cycle,
     objectives: Sequence[m.Objective],
+    *,
     events: Mapping[str, Sequence[DependencyEvent]],
+    needs: Mapping[str, Sequence[m.Dependency]] | None = None,
+    held: dict[str, _Weeks | None] | None = None,
 ) -> GroupStats:
-    """The statistics of ``objectives`` (of ``cycle``), graded by ``evaluation``."""
+    """The statistics of ``objectives`` (of ``cycle``), graded by ``evaluation``. ``needs``:
+    the dependencies by what asks for them (:func:`needs_of`; computed when None)."""
+    if needs is None:
+        needs = needs_of(org)
     key_results = [org.key_results[k] for o in objectives for k in o.key_results]
-    mine = {o.id for o in objectives} | {k.id for k in key_results}
+    mine = [o.id for o in objectives] + [k.id for k in key_results]
     scores = [evaluation.objectives[o.id].score for o in objectives]
     kr_scores = [evaluation.key_results[k.id].score for k in key_results]
     return GroupStats(
@@ -252,11 +287,17 @@ def group_stats(
         aspirational=met_of(objectives, evaluation, m.Kind.ASPIRATIONAL),
         objective_scores=spread([s for s in scores if s is not None]),
         key_result_scores=spread([s for s in kr_scores if s is not None]),
-        checkins=regularity(key_results, cycle),
-        dependencies=dependency_counts(
-            (d for d in org.dependencies.values() if d.from_id in mine), events
-        ),
+        checkins=regularity(key_results, cycle, held),
+        dependencies=dependency_counts((d for i in mine for d in needs.get(i, ())), events),
     )
+
+
+def needs_of(org: m.Organization) -> dict[str, list[m.Dependency]]:
+    """The dependencies by the key result or objective that asks for them."""
+    needs: dict[str, list[m.Dependency]] = defaultdict(list)
+    for dependency in org.dependencies.values():
+        needs[dependency.from_id].append(dependency)
+    return needs
 
 
 # --- who counts where ----------------------------------------------------------------------
@@ -317,56 +358,67 @@ def cycle_stats(
     """The statistics of ``cycle_id``. ``graded``: for this cycle and every closed one, the
     evaluation holding its scores; ``closed``: the ids of the closed cycles (the trend's);
     ``events``: the dependencies' changes of state, in the order they happened."""
-    by_dependency: dict[str, list[DependencyEvent]] = defaultdict(list)
-    for event in events:
-        by_dependency[event.dependency].append(event)
+    source = _Source(org, _events_by_dependency(events), needs_of(org))
     by_cycle: dict[str, list[m.Objective]] = defaultdict(list)
     for objective in org.objectives.values():
         by_cycle[objective.cycle].append(objective)
-    cycle = org.cycles[cycle_id]
-    evaluation = graded[cycle_id]
-    objectives = by_cycle[cycle_id]
     trend = tuple(
-        TrendPoint(c.id, c.start, c.end, _company(org, graded, c, by_cycle, by_dependency))
+        TrendPoint(c.id, c.start, c.end, source.stats(graded[c.id], c, by_cycle[c.id]))
         for c in trend_cycles(org, cycle_id, [c for c in closed if c in graded])
     )
     return CycleStats(
         cycle=cycle_id,
         company=trend[-1].stats,
-        teams=_teams(org, evaluation, cycle, objectives, by_dependency),
+        teams=_teams(source, graded[cycle_id], org.cycles[cycle_id], by_cycle[cycle_id]),
         trend=trend,
     )
 
 
-def _company(
-    org: m.Organization,
-    graded: Mapping[str, Evaluation],
-    cycle: m.Cycle,
-    by_cycle: Mapping[str, list[m.Objective]],
-    events: Mapping[str, Sequence[DependencyEvent]],
-) -> GroupStats:
-    return group_stats(org, graded[cycle.id], cycle, by_cycle.get(cycle.id, []), events)
+def _events_by_dependency(events: Iterable[DependencyEvent]) -> dict[str, list[DependencyEvent]]:
+    found: dict[str, list[DependencyEvent]] = defaultdict(list)
+    for event in events:
+        found[event.dependency].append(event)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What every group's statistics read, indexed once."""
+
+    org: m.Organization
+    events: Mapping[str, Sequence[DependencyEvent]]
+    needs: Mapping[str, Sequence[m.Dependency]]
+    held: dict[str, _Weeks | None] = field(default_factory=dict)
+
+    def stats(
+        self, evaluation: Evaluation, cycle: m.Cycle, objectives: Sequence[m.Objective]
+    ) -> GroupStats:
+        return group_stats(
+            self.org,
+            evaluation,
+            cycle,
+            objectives,
+            events=self.events,
+            needs=self.needs,
+            held=self.held,
+        )
 
 
 def _teams(
-    org: m.Organization,
-    evaluation: Evaluation,
-    cycle: m.Cycle,
-    objectives: Sequence[m.Objective],
-    events: Mapping[str, Sequence[DependencyEvent]],
+    source: _Source, evaluation: Evaluation, cycle: m.Cycle, objectives: Sequence[m.Objective]
 ) -> tuple[TeamStats, ...]:
+    """Each team with objectives in the cycle, or asked for help by them, in the file's order."""
+    org = source.org
     per_team = teams_of_objectives(org, objectives)
-    in_cycle = {o.id for o in objectives}
-    in_cycle |= {k for o in objectives for k in o.key_results}
+    in_cycle = [o.id for o in objectives] + [k for o in objectives for k in o.key_results]
     provided: dict[str, list[m.Dependency]] = defaultdict(list)
-    for dependency in org.dependencies.values():
-        if dependency.from_id in in_cycle:
-            provided[dependency.provider].append(dependency)
+    for dependency in (d for i in in_cycle for d in source.needs.get(i, ())):
+        provided[dependency.provider].append(dependency)
     return tuple(
         TeamStats(
             team_id,
-            group_stats(org, evaluation, cycle, per_team[team_id], events),
-            dependency_counts(provided.get(team_id, ()), events),
+            source.stats(evaluation, cycle, per_team.get(team_id, [])),
+            dependency_counts(provided.get(team_id, ()), source.events),
         )
         for team_id in org.teams
         if team_id in per_team or team_id in provided

@@ -85,3 +85,9 @@ def test_what_the_caller_may_not_see_is_not_counted(
     assert found["company"]["dependencies"]["declined"] == declined
     search = next(t for t in found["teams"] if t["team"] == "search")
     assert search["objectives"] == (3 if persona in {"admin", "lead", "member"} else 2)
+
+
+def test_the_openapi_document_describes_it(as_persona: As) -> None:
+    paths = as_persona("member").get("/openapi.json").json()["paths"]
+    described = paths["/api/v1/cycles/{cycle_id}/statistics"]["get"]
+    assert set(described["responses"]) >= {"200", "404", "409"}

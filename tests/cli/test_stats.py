@@ -33,3 +33,15 @@ def test_a_cycle_not_ended_or_unknown_is_refused() -> None:
     code, _out, err = tandem("stats", "NOPE", EXAMPLE, "--as-of", AS_OF)
     assert code == 2
     assert "there is no cycle 'NOPE'" in err
+
+
+def test_on_the_database_the_cycle_must_be_closed(demo_in_db) -> None:  # type: ignore[no-untyped-def]
+    code, out, _err = tandem("stats", "2026-Q3", "--as-of", AS_OF)
+    assert code == 0
+    assert "Statistics of 2026-Q3" in out
+    code, _out, err = tandem("stats", "2026-Q4", "--as-of", AS_OF)
+    assert code == 2
+    assert "cycle 2026-Q4 is not closed" in err
+    code, _out, err = tandem("stats", "NOPE", "--as-of", AS_OF)
+    assert code == 2
+    assert "there is no cycle 'NOPE'" in err

@@ -92,3 +92,14 @@ def test_private_objectives_are_not_counted_for_who_may_not_see_them(
     company = page[page.index("The company") : page.index("By team")]
     assert company.split("Delivered on time ", 1)[1].startswith(f"{objectives} ")
     assert ("BEN-1" in page) is False
+
+
+def test_the_teams_come_a_page_at_a_time(web_as: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tandem.web.views.statistics.TEAMS_PER_PAGE", 1)
+    first = text(web_as("member").get("/cycles/2026-Q3/statistics"))
+    by_team = first[first.index("By team") : first.index("Trend over")]
+    assert "1–1 of 2 teams" in by_team
+    assert "Search" in by_team
+    assert "Payments" not in by_team
+    second = text(web_as("member").get("/cycles/2026-Q3/statistics?page=2"))
+    assert "Payments" in second[second.index("By team") : second.index("Trend over")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 
@@ -29,6 +30,7 @@ SERIES = (
     ("on_time", "Dependencies delivered on time", "dashdot"),
 )
 BAR_HEIGHT = 80  # the histogram's tallest bar
+TEAMS_PER_PAGE = 50  # rows of the table by team (750 teams have objectives at 10k people)
 
 
 def _figures(group: GroupStats) -> dict[str, float | None]:
@@ -123,7 +125,9 @@ def cycle_statistics(request: WebRequest, cycle_id: str) -> HttpResponse:
         context |= {
             "company": read.stats.company,
             "company_rows": [{"stats": read.stats.company}],
-            "teams": team_rows(read.view.org, read.stats),
+            "teams": Paginator(team_rows(read.view.org, read.stats), TEAMS_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
             "chart": trend_chart(read.stats),
             "bars": histogram(read.stats.company.objective_scores),
             "kr_bars": histogram(read.stats.company.key_result_scores),

@@ -9,6 +9,9 @@ dependencies' history, in a fixed number of queries whatever the organisation's 
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -66,10 +69,54 @@ def cycle_statistics_get(*, audience: Audience, cycle_id: str, as_of: date) -> C
     if cycle_id not in closed:
         return CycleStatistics(view, cycle, False, None, listed)
     trend = trend_cycles(view.org, cycle_id, closed)
-    graded = {c.id: _graded(audience, view, c) for c in trend}
-    events = dependency_events_get(view.org, [c.id for c in trend])
-    stats = cycle_stats(view.org, graded, cycle_id, closed=closed, events=events)
+    events = tuple(dependency_events_get(view.org, [c.id for c in trend]))
+    key = (cycle_id, closed, events)
+    stats = _held.get(view, key)
+    if stats is None:
+        graded = {c.id: _graded(audience, view, c) for c in trend}
+        stats = cycle_stats(view.org, graded, cycle_id, closed=closed, events=events)
+        _held.put(view, key, stats)
     return CycleStatistics(view, cycle, True, stats, listed)
+
+
+_Key = tuple[str, frozenset[str], tuple[DependencyEvent, ...]]
+
+
+class _Held:
+    """The statistics last computed, kept with the view they were computed on.
+
+    The engine's answer depends only on the view (the organisation as the viewer sees it,
+    evaluated: the same object while nothing changes, a new one after any change), the closed
+    cycles and the dependencies' events; with all three the same, so is the answer. A second
+    of work at 10,000 people is then done once per change, not once per request.
+    """
+
+    HELD = 8
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.held: OrderedDict[tuple[int, _Key], tuple[weakref.ref[View], CycleStats]] = (
+            OrderedDict()
+        )
+
+    def get(self, view: View, key: _Key) -> CycleStats | None:
+        with self.lock:
+            found = self.held.get((id(view), key))
+            if found is None or found[0]() is not view:
+                return None
+            self.held.move_to_end((id(view), key))
+            return found[1]
+
+    def put(self, view: View, key: _Key, stats: CycleStats) -> None:
+        with self.lock:
+            for gone in [k for k, (ref, _s) in self.held.items() if ref() is None]:
+                del self.held[gone]
+            self.held[(id(view), key)] = (weakref.ref(view), stats)
+            while len(self.held) > self.HELD:
+                self.held.popitem(last=False)
+
+
+_held = _Held()
 
 
 def _graded(audience: Audience, view: View, cycle: m.Cycle) -> Evaluation:

@@ -22,7 +22,7 @@ from tandem.okrs.models import Cycle
 from tandem.organization.cache import cache_clear
 from tandem.organization.cycle_stats import cycle_statistics_get, latest_closed_get
 from tandem.organization.imports import organization_import
-from tandem.organization.review.services import review_cycle_close
+from tandem.organization.review.services import review_cycle_close, review_score_set
 from tests.conftest import TODAY
 from tests.personas import PERSONAS
 
@@ -122,3 +122,16 @@ def test_a_cycle_with_no_objectives_has_zeros(demo_in_db: m.Organization) -> Non
     assert read.stats.company.objectives == 0
     assert read.stats.teams == ()
     assert read.stats.company.objective_scores.median is None
+
+
+def test_the_statistics_are_held_until_something_changes(demo_in_db: m.Organization) -> None:
+    first = cycle_statistics_get(audience=who("lead"), cycle_id="2026-Q3", as_of=TODAY)
+    again = cycle_statistics_get(audience=who("lead"), cycle_id="2026-Q3", as_of=TODAY)
+    assert again.stats is first.stats
+    assert first.stats is not None
+    assert first.stats.company.objective_scores.mean == 0.9
+    # Grading is the one change a closed cycle takes: SR-Q3-1.1 from 0.6 to 1.0.
+    review_score_set(audience=who("lead"), key_result_id="SR-Q3-1.1", score=1.0, reason="x")
+    graded = cycle_statistics_get(audience=who("lead"), cycle_id="2026-Q3", as_of=TODAY)
+    assert graded.stats is not None
+    assert graded.stats.company.objective_scores.mean == 1.0

@@ -103,3 +103,16 @@ def test_the_teams_come_a_page_at_a_time(web_as: Web, monkeypatch: pytest.Monkey
     assert "Payments" not in by_team
     second = text(web_as("member").get("/cycles/2026-Q3/statistics?page=2"))
     assert "Payments" in second[second.index("By team") : second.index("Trend over")]
+
+
+def test_the_trend_takes_the_closed_quarters_before(web_as: Web) -> None:
+    Cycle.objects.create(
+        id="2026-Q2", start="2026-04-01", end="2026-06-30", state=Cycle.State.CLOSED
+    )
+    Cycle.objects.create(id="2025", start="2025-01-01", end="2025-12-31", state=Cycle.State.CLOSED)
+    cache_clear()
+    page = text(web_as("member").get("/cycles/2026-Q3/statistics"))
+    assert "The company over the last 2 closed cycles of the same length as 2026-Q3" in page
+    trend = page[page.index("The trend as a table") :]
+    assert "2026-Q2 — — — — 2026-Q3 100% 0.90 25% —" in trend
+    assert "2025 " not in trend.split("Closed cycles")[0]

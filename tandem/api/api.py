@@ -23,6 +23,7 @@ from tandem.api import (
     preferences,
     reports,
     reviews,
+    statistics,
 )
 from tandem.api.auth import SessionCallerAuth, TokenAuth
 from tandem.api.problems import (
@@ -88,6 +89,7 @@ api.add_router("", checkins.router)
 api.add_router("", dependencies.router)
 api.add_router("", reports.router)
 api.add_router("", reviews.router)
+api.add_router("", statistics.router)
 api.add_router("", attention.router)
 api.add_router("", inbox.router)
 api.add_router("", preferences.router)

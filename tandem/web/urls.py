@@ -14,6 +14,7 @@ from tandem.web.views import (
     preferences,
     report,
     review,
+    statistics,
     teams,
 )
 
@@ -30,6 +31,7 @@ urlpatterns = [
     *dependencies.urlpatterns,
     *dashboard.urlpatterns,
     *review.urlpatterns,
+    *statistics.urlpatterns,
     *report.urlpatterns,
     *exports.urlpatterns,
     *inbox.urlpatterns,

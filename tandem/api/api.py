@@ -17,6 +17,7 @@ from tandem.api import (
     dependencies,
     editing,  # noqa: F401 (adds the writes to the objectives router)
     inbox,
+    insight,
     objectives,
     organization,
     reports,
@@ -88,3 +89,4 @@ api.add_router("", reports.router)
 api.add_router("", reviews.router)
 api.add_router("", attention.router)
 api.add_router("", inbox.router)
+api.add_router("", insight.router)

@@ -1,0 +1,139 @@
+"""Forecasts, calibration, blast radius, critical providers and "what if" (SPEC section 5) as
+one viewer may see them: plain data for the API and the pages, computed on the viewer's
+evaluated organisation (:func:`tandem.organization.cache.insight_held`), so nothing they may
+not see is counted or named.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tandem.core import model as m
+from tandem.core.blast import EMPTY, Critical, critical_providers, what_if
+from tandem.core.insight import Calibration, calibration, closed_cycles
+from tandem.core.report import DECIMALS
+from tandem.core.risk import Step
+from tandem.core.visibility import Audience
+from tandem.errors import NotFoundError
+from tandem.organization.cache import View, insight_held
+from tandem.organization.reports import scope_get
+
+# The calibration page looks back this many closed cycles.
+CALIBRATION_CYCLES = 4
+
+
+def calibration_get(
+    *, audience: Audience, as_of: date, last: int | None = CALIBRATION_CYCLES
+) -> dict[str, Any]:
+    """The closed cycles counted (the ``last`` ones, all when None) and each team's
+    calibration over them (:func:`calibration_out`)."""
+    view, _insight = insight_held(audience=audience, as_of=as_of)
+    cycles = closed_cycles(view.org, as_of, last)
+    names = {team.id: team.name for team in view.org.teams.values()}
+    found = calibration(view.org, view.evaluation, cycles)
+    return {
+        "as_of": as_of,
+        "cycles": cycles,
+        "teams": [calibration_out(c, names) for c in found],
+    }
+
+
+def calibration_out(found: Calibration, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "team": found.team,
+        "team_name": names.get(found.team, found.team),
+        "n": found.n,
+        "brier": round(found.brier, DECIMALS),
+        "overconfidence": round(found.overconfidence, DECIMALS),
+        "bins": [{"confidence": c, "n": n, "met": met} for c, n, met in found.bins],
+    }
+
+
+def step_out(org: m.Organization, step: Step) -> dict[str, Any]:
+    kr = org.key_results[step.key_result]
+    return {
+        "key_result": step.key_result,
+        "title": kr.title,
+        "health": step.health.value,
+        "dependency": step.dependency,
+        "reason": step.reason.value,
+        "provider_kr": step.provider_kr,
+        "depth": step.depth,
+    }
+
+
+def critical_out(org: m.Organization, found: Critical) -> dict[str, Any]:
+    kr = org.key_results[found.key_result]
+    return {
+        "key_result": found.key_result,
+        "title": kr.title,
+        "objective": kr.objective,
+        "team": found.team,
+        "health": found.health.value,
+        "blast_radius": found.reach.counts(),
+        "teams_reached": sorted(found.reach.teams),
+        "path": [
+            {
+                "dependency": dep,
+                "key_result": kid,
+                "title": org.key_results[kid].title,
+                "objective": org.key_results[kid].objective,
+            }
+            for dep, kid in found.path
+        ],
+        "chain": [step_out(org, step) for step in found.chain],
+    }
+
+
+def critical_providers_get(
+    *, audience: Audience, as_of: date, cycle: str | None = None
+) -> list[dict[str, Any]]:
+    """The critical providers among the objectives of ``cycle`` (default: under way), each
+    with its path to another team and its own chain (:func:`critical_out`)."""
+    view, insight = insight_held(audience=audience, as_of=as_of)
+    scope = scope_get(view, cycle=cycle, team=None)
+    found = critical_providers(view.org, view.evaluation, insight.radii, scope.objective_set)
+    return [critical_out(view.org, c) for c in found]
+
+
+def blast_radius_get(*, audience: Audience, as_of: date, key_result_id: str) -> dict[str, Any]:
+    """One key result's blast radius, the key results it reaches (nearest first) and the
+    objectives that would turn off track if it did."""
+    view, insight = insight_held(audience=audience, as_of=as_of)
+    org = view.org
+    if key_result_id not in org.key_results:
+        raise NotFoundError(f"there is no key result '{key_result_id}'")
+    reach = insight.radii.get(key_result_id, EMPTY)
+    return {
+        "key_result": key_result_id,
+        **reach.counts(),
+        "reached": [
+            {
+                "key_result": kid,
+                "title": org.key_results[kid].title,
+                "objective": org.key_results[kid].objective,
+                "via": reach.via[kid][0],
+            }
+            for kid in reach.key_results
+        ],
+        "what_if": what_if_out(view, key_result_id),
+    }
+
+
+def what_if_out(view: View, key_result_id: str) -> list[dict[str, Any]]:
+    org = view.org
+    return [
+        {
+            "objective": oid,
+            "title": org.objectives[oid].title,
+            "owner": org.objectives[oid].owner,
+            "health": _health(view, oid),
+        }
+        for oid in what_if(org, view.evaluation, key_result_id)
+    ]
+
+
+def _health(view: View, objective_id: str) -> str | None:
+    health = view.evaluation.objectives[objective_id].health
+    return None if health is None else health.value

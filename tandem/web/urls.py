@@ -9,6 +9,7 @@ from tandem.web.views import (
     editing,
     exports,
     inbox,
+    insight,
     objectives,
     report,
     review,
@@ -30,4 +31,5 @@ urlpatterns = [
     *report.urlpatterns,
     *exports.urlpatterns,
     *inbox.urlpatterns,
+    *insight.urlpatterns,
 ]

@@ -6,17 +6,17 @@ not see is counted or named.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tandem.core import model as m
 from tandem.core.blast import EMPTY, Critical, critical_providers, what_if
 from tandem.core.insight import Calibration, calibration, closed_cycles
-from tandem.core.report import DECIMALS
-from tandem.core.risk import Step
+from tandem.core.report import DECIMALS, resolve_scope
+from tandem.core.risk import Step, risk_chain
 from tandem.core.visibility import Audience
 from tandem.errors import NotFoundError
-from tandem.organization.cache import View, insight_held
+from tandem.organization.cache import View, insight_held, view_get
 from tandem.organization.reports import scope_get
 
 # The calibration page looks back this many closed cycles.
@@ -137,3 +137,74 @@ def what_if_out(view: View, key_result_id: str) -> list[dict[str, Any]]:
 def _health(view: View, objective_id: str) -> str | None:
     health = view.evaluation.objectives[objective_id].health
     return None if health is None else health.value
+
+
+# --- the executive scorecard ----------------------------------------------------------------
+
+WEEK = timedelta(days=7)
+
+
+def scorecard_get(*, audience: Audience, as_of: date) -> dict[str, Any]:
+    """The company's objectives of the cycles under way with their progress, its change over
+    the last week, forecast and health; the critical providers; and for each company key
+    result held back by a dependency, the chain behind it."""
+    view, insight = insight_held(audience=audience, as_of=as_of)
+    week_ago = view_get(audience=audience, as_of=as_of - WEEK).evaluation
+    org, evaluation = view.org, view.evaluation
+    scope = resolve_scope(org, as_of)
+    company = [
+        oid for oid in scope.objectives if evaluation.objectives[oid].level is m.Level.COMPANY
+    ]
+    rows = []
+    for oid in company:
+        result, before = evaluation.objectives[oid], week_ago.objectives[oid].progress
+        rows.append(
+            {
+                "id": oid,
+                "title": org.objectives[oid].title,
+                "progress": result.progress,
+                "change": None
+                if result.progress is None or before is None
+                else result.progress - before,
+                "change_words": _change_words(result.progress, before),
+                "forecast": insight.forecasts.objectives.get(oid),
+                "expected_progress": result.expected_progress,
+                "health": None if result.health is None else result.health.value,
+                "threats": _threats(view, oid),
+            }
+        )
+    critical = critical_providers(org, evaluation, insight.radii, scope.objective_set)
+    return {
+        "as_of": as_of,
+        "week_ago": as_of - WEEK,
+        "cycles": list(scope.cycles),
+        "objectives": rows,
+        "has_threats": any(row["threats"] for row in rows),
+        "critical": [critical_out(org, c) for c in critical],
+    }
+
+
+def _change_words(now: float | None, before: float | None) -> str:
+    """The change of progress in percentage points: "+5 points", "no change", or a drop
+    written with a minus sign."""
+    if now is None or before is None:
+        return "—"
+    points = round(100 * (now - before))
+    if points == 0:
+        return "no change"
+    return f"{'+' if points > 0 else '−'}{abs(points)} point{'s' if abs(points) != 1 else ''}"
+
+
+def _threats(view: View, objective_id: str) -> list[dict[str, Any]]:
+    """Each key result of the objective held back by a dependency, with its risk chain."""
+    org, evaluation = view.org, view.evaluation
+    return [
+        {
+            "key_result": kid,
+            "title": org.key_results[kid].title,
+            "health": evaluation.key_results[kid].health.value,
+            "chain": [step_out(org, s) for s in risk_chain(org, evaluation, kid)],
+        }
+        for kid in org.objectives[objective_id].key_results
+        if evaluation.key_results[kid].at_risk_from
+    ]

@@ -107,3 +107,29 @@ def test_the_insight_pages_take_the_same_queries_at_any_size(db: None, generated
         return ["/calibration"]
 
     assert query_counts(paths, generated_file(100)) == query_counts(paths, generated_file(300))
+
+
+def test_the_scorecard_shows_the_company_objectives_with_forecast_and_threats(
+    web_as: Callable[[str], Client],
+) -> None:
+    client = web_as("admin")
+    report = client.get("/api/v1/report", {"as_of": TODAY.isoformat()}).json()
+    body = client.get("/scorecard").content.decode()
+    company = [row for row in report["objectives"] if row["level"] == "company"]
+    assert company
+    for row in company:
+        line = body[body.index(f'id="scorecard-{row["id"]}"') :]
+        line = line[: line.index("</tr>")]
+        assert f'<td data-label="Forecast">{percent(row["forecast"])}</td>' in line
+        assert f'<td data-label="Progress">{percent(row["progress"])}</td>' in line
+    # The critical providers, and a printable page.
+    assert re.findall(r'<li id="critical-([^"]+)">', body) == report["critical_providers"]
+    assert "web/scorecard.css" in body
+    assert 'id="threats-heading"' in body
+
+
+def test_the_scorecard_says_the_change_of_the_week(web_as: Callable[[str], Client]) -> None:
+    body = web_as("member").get("/scorecard").content.decode()
+    changes = re.findall(r'<td data-label="This week">([^<]*)</td>', body)
+    assert changes
+    assert all(re.fullmatch(r"[+−]\d+ points?|no change|—", change) for change in changes)

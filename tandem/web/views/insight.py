@@ -14,6 +14,7 @@ from tandem.organization.insight import (
     CALIBRATION_CYCLES,
     blast_radius_get,
     calibration_get,
+    scorecard_get,
 )
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
@@ -70,7 +71,16 @@ def what_if(request: WebRequest, key_result_id: str) -> HttpResponse:
     return pages.page(request, "web/what_if.html", context, view=view)
 
 
+@signed_in
+def scorecard(request: WebRequest) -> HttpResponse:
+    """The executive scorecard: one printable page for the company's objectives."""
+    view = pages.view_of(request)
+    found = scorecard_get(audience=request.caller.audience, as_of=view.as_of)
+    return pages.page(request, "web/scorecard.html", {**found, "nav": "scorecard"}, view=view)
+
+
 urlpatterns = [
+    path("scorecard", scorecard, name="scorecard"),
     path("calibration", calibration, name="calibration"),
     path("key-results/<str:key_result_id>/what-if", what_if, name="what_if"),
 ]

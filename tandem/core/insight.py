@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tandem.core import model as m
-from tandem.core.numbers import usable_number
+from tandem.core.numbers import MAX_NUMBER, usable_number
 from tandem.core.results import Evaluation
 from tandem.core.rules import EPSILON, EXPECTED_SCORE
 
@@ -27,36 +27,59 @@ class Forecasts:
     objectives: dict[str, float]
 
 
-def _line_at(points: list[tuple[int, float]], x_end: int) -> float:
-    """The least-squares straight line through ``points`` (x: days, y: value), at ``x_end``.
-    The points have at least two distinct x."""
-    n = len(points)
-    mean_x = sum(x for x, _y in points) / n
-    mean_y = sum(y for _x, y in points) / n
-    sxx = sum((x - mean_x) ** 2 for x, _y in points)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in points)
-    return mean_y + (sxy / sxx) * (x_end - mean_x)
-
-
 def trend(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> tuple[float, float] | None:
     """The least-squares straight line through the key result's value check-ins from its own
     start to ``as_of``, as its values on ``as_of`` and on its cycle's end date (what the chart
     draws). One value a day, the day's last (a later check-in that day corrects the earlier);
     None for other metrics than numeric, with fewer than two days, and once the cycle has
-    ended (SPEC section 5)."""
-    metric = kr.metric
-    if not isinstance(metric, m.NumericMetric) or as_of >= cycle.end or len(kr.checkins) < 2:
+    ended (SPEC section 5).
+
+    One pass over the check-ins (sorted by date) with running sums: it runs for every
+    numeric key result of the report, and lists and generators took most of its time."""
+    if not isinstance(kr.metric, m.NumericMetric) or as_of >= cycle.end or len(kr.checkins) < 2:
         return None
     since = kr.since if kr.since is not None and kr.since > cycle.start else cycle.start
-    by_day: dict[int, float] = {}
+    origin = since.toordinal()
+    n = 0
+    sx = sy = sxx = sxy = 0.0
+    day: date | None = None
+    x = 0
+    value = 0.0
     for checkin in kr.checkins:
-        value = checkin.value
-        if since <= checkin.date <= as_of and usable_number(value):
-            by_day[(checkin.date - since).days] = float(value)  # type: ignore[arg-type]
-    if len(by_day) < 2:
+        on = checkin.date
+        if on > as_of:
+            break
+        number = checkin.value
+        # usable_number, inlined: an int or float (not a bool) within the bounds (NaN is not).
+        kind = number.__class__
+        if (
+            on < since
+            or (kind is not float and kind is not int)
+            or not -MAX_NUMBER <= number <= MAX_NUMBER  # type: ignore[operator]
+        ):
+            continue
+        if on != day:
+            if day is not None:  # the previous day's last value
+                n += 1
+                sx += x
+                sy += value
+                sxx += x * x
+                sxy += x * value
+            day, x = on, on.toordinal() - origin
+        value = float(number)  # type: ignore[arg-type]
+    if day is None:
         return None
-    points = list(by_day.items())
-    return _line_at(points, (as_of - since).days), _line_at(points, (cycle.end - since).days)
+    n += 1
+    sx += x
+    sy += value
+    sxx += x * x
+    sxy += x * value
+    spread = n * sxx - sx * sx  # 0 with a single day (the x are whole numbers: exact)
+    if n < 2 or spread <= 0:
+        return None
+    slope = (n * sxy - sx * sy) / spread
+    at = (sy - slope * sx) / n
+    return at + slope * (as_of.toordinal() - origin), at + slope * (cycle.end.toordinal() - origin)
 
 
 def forecast_key_result(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> float | None:
@@ -92,10 +115,16 @@ def forecasts(org: m.Organization, evaluation: Evaluation) -> Forecasts:
     """Every key result's forecast, and every objective's: the weighted mean (weights above 0,
     as for progress) over its key results that have one."""
     as_of = evaluation.as_of
-    cycles = {oid: org.cycles[o.cycle] for oid, o in org.objectives.items()}
+    # Only the key results of cycles not ended have one: the others are not even looked at.
+    cycles = {
+        oid: cycle
+        for oid, o in org.objectives.items()
+        if as_of < (cycle := org.cycles[o.cycle]).end
+    }
     found: dict[str, float] = {}
+    numeric = m.NumericMetric
     for kid, kr in org.key_results.items():
-        if len(kr.checkins) > 1 and isinstance(kr.metric, m.NumericMetric):
+        if len(kr.checkins) > 1 and kr.metric.__class__ is numeric and kr.objective in cycles:
             value = forecast_key_result(kr, cycles[kr.objective], as_of)
             if value is not None:
                 found[kid] = value

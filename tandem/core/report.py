@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from tandem.core import model as m
-from tandem.core.blast import EMPTY, Reach, blast_radii, critical_providers
+from tandem.core.blast import Reach, blast_radii, critical_providers
 from tandem.core.engine import Evaluation, Health
 from tandem.core.insight import Calibration, Forecasts, calibration, forecasts
 
@@ -118,6 +118,12 @@ def resolve_scope(
     return Scope(cycles, tuple(o.id for o in objectives), team)
 
 
+def fraction4(value: float) -> float:
+    """A fraction (of [-1, 1]) to four decimals: ``round(value, 4)`` but for a rare tie, in a
+    fraction of its time (the insight adds a number to every key result)."""
+    return round(value * 10_000) / 10_000
+
+
 def _fraction(value: float | None) -> float | None:
     return None if value is None else round(value, DECIMALS)
 
@@ -174,7 +180,7 @@ def objective_row(
     """One objective as the report gives it (with its forecast, given ``insight``)."""
     result = evaluation.objectives[objective.id]
     progress, health, score = result.progress, result.health, result.score
-    return {
+    row = {
         "id": objective.id,
         "title": objective.title,
         "cycle": objective.cycle,
@@ -187,7 +193,11 @@ def objective_row(
         "health": None if health is None else _HEALTH_NAMES[health],
         "score": None if score is None else round(score, DECIMALS),
         "met_expectation": result.met_expectation,
-    } | ({} if insight is None else {"forecast": insight.objective_forecast(objective.id)})
+    }
+    if insight is not None:  # set in place: a merge would copy every row
+        found = insight.forecasts.objectives.get(objective.id)
+        row["forecast"] = None if found is None else fraction4(found)
+    return row
 
 
 def key_result_row(
@@ -197,7 +207,7 @@ def key_result_row(
     ``insight``)."""
     kr = evaluation.key_results[key_result_id]
     score = kr.score
-    return {
+    row: dict[str, Any] = {
         "id": key_result_id,
         "objective": objective_id,
         "progress": round(kr.progress, DECIMALS),
@@ -208,7 +218,15 @@ def key_result_row(
         "at_risk_from": list(kr.at_risk_from),
         "stale": kr.stale,
         "score": None if score is None else round(score, DECIMALS),
-    } | ({} if insight is None else insight.key_result_fields(key_result_id))
+    }
+    if insight is not None:
+        found = insight.forecasts.key_results.get(key_result_id)
+        row["forecast"] = None if found is None else fraction4(found)
+        reach = insight.radii.get(key_result_id)
+        row["blast_radius"] = (
+            {"key_results": 0, "objectives": 0, "teams": 0} if reach is None else reach.counts()
+        )
+    return row
 
 
 def dependency_row(dep: m.Dependency, evaluation: Evaluation) -> dict[str, Any]:
@@ -229,15 +247,6 @@ class Insight:
     forecasts: Forecasts
     radii: dict[str, Reach]
 
-    def objective_forecast(self, objective_id: str) -> float | None:
-        return _fraction(self.forecasts.objectives.get(objective_id))
-
-    def key_result_fields(self, key_result_id: str) -> dict[str, Any]:
-        return {
-            "forecast": _fraction(self.forecasts.key_results.get(key_result_id)),
-            "blast_radius": self.radii.get(key_result_id, EMPTY).counts(),
-        }
-
 
 def insight_of(org: m.Organization, evaluation: Evaluation) -> Insight:
     return Insight(forecasts(org, evaluation), blast_radii(org))
@@ -247,8 +256,8 @@ def calibration_row(found: Calibration) -> dict[str, Any]:
     return {
         "team": found.team,
         "n": found.n,
-        "brier": round(found.brier, DECIMALS),
-        "overconfidence": round(found.overconfidence, DECIMALS),
+        "brier": fraction4(found.brier),
+        "overconfidence": fraction4(found.overconfidence),
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from tandem.core import model as m
 from tandem.core.blast import EMPTY, Critical, critical_providers, what_if
 from tandem.core.insight import Calibration, calibration, closed_cycles
-from tandem.core.report import DECIMALS, resolve_scope
+from tandem.core.report import fraction4, resolve_scope
 from tandem.core.risk import Step, risk_chain
 from tandem.core.visibility import Audience
 from tandem.errors import NotFoundError
@@ -44,8 +44,8 @@ def calibration_out(found: Calibration, names: dict[str, str]) -> dict[str, Any]
         "team": found.team,
         "team_name": names.get(found.team, found.team),
         "n": found.n,
-        "brier": round(found.brier, DECIMALS),
-        "overconfidence": round(found.overconfidence, DECIMALS),
+        "brier": fraction4(found.brier),
+        "overconfidence": fraction4(found.overconfidence),
         "bins": [{"confidence": c, "n": n, "met": met} for c, n, met in found.bins],
     }
 

@@ -88,8 +88,11 @@ def forecast_key_result(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> float |
     metric = kr.metric
     if not isinstance(metric, m.NumericMetric):
         return None
+    # A number that breaks tandem.core.numbers' rule gives progress 0 (SPEC 2): no forecast.
+    if not (usable_number(metric.start) and usable_number(metric.target)):
+        return None
     span = metric.target - metric.start
-    if span == 0 or not (usable_number(metric.start) and usable_number(metric.target)):
+    if span == 0:
         return None
     line = trend(kr, cycle, as_of)
     if line is None:

@@ -18,6 +18,7 @@ from tandem.api import (
     dependencies,
     editing,  # noqa: F401 (adds the writes to the objectives router)
     inbox,
+    insight,
     objectives,
     organization,
     preferences,
@@ -94,3 +95,4 @@ api.add_router("", attention.router)
 api.add_router("", inbox.router)
 api.add_router("", preferences.router)
 api.add_router("", comments.router)
+api.add_router("", insight.router)

@@ -10,6 +10,7 @@ from tandem.web.views import (
     editing,
     exports,
     inbox,
+    insight,
     objectives,
     preferences,
     report,
@@ -36,4 +37,5 @@ urlpatterns = [
     *exports.urlpatterns,
     *inbox.urlpatterns,
     *preferences.urlpatterns,
+    *insight.urlpatterns,
 ]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.errors import NotFoundError
+from tandem.notifications.deliveries import emails_create, message_webhooks_emit
 from tandem.notifications.models import Notification
 
 
@@ -79,6 +80,10 @@ def notifications_send(message: Message, recipient_ids: Iterable[str]) -> None:
         for recipient_id in dict.fromkeys(recipient_ids)
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    # The outside channels, in the same transaction: e-mail for those who want it, and the
+    # organisation's webhooks for what may leave Tandem (tandem.notifications.deliveries).
+    emails_create(message, [row.recipient_id for row in rows], now=now)
+    message_webhooks_emit(message)
 
 
 @transaction.atomic

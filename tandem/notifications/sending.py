@@ -1,0 +1,182 @@
+"""Sending the deliveries whose time has come, in batches, neither twice nor never.
+
+1. **Claim** (a short transaction): up to a batch of due deliveries (pending, or failed and
+   past their retry time, and not claimed by another sender, or claimed by one that vanished
+   longer ago than a lease) get this sender's claim and a lease.
+2. **Send**, outside any transaction: the e-mails over one SMTP connection, the posts with one
+   HTTP session (kept-alive connections).
+3. **Record** each attempt with its outcome, "sent" included, in one transaction per delivery,
+   and only while the claim is still ours.
+
+A second sender finds the claimed deliveries taken; a sender killed before step 3 leaves its
+deliveries claimed until the lease ends, then another takes them. The one gap no sender can
+close: killed after the receiver took a message and before step 3 committed, that message is
+sent again (at least once). Webhook receivers drop it by its ``X-Tandem-Event-Id``; an
+e-mail keeps its Message-ID.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.notifications import failing
+from tandem.notifications.channels import email as email_channel
+from tandem.notifications.channels import http, slack, teams, webhook
+from tandem.notifications.channels.result import Result
+from tandem.notifications.models import Channel, Delivery
+from tandem.notifications.secrets import SecretUnreadableError, decrypt
+from tandem.notifications.unsubscribe import category_label, unsubscribe_url
+
+DUE = (Delivery.Status.PENDING, Delivery.Status.FAILED)
+# Waits between attempts: doubling from a minute, at most six hours.
+FIRST_WAIT = 60.0
+LONGEST_WAIT = 6 * 3600.0
+
+
+def lease() -> timedelta:
+    """How long a claim holds: every send in a batch may take its whole timeout."""
+    return timedelta(seconds=settings.TANDEM_DELIVERY_TIMEOUT * 2 + 60)
+
+
+def wait_after(attempts: int) -> float:
+    return min(FIRST_WAIT * 2.0 ** (attempts - 1), LONGEST_WAIT)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    claim: str
+    deliveries: list[Delivery]
+
+
+def due_q(now: datetime) -> Q:
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    return Q(status__in=DUE, next_attempt_at__lte=now) & free
+
+
+@transaction.atomic
+def deliveries_claim(*, limit: int, now: datetime | None = None) -> Claimed:
+    """Take up to ``limit`` due deliveries for this sender, oldest due first."""
+    now = now or timezone.now()
+    claim = uuid.uuid4().hex
+    due = Delivery.objects.filter(due_q(now)).order_by("next_attempt_at", "id")
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    ids = list(due.values_list("id", flat=True)[:limit])
+    # The filter again: on SQLite the write lock (BEGIN IMMEDIATE) makes this exclusive.
+    Delivery.objects.filter(due_q(now), id__in=ids).update(claim=claim, claimed_until=now + lease())
+    taken = Delivery.objects.filter(claim=claim).select_related("channel", "notification")
+    return Claimed(claim, list(taken.order_by("next_attempt_at", "id")))
+
+
+def deliveries_send_due(
+    *, limit: int | None = None, batches: int = 1000, now: datetime | None = None
+) -> int:
+    """Send batch after batch of due deliveries until none is left; how many were tried."""
+    size = limit or settings.TANDEM_DELIVERY_BATCH
+    tried = 0
+    for _ in range(batches):
+        claimed = deliveries_claim(limit=size, now=now)
+        if not claimed.deliveries:
+            break
+        batch_send(claimed)
+        tried += len(claimed.deliveries)
+    return tried
+
+
+def batch_send(claimed: Claimed) -> None:
+    emails = [d for d in claimed.deliveries if d.via == Delivery.EMAIL]
+    posts = [d for d in claimed.deliveries if d.via == Delivery.CHANNEL]
+    _send_emails(claimed.claim, emails)
+    session = http.session()
+    try:
+        for delivery in posts:
+            delivery_record(delivery, claimed.claim, post_one(session, delivery))
+    finally:
+        session.close()
+
+
+def _send_emails(claim: str, deliveries: Sequence[Delivery]) -> None:
+    writable = [d for d in deliveries if d.notification is not None]
+    emails = [_email(d) for d in writable]
+    for delivery, result in zip(writable, email_channel.send_all(emails), strict=True):
+        delivery_record(delivery, claim, result)
+
+
+def _email(delivery: Delivery) -> email_channel.Email:
+    note = delivery.notification
+    assert note is not None
+    return email_channel.Email(
+        delivery_id=delivery.pk,
+        address=delivery.address,
+        category_label=category_label(note.category),
+        title=note.title,
+        text=note.text,
+        link=note.link,
+        sections=list(note.sections),
+        unsubscribe_url=unsubscribe_url(note.recipient_id, note.category),
+    )
+
+
+def post_one(session: requests.Session, delivery: Delivery) -> Result:
+    """Send one channel delivery (Slack, Teams or webhook)."""
+    channel = delivery.channel
+    assert channel is not None
+    try:
+        url = decrypt(channel.url_encrypted)
+        secret = decrypt(channel.secret_encrypted)
+    except SecretUnreadableError as exc:
+        return Result(ok=False, error=str(exc), permanent=True)
+    if channel.kind == Channel.Kind.SLACK:
+        return slack.send(session, url, delivery.payload)
+    if channel.kind == Channel.Kind.TEAMS:
+        return teams.send(session, url, delivery.payload)
+    return webhook.send(session, url, secret, delivery.payload)
+
+
+@transaction.atomic
+def delivery_record(delivery: Delivery, claim: str, result: Result) -> bool:
+    """Record an attempt's outcome, if the claim is still ours (False: it was not)."""
+    now = timezone.now()
+    mine = Delivery.objects.select_for_update().filter(pk=delivery.pk, claim=claim).first()
+    if mine is None:
+        return False
+    mine.attempts += 1
+    mine.claim, mine.claimed_until = "", None
+    if result.ok:
+        mine.status, mine.sent_at, mine.last_error = Delivery.Status.SENT, now, ""
+    else:
+        _failed(mine, result, now)
+    mine.save(
+        update_fields=[
+            "attempts",
+            "claim",
+            "claimed_until",
+            "status",
+            "sent_at",
+            "last_error",
+            "next_attempt_at",
+        ]
+    )
+    if mine.channel_id is not None:
+        failing.channel_outcome(mine.channel_id, result)
+    return True
+
+
+def _failed(delivery: Delivery, result: Result, now: datetime) -> None:
+    delivery.last_error = result.error
+    if result.permanent or delivery.attempts >= settings.TANDEM_DELIVERY_ATTEMPTS:
+        delivery.status = Delivery.Status.GIVEN_UP
+        return
+    delivery.status = Delivery.Status.FAILED
+    # The receiver's Retry-After (429, 503) says when; else twice the last wait.
+    wait = result.retry_after if result.retry_after is not None else wait_after(delivery.attempts)
+    delivery.next_attempt_at = now + timedelta(seconds=wait)

@@ -55,6 +55,8 @@ def wait_after(attempts: int) -> float:
 class Claimed:
     claim: str
     deliveries: list[Delivery]
+    # The clock the claim was made by: a failure's next attempt is counted from it.
+    now: datetime
 
 
 def due_q(now: datetime) -> Q:
@@ -74,7 +76,7 @@ def deliveries_claim(*, limit: int, now: datetime | None = None) -> Claimed:
     # The filter again: on SQLite the write lock (BEGIN IMMEDIATE) makes this exclusive.
     Delivery.objects.filter(due_q(now), id__in=ids).update(claim=claim, claimed_until=now + lease())
     taken = Delivery.objects.filter(claim=claim).select_related("channel", "notification")
-    return Claimed(claim, list(taken.order_by("next_attempt_at", "id")))
+    return Claimed(claim, list(taken.order_by("next_attempt_at", "id")), now)
 
 
 def deliveries_send_due(
@@ -95,20 +97,21 @@ def deliveries_send_due(
 def batch_send(claimed: Claimed) -> None:
     emails = [d for d in claimed.deliveries if d.via == Delivery.EMAIL]
     posts = [d for d in claimed.deliveries if d.via == Delivery.CHANNEL]
-    _send_emails(claimed.claim, emails)
+    _send_emails(claimed, emails)
     session = http.session()
     try:
         for delivery in posts:
-            delivery_record(delivery, claimed.claim, post_one(session, delivery))
+            result = post_one(session, delivery)
+            delivery_record(delivery, claimed.claim, result, now=claimed.now)
     finally:
         session.close()
 
 
-def _send_emails(claim: str, deliveries: Sequence[Delivery]) -> None:
+def _send_emails(claimed: Claimed, deliveries: Sequence[Delivery]) -> None:
     writable = [d for d in deliveries if d.notification is not None]
     emails = [_email(d) for d in writable]
     for delivery, result in zip(writable, email_channel.send_all(emails), strict=True):
-        delivery_record(delivery, claim, result)
+        delivery_record(delivery, claimed.claim, result, now=claimed.now)
 
 
 def _email(delivery: Delivery) -> email_channel.Email:
@@ -143,16 +146,18 @@ def post_one(session: requests.Session, delivery: Delivery) -> Result:
 
 
 @transaction.atomic
-def delivery_record(delivery: Delivery, claim: str, result: Result) -> bool:
+def delivery_record(
+    delivery: Delivery, claim: str, result: Result, *, now: datetime | None = None
+) -> bool:
     """Record an attempt's outcome, if the claim is still ours (False: it was not)."""
-    now = timezone.now()
+    now = now or timezone.now()
     mine = Delivery.objects.select_for_update().filter(pk=delivery.pk, claim=claim).first()
     if mine is None:
         return False
     mine.attempts += 1
     mine.claim, mine.claimed_until = "", None
     if result.ok:
-        mine.status, mine.sent_at, mine.last_error = Delivery.Status.SENT, now, ""
+        mine.status, mine.sent_at, mine.last_error = Delivery.Status.SENT, timezone.now(), ""
     else:
         _failed(mine, result, now)
     mine.save(
@@ -178,5 +183,7 @@ def _failed(delivery: Delivery, result: Result, now: datetime) -> None:
         return
     delivery.status = Delivery.Status.FAILED
     # The receiver's Retry-After (429, 503) says when; else twice the last wait.
+    # At least a second: a batch never takes the same delivery twice.
     wait = result.retry_after if result.retry_after is not None else wait_after(delivery.attempts)
+    wait = max(wait, 1.0)
     delivery.next_attempt_at = now + timedelta(seconds=wait)

@@ -14,11 +14,13 @@ from tandem.core.visibility import Audience
 from tandem.errors import InvalidError, NotFoundError, PermissionDeniedError
 from tandem.notifications import failing
 from tandem.notifications.changes import positions_now
+from tandem.notifications.channels import email as email_channel
 from tandem.notifications.channels import http, slack, teams, webhook
 from tandem.notifications.channels.result import Result
 from tandem.notifications.models import Category, Channel
 from tandem.notifications.secrets import decrypt, encrypt, mask_url
-from tandem.people.models import Team
+from tandem.notifications.unsubscribe import category_label, unsubscribe_url
+from tandem.people.models import Person, Team
 
 TEAMS_HOSTS = (".logic.azure.com", ".powerplatform.com", ".powerautomate.com")
 TEST_TITLE = "Test message from Tandem"
@@ -151,4 +153,30 @@ def channel_test(*, audience: Audience, channel_id: int) -> Result:
         session.close()
     with transaction.atomic():
         failing.channel_outcome(channel.pk, result)
+    return result
+
+
+def email_test(*, person_id: str) -> Result:
+    """Send a test e-mail to a person now (their address, through TANDEM_EMAIL_*)."""
+    if not settings.TANDEM_EMAIL_ENABLED:
+        return Result(
+            ok=False, error="e-mail is off: set TANDEM_EMAIL_HOST (docs/notifications.md)"
+        )
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFoundError(f"there is no person '{person_id}'")
+    if not person.email:
+        return Result(ok=False, error=f"{person.name} has no e-mail address")
+    message = test_message()
+    email = email_channel.Email(
+        delivery_id=random.randbelow(2**62),
+        address=person.email,
+        category_label=category_label(Category.SYSTEM),
+        title=str(message["title"]),
+        text=str(message["text"]),
+        link=str(message["link"]),
+        sections=[],
+        unsubscribe_url=unsubscribe_url(person.pk, Category.SYSTEM),
+    )
+    [result] = email_channel.send_all([email])
     return result

@@ -292,5 +292,8 @@ LOGGING = {
         "axes": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"},
         # Django-Q2 says INFO on every job queued and every process started.
         "django-q": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"},
+        # urllib3 (under requests) logs each request's path at DEBUG: a Slack or Teams
+        # webhook's path is its secret. Never below WARNING, whatever TANDEM_LOG_LEVEL says.
+        "urllib3": {"level": "WARNING"},
     },
 }

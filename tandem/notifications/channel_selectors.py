@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from tandem.notifications.models import Channel, Delivery
 
 LOG_PAGE = 100
@@ -25,12 +27,9 @@ class LogPage:
 
 def delivery_log_get(*, status: str | None = None, limit: int = LOG_PAGE) -> LogPage:
     """The newest deliveries (of one status, if given), and how many there are of each."""
-    from django.db.models import Count  # noqa: PLC0415
-
     rows = Delivery.objects.select_related("channel").order_by("-created_at", "-id")
     if status:
         rows = rows.filter(status=status)
-    counts = dict(
-        Delivery.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+    grouped = Delivery.objects.order_by().values_list("status").annotate(n=Count("id"))
+    counts = dict(grouped.values_list("status", "n"))
     return LogPage(list(rows[:limit]), {s: counts.get(s, 0) for s in Delivery.Status.values})

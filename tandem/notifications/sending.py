@@ -17,9 +17,10 @@ e-mail keeps its Message-ID.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
@@ -43,8 +44,9 @@ LONGEST_WAIT = 6 * 3600.0
 
 
 def lease() -> timedelta:
-    """How long a claim holds: every send in a batch may take its whole timeout."""
-    return timedelta(seconds=settings.TANDEM_DELIVERY_TIMEOUT * 2 + 60)
+    """How long a claim holds. A sender starts no send later than two timeouts before its
+    lease ends (:meth:`Claimed.in_time`): what it has not sent by then, another takes."""
+    return timedelta(seconds=settings.TANDEM_DELIVERY_TIMEOUT * 6)
 
 
 def wait_after(attempts: int) -> float:
@@ -57,6 +59,12 @@ class Claimed:
     deliveries: list[Delivery]
     # The clock the claim was made by: a failure's next attempt is counted from it.
     now: datetime
+    started: float = field(default_factory=time.monotonic)
+
+    def in_time(self) -> bool:
+        """Whether a send may still start (and end) within the lease."""
+        margin = 2 * settings.TANDEM_DELIVERY_TIMEOUT
+        return time.monotonic() < self.started + lease().total_seconds() - margin
 
 
 def due_q(now: datetime) -> Q:
@@ -101,6 +109,8 @@ def batch_send(claimed: Claimed) -> None:
     session = http.session()
     try:
         for delivery in posts:
+            if not claimed.in_time():
+                break  # the rest waits for its lease to end, then another sender
             result = post_one(session, delivery)
             delivery_record(delivery, claimed.claim, result, now=claimed.now)
     finally:
@@ -110,7 +120,8 @@ def batch_send(claimed: Claimed) -> None:
 def _send_emails(claimed: Claimed, deliveries: Sequence[Delivery]) -> None:
     writable = [d for d in deliveries if d.notification is not None]
     emails = [_email(d) for d in writable]
-    for delivery, result in zip(writable, email_channel.send_all(emails), strict=True):
+    results = email_channel.send_all(emails, in_time=claimed.in_time)
+    for delivery, result in zip(writable, results, strict=False):  # results: those tried
         delivery_record(delivery, claimed.claim, result, now=claimed.now)
 
 

@@ -5,7 +5,7 @@ part from templates, absolute links, and a one-click unsubscribe per category
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -73,8 +73,9 @@ def build(email: Email) -> EmailMultiAlternatives:
     return made
 
 
-def send_all(emails: Sequence[Email]) -> list[Result]:
-    """Send ``emails`` over one SMTP connection; one result each, in order."""
+def send_all(emails: Sequence[Email], in_time: Callable[[], bool] = lambda: True) -> list[Result]:
+    """Send ``emails`` over one SMTP connection, in order, while ``in_time()``: one result
+    for each tried (the rest are not)."""
     if not emails:
         return []
     try:
@@ -83,7 +84,12 @@ def send_all(emails: Sequence[Email]) -> list[Result]:
     except Exception as exc:
         return [Result(ok=False, error=f"SMTP: {type(exc).__name__}: {exc}"[:500])] * len(emails)
     try:
-        return [_send_one(connection, email) for email in emails]
+        results = []
+        for email in emails:
+            if not in_time():
+                break
+            results.append(_send_one(connection, email))
+        return results
     finally:
         # The messages are sent: a bad goodbye is not a failure.
         with contextlib.suppress(Exception):

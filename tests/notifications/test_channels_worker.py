@@ -14,19 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-# The workers' fixtures (tests/jobs): a database file of their own, or the committed test
-# database on PostgreSQL.
-from tests.jobs.test_workers import (  # noqa: F401
-    Env,
-    _database_for_workers,
-    _python,
-    _stop,
-    _wait_for,
-    queue,
-    queue_env,
-    queue_name,
-    start_worker,
-)
+from tests.jobs.test_workers import Env, _python, _stop, _wait_for
 from tests.notifications.sinks import HttpSink, Received
 
 EVENTS = 40

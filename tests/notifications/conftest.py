@@ -2,6 +2,9 @@
 processes of tests/jobs (a database file of their own, or the committed test database on
 PostgreSQL) as fixtures."""
 
+import pytest
+
+from tandem.core import model as m
 from tests.jobs.test_workers import (
     _database_for_workers,
     queue,
@@ -9,6 +12,7 @@ from tests.jobs.test_workers import (
     queue_name,
     start_worker,
 )
+from tests.notifications.channel_helpers import Capture
 from tests.notifications.sinks import http_sink, smtp
 
 __all__ = [
@@ -20,3 +24,9 @@ __all__ = [
     "smtp",
     "start_worker",
 ]
+
+
+@pytest.fixture
+def committed(demo_in_db: m.Organization, django_capture_on_commit_callbacks: Capture) -> Capture:
+    """``with committed():`` runs the block's on-commit callbacks as its commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

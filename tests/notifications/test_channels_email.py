@@ -3,8 +3,6 @@ category; only for those who want it and have an address; sent once however many
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,43 +12,14 @@ from django.test import Client
 from django.utils import timezone
 
 from tandem.core import model as m
-from tandem.dependencies.services import dependency_create
 from tandem.notifications import deliveries as deliveries_module
 from tandem.notifications.models import Delivery, Notification
 from tandem.notifications.preferences import Reader
 from tandem.notifications.sending import deliveries_claim, deliveries_send_due, delivery_record
-from tandem.notifications.services import Message, notifications_send
+from tandem.notifications.services import notifications_send
 from tandem.people.models import Person
+from tests.notifications.channel_helpers import Capture, ask, sample_message
 from tests.notifications.sinks import Mailbox
-
-Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
-
-
-@pytest.fixture
-def committed(
-    demo_in_db: m.Organization, django_capture_on_commit_callbacks: Capture
-) -> Iterator[Capture]:
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def ask(committed: Capture, from_id: str = "SR-1.1", provider: str = "infra") -> str:
-    with committed():
-        return dependency_create(
-            from_id=from_id, provider_team_id=provider, need="a faster EU edge", by_id="ben"
-        ).id
-
-
-def message(event: str = "test:1") -> Message:
-    return Message(
-        category="comment",
-        kind="comment_added",
-        object_kind="objective",
-        object_id="SR-1",
-        link="/objectives/SR-1",
-        title="Ana commented on SR-1",
-        text="Looks good",
-        event_id=event,
-    )
 
 
 def test_a_request_is_e_mailed_with_both_parts_absolute_links_and_one_click_unsubscribe(
@@ -118,7 +87,7 @@ def test_quiet_hours_hold_an_e_mail_back_until_they_end(
             for k, v in real(ids).items()
         },
     )
-    notifications_send(message(), ["ana"])
+    notifications_send(sample_message(), ["ana"])
     assert deliveries_send_due() == 0
     assert smtp.messages == []
     assert deliveries_send_due(now=morning + timedelta(seconds=1)) == 1
@@ -128,8 +97,8 @@ def test_quiet_hours_hold_an_e_mail_back_until_they_end(
 def test_the_same_event_sent_twice_makes_one_delivery(
     demo_in_db: m.Organization, smtp: Mailbox
 ) -> None:
-    notifications_send(message(), ["ana", "ben"])
-    notifications_send(message(), ["ana", "ben"])  # a retry, a second scheduler
+    notifications_send(sample_message(), ["ana", "ben"])
+    notifications_send(sample_message(), ["ana", "ben"])  # a retry, a second scheduler
     assert Delivery.objects.count() == 2
     deliveries_send_due()
     assert sorted(m["To"] for m in smtp.messages) == ["ana@northwind.test", "ben@northwind.test"]
@@ -138,7 +107,7 @@ def test_the_same_event_sent_twice_makes_one_delivery(
 def test_two_senders_of_the_same_delivery_send_it_once(
     demo_in_db: m.Organization, smtp: Mailbox
 ) -> None:
-    notifications_send(message(), ["ana"])
+    notifications_send(sample_message(), ["ana"])
     first = deliveries_claim(limit=10)
     second = deliveries_claim(limit=10)  # meanwhile: finds it taken
     assert len(first.deliveries) == 1
@@ -156,7 +125,7 @@ def test_two_senders_of_the_same_delivery_send_it_once(
 
 def test_an_smtp_failure_is_retried_later(demo_in_db: m.Organization, smtp: Mailbox) -> None:
     smtp.fail = True
-    notifications_send(message(), ["ana"])
+    notifications_send(sample_message(), ["ana"])
     deliveries_send_due()
     failed = Delivery.objects.get()
     assert (failed.status, failed.attempts) == ("failed", 1)
@@ -178,7 +147,7 @@ def test_the_unsubscribe_link_works_without_sign_in_for_its_person_and_category_
         lambda person_id, category: turned_off.append((person_id, category)),
         raising=False,
     )
-    notifications_send(message(), ["ben"])
+    notifications_send(sample_message(), ["ben"])
     deliveries_send_due()
     link = smtp.messages[0]["List-Unsubscribe"].strip().strip("<>")
     path = urlsplit(link).path

@@ -4,18 +4,14 @@ and told once; nothing about an objective reaches a channel or webhook that may 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from tandem.core import model as m
 from tandem.core.visibility import Audience
-from tandem.dependencies.services import dependency_create
 from tandem.notifications.changes import webhook_changes_emit
 from tandem.notifications.deliveries import channels_post
 from tandem.notifications.models import Channel, Delivery, Notification
@@ -24,15 +20,10 @@ from tandem.notifications.services import Item, Message, Section
 from tandem.notifications.setup import channel_create, channel_test
 from tandem.okrs.models import Objective
 from tandem.people.models import Person
+from tests.notifications.channel_helpers import Capture, ask, sample_message
 from tests.notifications.sinks import HttpSink
 
-Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 ADMIN = Audience(person="zoe", admin=True)
-
-
-@pytest.fixture
-def committed(demo_in_db: m.Organization, django_capture_on_commit_callbacks: Capture) -> Capture:
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def add(sink: HttpSink, kind: str, team: str | None = "infra", **kw: Any) -> tuple[Channel, str]:
@@ -48,13 +39,6 @@ def add(sink: HttpSink, kind: str, team: str | None = "infra", **kw: Any) -> tup
     if secret:
         sink.secrets[path] = secret
     return channel, secret
-
-
-def ask(committed: Capture, from_id: str = "SR-1.1", provider: str = "infra") -> str:
-    with committed():
-        return dependency_create(
-            from_id=from_id, provider_team_id=provider, need="a faster EU edge", by_id="ben"
-        ).id
 
 
 def test_a_new_request_reaches_the_provider_teams_slack_and_teams_channels_and_webhooks(
@@ -141,7 +125,7 @@ def test_a_channel_failing_again_and_again_is_marked_and_its_lead_and_admins_tol
     settings.TANDEM_CHANNEL_FAILING_AFTER = 2
     channel, _ = add(http_sink, "slack")
     http_sink.answers = [(500, {})] * 4
-    channels_post("infra", _small("e0"))
+    channels_post("infra", sample_message("e0", category="dependency"))
     notices = Notification.objects.filter(kind="channel_failing")
     later = timezone.now()
     for hours in (0, 2, 4, 6):  # four failures in a row: failing from the second
@@ -158,19 +142,6 @@ def test_a_channel_failing_again_and_again_is_marked_and_its_lead_and_admins_tol
     assert (channel.failing_since, channel.consecutive_failures) == (None, 0)
     assert Delivery.objects.get().status == "sent"
     assert notices.count() == 2
-
-
-def _small(event_id: str) -> Message:
-    return Message(
-        category="dependency",
-        kind="dependency_requested",
-        object_kind="dependency",
-        object_id="DEP-1",
-        link="/dependencies",
-        title="A request",
-        text="",
-        event_id=event_id,
-    )
 
 
 def test_a_private_or_team_objective_never_reaches_a_team_channel_that_may_not_all_see_it(

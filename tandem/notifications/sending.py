@@ -17,15 +17,17 @@ e-mail keeps its Message-ID.
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -103,12 +105,41 @@ def deliveries_send_due(
 
 
 def batch_send(claimed: Claimed) -> None:
+    """Send a claimed batch over TANDEM_DELIVERY_CONNECTIONS connections at once (threads,
+    each with its SMTP connection or HTTP session, and its database connection)."""
     emails = [d for d in claimed.deliveries if d.via == Delivery.EMAIL]
     posts = [d for d in claimed.deliveries if d.via == Delivery.CHANNEL]
-    _send_emails(claimed, emails)
+    lanes = settings.TANDEM_DELIVERY_CONNECTIONS
+    work = [functools.partial(_send_emails, claimed, part) for part in _split(emails, lanes)]
+    work += [functools.partial(_send_posts, claimed, part) for part in _split(posts, lanes)]
+    if lanes == 1 or len(work) <= 1:
+        for each in work:
+            each()
+        return
+    with ThreadPoolExecutor(max_workers=min(lanes, len(work))) as pool:
+        list(pool.map(_in_thread, work))
+
+
+def _split(items: list[Delivery], lanes: int) -> list[list[Delivery]]:
+    """At most ``lanes`` parts, of ten or more (a connection costs more than a few sends)."""
+    if not items:
+        return []
+    parts = max(1, min(lanes, len(items) // 10))
+    size = -(-len(items) // parts)
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _in_thread(work: Callable[[], None]) -> None:
+    try:
+        work()
+    finally:
+        connections.close_all()  # this thread's own
+
+
+def _send_posts(claimed: Claimed, deliveries: Sequence[Delivery]) -> None:
     session = http.session()
     try:
-        for delivery in posts:
+        for delivery in deliveries:
             if not claimed.in_time():
                 break  # the rest waits for its lease to end, then another sender
             result = post_one(session, delivery)
@@ -119,10 +150,12 @@ def batch_send(claimed: Claimed) -> None:
 
 def _send_emails(claimed: Claimed, deliveries: Sequence[Delivery]) -> None:
     writable = [d for d in deliveries if d.notification is not None]
+
+    def record(index: int, result: Result) -> None:  # right after each send
+        delivery_record(writable[index], claimed.claim, result, now=claimed.now)
+
     emails = [_email(d) for d in writable]
-    results = email_channel.send_all(emails, in_time=claimed.in_time)
-    for delivery, result in zip(writable, results, strict=False):  # results: those tried
-        delivery_record(delivery, claimed.claim, result, now=claimed.now)
+    email_channel.send_all(emails, record, in_time=claimed.in_time)
 
 
 def _email(delivery: Delivery) -> email_channel.Email:
@@ -160,41 +193,30 @@ def post_one(session: requests.Session, delivery: Delivery) -> Result:
 def delivery_record(
     delivery: Delivery, claim: str, result: Result, *, now: datetime | None = None
 ) -> bool:
-    """Record an attempt's outcome, if the claim is still ours (False: it was not)."""
-    now = now or timezone.now()
-    mine = Delivery.objects.select_for_update().filter(pk=delivery.pk, claim=claim).first()
-    if mine is None:
+    """Record an attempt's outcome, if the claim is still ours (False: it was not): one
+    statement, conditional on the claim (``delivery`` is as it was claimed: no one else has
+    changed it since)."""
+    outcome = _outcome(delivery.attempts + 1, result, now or timezone.now())
+    mine = Delivery.objects.filter(pk=delivery.pk, claim=claim)
+    if not mine.update(attempts=delivery.attempts + 1, claim="", claimed_until=None, **outcome):
         return False
-    mine.attempts += 1
-    mine.claim, mine.claimed_until = "", None
-    if result.ok:
-        mine.status, mine.sent_at, mine.last_error = Delivery.Status.SENT, timezone.now(), ""
-    else:
-        _failed(mine, result, now)
-    mine.save(
-        update_fields=[
-            "attempts",
-            "claim",
-            "claimed_until",
-            "status",
-            "sent_at",
-            "last_error",
-            "next_attempt_at",
-        ]
-    )
-    if mine.channel_id is not None:
-        failing.channel_outcome(mine.channel_id, result)
+    channel = delivery.channel
+    # A success on a channel that was well when claimed changes nothing on it.
+    if channel is not None and not (result.ok and not channel.consecutive_failures):
+        failing.channel_outcome(channel.pk, result)
     return True
 
 
-def _failed(delivery: Delivery, result: Result, now: datetime) -> None:
-    delivery.last_error = result.error
-    if result.permanent or delivery.attempts >= settings.TANDEM_DELIVERY_ATTEMPTS:
-        delivery.status = Delivery.Status.GIVEN_UP
-        return
-    delivery.status = Delivery.Status.FAILED
+def _outcome(attempts: int, result: Result, now: datetime) -> dict[str, object]:
+    if result.ok:
+        return {"status": Delivery.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if result.permanent or attempts >= settings.TANDEM_DELIVERY_ATTEMPTS:
+        return {"status": Delivery.Status.GIVEN_UP, "last_error": result.error}
     # The receiver's Retry-After (429, 503) says when; else twice the last wait.
     # At least a second: a batch never takes the same delivery twice.
-    wait = result.retry_after if result.retry_after is not None else wait_after(delivery.attempts)
-    wait = max(wait, 1.0)
-    delivery.next_attempt_at = now + timedelta(seconds=wait)
+    wait = result.retry_after if result.retry_after is not None else wait_after(attempts)
+    return {
+        "status": Delivery.Status.FAILED,
+        "last_error": result.error,
+        "next_attempt_at": now + timedelta(seconds=max(wait, 1.0)),
+    }

@@ -178,5 +178,6 @@ def email_test(*, person_id: str) -> Result:
         sections=[],
         unsubscribe_url=unsubscribe_url(person.pk, Category.SYSTEM),
     )
-    [result] = email_channel.send_all([email])
-    return result
+    results: list[Result] = []
+    email_channel.send_all([email], lambda _index, result: results.append(result))
+    return results[0]

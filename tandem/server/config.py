@@ -156,6 +156,12 @@ class Config(BaseSettings):
     delivery_batch: int = Field(
         default=100, ge=1, le=1000, description="Deliveries a sender claims and sends at once."
     )
+    delivery_connections: int = Field(
+        default=4,
+        ge=1,
+        le=32,
+        description="SMTP connections or HTTP sessions one sender uses at once for a batch.",
+    )
     delivery_attempts: int = Field(
         default=8,
         ge=1,

@@ -2,6 +2,8 @@
 processes of tests/jobs (a database file of their own, or the committed test database on
 PostgreSQL) as fixtures."""
 
+from typing import Any
+
 import pytest
 
 from tandem.core import model as m
@@ -30,3 +32,9 @@ __all__ = [
 def committed(demo_in_db: m.Organization, django_capture_on_commit_callbacks: Capture) -> Capture:
     """``with committed():`` runs the block's on-commit callbacks as its commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _one_connection(settings: Any) -> None:
+    """Senders in the test's thread: other threads would not see its uncommitted data."""
+    settings.TANDEM_DELIVERY_CONNECTIONS = 1

@@ -73,23 +73,28 @@ def build(email: Email) -> EmailMultiAlternatives:
     return made
 
 
-def send_all(emails: Sequence[Email], in_time: Callable[[], bool] = lambda: True) -> list[Result]:
-    """Send ``emails`` over one SMTP connection, in order, while ``in_time()``: one result
-    for each tried (the rest are not)."""
+def send_all(
+    emails: Sequence[Email],
+    record: Callable[[int, Result], None],
+    in_time: Callable[[], bool] = lambda: True,
+) -> None:
+    """Send ``emails`` over one SMTP connection, in order, while ``in_time()``; each
+    outcome is given to ``record`` (with the e-mail's index) as soon as it is known."""
     if not emails:
-        return []
+        return
     try:
         connection = get_connection(fail_silently=False)
         connection.open()
     except Exception as exc:
-        return [Result(ok=False, error=f"SMTP: {type(exc).__name__}: {exc}"[:500])] * len(emails)
+        failed = Result(ok=False, error=f"SMTP: {type(exc).__name__}: {exc}"[:500])
+        for index in range(len(emails)):
+            record(index, failed)
+        return
     try:
-        results = []
-        for email in emails:
+        for index, email in enumerate(emails):
             if not in_time():
                 break
-            results.append(_send_one(connection, email))
-        return results
+            record(index, _send_one(connection, email))
     finally:
         # The messages are sent: a bad goodbye is not a failure.
         with contextlib.suppress(Exception):

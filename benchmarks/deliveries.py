@@ -3,9 +3,10 @@
     python benchmarks/deliveries.py             # 5,000 e-mails and 5,000 webhook events
     python benchmarks/deliveries.py --smoke     # 200 of each; writes nothing
 
-Everything runs on this machine, in one process beside its sinks: a temporary data folder
-(SQLite), and in a process of their own an SMTP server (aiosmtpd) that takes every message
-and an HTTP server (the standard library's, threaded) that answers 200 to every post. People with e-mail addresses are made,
+Everything runs on this machine: a temporary data folder (SQLite) in this process, and in a
+process of their own an SMTP server (aiosmtpd) that takes every message and an HTTP server
+(the standard library's, threaded) that answers 200 to every post. People with e-mail
+addresses are made,
 then messages are put in their inboxes (``notifications_send``, which writes the e-mail
 deliveries) and webhook events are queued (``webhooks_emit``); the time of that fan-out is
 reported apart. Then ``deliveries_send_due`` (what the delivery jobs run) sends them all, in

@@ -36,11 +36,19 @@ from tandem.people.models import Membership, Team
 deliveries_created = Signal()
 
 
+def _tell_jobs() -> None:
+    deliveries_created.send(sender=Delivery, key=uuid.uuid4().hex)
+
+
 def _created(rows: list[Delivery]) -> None:
-    """Tell the jobs once the caller's transaction commits (nothing, if it rolls back)."""
-    if rows:
-        key = uuid.uuid4().hex
-        transaction.on_commit(lambda: deliveries_created.send(sender=Delivery, key=key))
+    """Tell the jobs once the caller's transaction commits (nothing, if it rolls back), once
+    however many deliveries it made: Django keeps the callbacks still to run on the
+    connection (dropping those of a savepoint rolled back), so one there already will do."""
+    if not rows:
+        return
+    pending = getattr(transaction.get_connection(), "run_on_commit", [])
+    if not any(callback is _tell_jobs for _sids, callback, *_ in pending):
+        transaction.on_commit(_tell_jobs)
 
 
 def emails_create(message: MessageLike, recipient_ids: list[str], *, now: datetime) -> int:

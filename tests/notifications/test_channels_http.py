@@ -189,3 +189,19 @@ def test_a_test_message_reports_the_outcome(
     assert (failed.ok, failed.permanent) == (False, True)
     assert failed.error.startswith("HTTP 404")
     assert http_sink.url not in failed.error
+
+
+def test_the_deliveries_of_one_transaction_queue_one_sending_job_once_committed(
+    demo_in_db: m.Organization, http_sink: HttpSink, django_capture_on_commit_callbacks: Capture
+) -> None:
+    from tandem.jobs.deliveries import SEND  # noqa: PLC0415
+    from tandem.jobs.models import JobRun  # noqa: PLC0415
+
+    add(http_sink, "slack")
+    add(http_sink, "webhook", team=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            channels_post("infra", sample_message(f"e{n}", category="dependency"))
+            assert not JobRun.objects.filter(job=SEND).exists()  # not before the commit
+    assert Delivery.objects.count() == 5
+    assert JobRun.objects.filter(job=SEND).count() == 1

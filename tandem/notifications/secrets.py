@@ -4,9 +4,8 @@ HMAC-SHA256, from ``cryptography``) and shown back only masked.
 The keys come from ``TANDEM_CHANNEL_KEYS`` (comma-separated, newest first; any text: each
 is stretched to a Fernet key with SHA-256) or, unset, from Django's SECRET_KEY. Rotation:
 put the new key first and the old one after it; values encrypt with the first and decrypt
-with any (:class:`cryptography.fernet.MultiFernet`); ``tandem manage shell`` with
-:func:`channels_reencrypt` (or saving each channel again) moves them all to the new key, after
-which the old one can go.
+with any (:class:`cryptography.fernet.MultiFernet`); :func:`channels_reencrypt` (from
+``tandem manage shell``) moves them all to the new key, after which the old one can go.
 """
 
 from __future__ import annotations
@@ -56,3 +55,18 @@ def mask_url(url: str) -> str:
     e.g. ``https://hooks.slack.com/…/XXXX``."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.hostname or ''}/…/{url[-4:]}"
+
+
+def channels_reencrypt() -> int:
+    """Encrypt every channel's URL and secret again with the newest key; how many."""
+    from django.db import transaction  # noqa: PLC0415
+
+    from tandem.notifications.models import Channel  # noqa: PLC0415
+
+    with transaction.atomic():
+        channels = list(Channel.objects.select_for_update())
+        for channel in channels:
+            channel.url_encrypted = reencrypt(channel.url_encrypted)
+            channel.secret_encrypted = reencrypt(channel.secret_encrypted)
+        Channel.objects.bulk_update(channels, ["url_encrypted", "secret_encrypted"])
+    return len(channels)

@@ -36,6 +36,7 @@ from tandem.notifications.channels import email as email_channel
 from tandem.notifications.channels import http, slack, teams, webhook
 from tandem.notifications.channels.result import Result
 from tandem.notifications.models import Channel, Delivery
+from tandem.notifications.preferences import EMAIL, readers_get
 from tandem.notifications.secrets import SecretUnreadableError, decrypt
 from tandem.notifications.unsubscribe import category_label, unsubscribe_url
 
@@ -149,13 +150,45 @@ def _send_posts(claimed: Claimed, deliveries: Sequence[Delivery]) -> None:
 
 
 def _send_emails(claimed: Claimed, deliveries: Sequence[Delivery]) -> None:
-    writable = [d for d in deliveries if d.notification is not None]
+    writable = _still_wanted(claimed, [d for d in deliveries if d.notification is not None])
 
     def record(index: int, result: Result) -> None:  # right after each send
         delivery_record(writable[index], claimed.claim, result, now=claimed.now)
 
     emails = [_email(d) for d in writable]
     email_channel.send_all(emails, record, in_time=claimed.in_time)
+
+
+def _still_wanted(claimed: Claimed, deliveries: list[Delivery]) -> list[Delivery]:
+    """Those whose person still wants this e-mail (their preferences may have changed while
+    it waited for their quiet hours to end); the others are skipped, with the reason."""
+    readers = readers_get([d.notification.recipient_id for d in deliveries if d.notification])
+    wanted = []
+    for delivery in deliveries:
+        note = delivery.notification
+        assert note is not None
+        reader = readers.get(note.recipient_id)
+        reason = (
+            "the person was removed"
+            if reader is None
+            else "no e-mail address"
+            if not reader.email
+            else "e-mail turned off for this category"
+            if not reader.wants(note.category, EMAIL)
+            else ""
+        )
+        if reason:
+            delivery_skip(delivery, claimed.claim, reason)
+        else:
+            wanted.append(delivery)
+    return wanted
+
+
+def delivery_skip(delivery: Delivery, claim: str, reason: str) -> bool:
+    """Mark a claimed delivery skipped, for ``reason`` (if the claim is still ours)."""
+    mine = Delivery.objects.filter(pk=delivery.pk, claim=claim)
+    status = Delivery.Status.SKIPPED
+    return bool(mine.update(status=status, reason=reason, claim="", claimed_until=None))
 
 
 def _email(delivery: Delivery) -> email_channel.Email:

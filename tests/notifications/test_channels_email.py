@@ -163,3 +163,14 @@ def test_the_unsubscribe_link_works_without_sign_in_for_its_person_and_category_
     assert client.post(tampered).status_code == 404
     assert client.post("/unsubscribe/ana:comment").status_code == 404
     assert turned_off == [("ben", "comment")]
+
+
+def test_an_e_mail_whose_person_has_lost_their_address_meanwhile_is_skipped_with_the_reason(
+    demo_in_db: m.Organization, smtp: Mailbox
+) -> None:
+    notifications_send(sample_message(), ["ana", "ben"])
+    Person.objects.filter(pk="ana").update(email="")  # before it was sent
+    deliveries_send_due()
+    assert [m["To"] for m in smtp.messages] == ["ben@northwind.test"]
+    skipped = Delivery.objects.get(target="email:ana")
+    assert (skipped.status, skipped.reason, skipped.attempts) == ("skipped", "no e-mail address", 0)

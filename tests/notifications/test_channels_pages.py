@@ -166,3 +166,31 @@ def test_notify_test_sends_to_a_channel_or_an_e_mail_and_says_how_it_went(
     assert missing.exit_code == 2
     assert "there is no channel 9999" in missing.stderr
     assert deliveries_send_due() == 0
+
+
+def test_rotating_the_key_keeps_every_channel_readable(
+    demo_in_db: m.Organization, settings: Any
+) -> None:
+    from tandem.notifications.secrets import (  # noqa: PLC0415
+        SecretUnreadableError,
+        channels_reencrypt,
+        decrypt,
+    )
+
+    settings.TANDEM_CHANNEL_KEYS = ["old key"]
+    channel, secret = channel_create(
+        audience=Audience("zoe", admin=True),
+        kind="webhook",
+        team_id=None,
+        name="w",
+        url="https://example.com/hook",
+    )
+    settings.TANDEM_CHANNEL_KEYS = ["new key", "old key"]
+    assert channels_reencrypt() == 1
+    settings.TANDEM_CHANNEL_KEYS = ["new key"]  # the old key removed
+    channel.refresh_from_db()
+    assert decrypt(channel.url_encrypted) == "https://example.com/hook"
+    assert decrypt(channel.secret_encrypted) == secret
+    settings.TANDEM_CHANNEL_KEYS = ["another key"]
+    with pytest.raises(SecretUnreadableError):
+        decrypt(channel.url_encrypted)

@@ -194,3 +194,34 @@ def test_rotating_the_key_keeps_every_channel_readable(
     settings.TANDEM_CHANNEL_KEYS = ["another key"]
     with pytest.raises(SecretUnreadableError):
         decrypt(channel.url_encrypted)
+
+
+def test_a_lead_adds_tests_and_removes_a_teams_channel_through_the_api(
+    web: Any, http_sink: HttpSink
+) -> None:
+    ana, ben = web("lead"), web("member")
+    body = {
+        "kind": "teams",
+        "name": "Search triage",
+        "url": http_sink.url + "/teams/search",
+        "categories": ["dependency"],
+    }
+    assert (
+        ben.post("/api/v1/teams/search/channels", body, content_type="application/json").status_code
+        == 404
+    )
+    made = ana.post("/api/v1/teams/search/channels", body, content_type="application/json")
+    assert made.status_code == 201
+    channel = made.json()
+    assert channel["url"].endswith("/…/arch")
+    assert "secret" not in channel
+    bad = ana.post(
+        "/api/v1/teams/search/channels",
+        {**body, "categories": ["nonsense"]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert ana.post(f"/api/v1/channels/{channel['id']}/test").json() == {"ok": True, "error": ""}
+    assert ben.delete(f"/api/v1/channels/{channel['id']}").status_code == 404
+    assert ana.delete(f"/api/v1/channels/{channel['id']}").status_code == 204
+    assert ana.get("/api/v1/teams/search/channels").json() == []

@@ -225,3 +225,9 @@ def test_a_lead_adds_tests_and_removes_a_teams_channel_through_the_api(
     assert ben.delete(f"/api/v1/channels/{channel['id']}").status_code == 404
     assert ana.delete(f"/api/v1/channels/{channel['id']}").status_code == 204
     assert ana.get("/api/v1/teams/search/channels").json() == []
+
+
+def test_the_team_page_links_its_channels_for_its_lead_only(web: Any) -> None:
+    assert "/teams/search/channels" in web("lead").get("/teams/search").content.decode()
+    assert "/teams/search/channels" not in web("member").get("/teams/search").content.decode()
+    assert "/settings/deliveries" in web("admin").get("/teams/search").content.decode()

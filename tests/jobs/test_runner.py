@@ -131,3 +131,15 @@ def test_the_heartbeat_trims_old_runs() -> None:
     assert run(HEARTBEAT, "2026-12-05T09:05:00+00:00", "tandem.jobs.schedules") == DONE
     assert not JobRun.objects.filter(pk=old.pk).exists()
     assert JobRun.objects.filter(pk=recent.pk).exists()
+
+
+def test_a_job_that_is_not_atomic_runs_once_and_keeps_what_it_wrote_before_failing() -> None:
+    assert run(sample_jobs.APART, "ok", MODULE) == DONE
+    assert run(sample_jobs.APART, "ok", MODULE) == SKIPPED
+    assert run(sample_jobs.APART, "fail", MODULE) == FAILED
+    assert sample_jobs.calls == ["ok", "fail"]
+    # An atomic job's writes go with its failure; this one's stay, and it is retried later.
+    assert JobRun.objects.filter(job="written by", key="fail").exists()
+    failed = JobRun.objects.get(job=sample_jobs.APART, key="fail")
+    assert (failed.finished, failed.attempts) == (None, 1)
+    assert failed.due is not None

@@ -31,8 +31,8 @@ from tandem.notifications.recipients import who_may_see
 from tandem.okrs.models import KeyResult, Objective
 from tandem.people.models import Membership, Team
 
-# Sent once the deliveries made in a transaction are committed (``first``: the smallest id);
-# tandem.jobs.deliveries queues their sending.
+# Sent once the deliveries made in a transaction are committed (``key``: a fresh id for the
+# sending job's run); tandem.jobs.deliveries queues their sending.
 deliveries_created = Signal()
 
 
@@ -88,6 +88,7 @@ def emails_create(message: MessageLike, recipient_ids: list[str], *, now: dateti
 
 
 def deliveries_insert(rows: list[Delivery]) -> int:
+    """Write the deliveries not made already (the key decides), and tell the jobs."""
     made = Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     _created(made)
     return len(made)
@@ -106,7 +107,8 @@ def team_may_see_all(team_id: str, objective_ids: Iterable[str]) -> bool:
 def channels_post(team_id: str, message: MessageLike, *, objective_ids: Iterable[str] = ()) -> int:
     """Post ``message`` to the team's Slack and Teams channels that carry its category. It
     tells of ``objective_ids`` (every objective it names): unless every member of the team
-    may see each of them, it is posted nowhere. How many posts were made."""
+    may see each of them, it is posted nowhere. How many posts were offered (one already
+    made for the same key adds nothing)."""
     channels = list(Channel.objects.filter(team_id=team_id).exclude(kind=Channel.Kind.WEBHOOK))
     carrying = [c for c in channels if message.category in c.categories]
     if not carrying or not team_may_see_all(team_id, list(objective_ids)):
@@ -168,7 +170,6 @@ def webhooks_emit(
 
 def public_objective(object_kind: str, object_id: str) -> str | None:
     """The objective an object belongs to when it is public (else None)."""
-
     objective_id: str | None = None
     if object_kind == "objective":
         objective_id = object_id

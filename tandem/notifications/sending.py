@@ -3,10 +3,10 @@
 1. **Claim** (a short transaction): up to a batch of due deliveries (pending, or failed and
    past their retry time, and not claimed by another sender, or claimed by one that vanished
    longer ago than a lease) get this sender's claim and a lease.
-2. **Send**, outside any transaction: the e-mails over one SMTP connection, the posts with one
-   HTTP session (kept-alive connections).
-3. **Record** each attempt with its outcome, "sent" included, in one transaction per delivery,
-   and only while the claim is still ours.
+2. **Send**, outside any transaction, over TANDEM_DELIVERY_CONNECTIONS SMTP connections or
+   HTTP sessions (kept-alive connections) at once, each taking a part of the batch in order.
+3. **Record** each attempt with its outcome, "sent" included, right after it, in one
+   statement per delivery that holds only while the claim is still ours.
 
 A second sender finds the claimed deliveries taken; a sender killed before step 3 leaves its
 deliveries claimed until the lease ends, then another takes them. The one gap no sender can

@@ -64,6 +64,21 @@ def _categories(kind: str, categories: Iterable[str]) -> list[str]:
     return chosen
 
 
+def _owner_check(audience: Audience, kind: str, team_id: str | None) -> str | None:
+    """The channel's team (None for a webhook), if ``audience`` may add it there."""
+    if kind not in Channel.Kind.values:
+        raise InvalidError("the kind is slack, teams or webhook", field="kind")
+    if kind == Channel.Kind.WEBHOOK:
+        if not audience.admin:
+            raise PermissionDeniedError("only admins add the organisation's webhooks")
+        return None
+    if team_id is None or not Team.objects.filter(pk=team_id).exists():
+        raise NotFoundError(f"there is no team '{team_id}'")
+    if not may_manage_team_channels(audience, team_id):
+        raise PermissionDeniedError("only the team's lead or an admin adds its channels")
+    return team_id
+
+
 @transaction.atomic
 def channel_create(
     *,
@@ -75,19 +90,8 @@ def channel_create(
     categories: Iterable[str] = (),
 ) -> tuple[Channel, str]:
     """Add a channel; with a webhook, its new signing secret (shown once, never again)."""
-    if kind not in Channel.Kind.values:
-        raise InvalidError("the kind is slack, teams or webhook", field="kind")
-    secret = ""
-    if kind == Channel.Kind.WEBHOOK:
-        if not audience.admin:
-            raise PermissionDeniedError("only admins add the organisation's webhooks")
-        team_id = None
-        secret = random.token_urlsafe(32)
-    else:
-        if team_id is None or not Team.objects.filter(pk=team_id).exists():
-            raise NotFoundError(f"there is no team '{team_id}'")
-        if not may_manage_team_channels(audience, team_id):
-            raise PermissionDeniedError("only the team's lead or an admin adds its channels")
+    team_id = _owner_check(audience, kind, team_id)
+    secret = random.token_urlsafe(32) if kind == Channel.Kind.WEBHOOK else ""
     if not name.strip():
         raise InvalidError("give the channel a name", field="name")
     url = url_check(kind, url)

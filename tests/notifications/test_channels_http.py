@@ -102,10 +102,13 @@ def test_429_retry_after_is_honoured(demo_in_db: m.Organization, http_sink: Http
     channels_post("infra", big_message())
     before = timezone.now()
     deliveries_send_due()
+    after = timezone.now()
     waiting = Delivery.objects.get()
     assert (waiting.status, waiting.attempts) == ("failed", 1)
     assert "HTTP 429" in waiting.last_error
-    assert timedelta(seconds=119) <= waiting.next_attempt_at - before <= timedelta(seconds=122)
+    assert (
+        before + timedelta(seconds=120) <= waiting.next_attempt_at <= after + timedelta(seconds=120)
+    )
     assert deliveries_send_due(now=before + timedelta(seconds=60)) == 0
     assert deliveries_send_due(now=before + timedelta(seconds=125)) == 1
     assert Delivery.objects.get().status == "sent"
@@ -205,3 +208,17 @@ def test_the_deliveries_of_one_transaction_queue_one_sending_job_once_committed(
             assert not JobRun.objects.filter(job=SEND).exists()  # not before the commit
     assert Delivery.objects.count() == 5
     assert JobRun.objects.filter(job=SEND).count() == 1
+
+
+def test_retry_after_reads_seconds_or_a_date_and_is_capped_at_an_hour() -> None:
+    from email.utils import format_datetime  # noqa: PLC0415
+
+    from tandem.notifications.channels.http import retry_after  # noqa: PLC0415
+
+    assert retry_after("120") == 120
+    soon = retry_after(format_datetime(timezone.now() + timedelta(seconds=30), usegmt=True))
+    assert soon is not None
+    assert 0 < soon <= 30  # less the moments taken since the date was written
+    assert retry_after("86400") == 3600
+    assert retry_after("soon") is None
+    assert retry_after(None) is None

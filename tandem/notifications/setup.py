@@ -7,6 +7,7 @@ import secrets as random
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.db import transaction
 
@@ -18,7 +19,7 @@ from tandem.notifications.channels import email as email_channel
 from tandem.notifications.channels import http, slack, teams, webhook
 from tandem.notifications.channels.result import Result
 from tandem.notifications.models import Category, Channel
-from tandem.notifications.secrets import decrypt, encrypt, mask_url
+from tandem.notifications.secrets import SecretUnreadableError, decrypt, encrypt, mask_url
 from tandem.notifications.unsubscribe import category_label, unsubscribe_url
 from tandem.people.models import Person, Team
 
@@ -143,21 +144,27 @@ def test_message() -> dict[str, object]:
 def channel_test(*, audience: Audience, channel_id: int) -> Result:
     """Send a test message now; its outcome counts on the channel like any delivery's."""
     channel = channel_get_manageable(audience, channel_id)
-    url, secret = decrypt(channel.url_encrypted), decrypt(channel.secret_encrypted)
+    try:
+        url, secret = decrypt(channel.url_encrypted), decrypt(channel.secret_encrypted)
+    except SecretUnreadableError as exc:
+        return Result(ok=False, error=str(exc), permanent=True)
     session = http.session()
     try:
-        if channel.kind == Channel.Kind.SLACK:
-            result = slack.send(session, url, test_message())
-        elif channel.kind == Channel.Kind.TEAMS:
-            result = teams.send(session, url, test_message())
-        else:
-            event = {"id": f"test:{random.token_hex(8)}", "type": "test", "data": test_message()}
-            result = webhook.send(session, url, secret, event)
+        result = _send_test(session, channel, url, secret)
     finally:
         session.close()
     with transaction.atomic():
         failing.channel_outcome(channel.pk, result)
     return result
+
+
+def _send_test(session: requests.Session, channel: Channel, url: str, secret: str) -> Result:
+    if channel.kind == Channel.Kind.SLACK:
+        return slack.send(session, url, test_message())
+    if channel.kind == Channel.Kind.TEAMS:
+        return teams.send(session, url, test_message())
+    event = {"id": f"test:{random.token_hex(8)}", "type": "test", "data": test_message()}
+    return webhook.send(session, url, secret, event)
 
 
 def email_test(*, person_id: str) -> Result:

@@ -18,7 +18,7 @@ from tandem.core.visibility import Audience
 from tandem.notifications.models import Channel
 from tandem.notifications.secrets import encrypt
 from tandem.notifications.sending import deliveries_send_due
-from tandem.notifications.setup import channel_create
+from tandem.notifications.setup import channel_create, channel_test
 from tests.notifications.sinks import HttpSink, Mailbox
 from tests.web.conftest import login_client
 
@@ -194,6 +194,9 @@ def test_rotating_the_key_keeps_every_channel_readable(
     settings.TANDEM_CHANNEL_KEYS = ["another key"]
     with pytest.raises(SecretUnreadableError):
         decrypt(channel.url_encrypted)
+    lost = channel_test(audience=Audience("zoe", admin=True), channel_id=channel.pk)
+    assert (lost.ok, lost.permanent) == (False, True)
+    assert "cannot be decrypted" in lost.error
 
 
 def test_a_lead_adds_tests_and_removes_a_teams_channel_through_the_api(

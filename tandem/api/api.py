@@ -13,6 +13,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from tandem.api import (
     attention,
+    channels,
     checkins,
     comments,
     dependencies,
@@ -96,3 +97,4 @@ api.add_router("", inbox.router)
 api.add_router("", preferences.router)
 api.add_router("", comments.router)
 api.add_router("", insight.router)
+api.add_router("", channels.router)

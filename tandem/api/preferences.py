@@ -64,7 +64,7 @@ class QuietHoursIO(Input):
     end: ClockTime = Field(None, description="local time; before `start`: over midnight")
 
 
-class ChannelOut(Schema):
+class PreferenceChannelOut(Schema):
     category: str = Field(description="e.g. `digest` (see docs/notifications.md)")
     channel: str = Field(description="`email` (the inbox is always on)")
     on: bool = Field(description="whether this category reaches you on this channel")
@@ -91,10 +91,10 @@ class PreferencesOut(Schema):
     paused: bool
     paused_until: dt.date | None = Field(description="back that day; null: until you resume")
     paused_now: bool = Field(description="whether only the inbox gets notifications now")
-    channels: list[ChannelOut]
+    channels: list[PreferenceChannelOut]
 
 
-class ChannelIn(Input):
+class PreferenceChannelIn(Input):
     category: str = Field(max_length=20)
     channel: str = Field(max_length=20, description=f"one of {', '.join(PERSONAL_CHANNELS)}")
     on: StrictBool
@@ -107,7 +107,7 @@ class PreferencesIn(Input):
     reminder_cap: StrictInt | None = Field(None, ge=0, le=REMINDER_CAP_MAX)
     paused: StrictBool = False
     paused_until: IsoDate | None = Field(None, description="after today; null: indefinitely")
-    channels: list[ChannelIn] = Field(
+    channels: list[PreferenceChannelIn] = Field(
         [], max_length=CHANNELS_MAX, description="the settings to change; others stay"
     )
 
@@ -116,9 +116,9 @@ def _quiet(start: dt.time | None, end: dt.time | None) -> QuietHoursIO | None:
     return QuietHoursIO(start=start, end=end) if start and end else None
 
 
-def _channels_out(found: PersonPreferences) -> list[ChannelOut]:
+def _channels_out(found: PersonPreferences) -> list[PreferenceChannelOut]:
     return [
-        ChannelOut(
+        PreferenceChannelOut(
             category=s.category,
             channel=s.channel,
             on=s.on,

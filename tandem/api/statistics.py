@@ -72,7 +72,7 @@ class GroupOut(Schema):
     dependencies: DependenciesOut = Field(description="asked for by these objectives")
 
 
-class TeamOut(GroupOut):
+class TeamStatisticsOut(GroupOut):
     team: str
     provided: DependenciesOut = Field(description="asked of the team in the cycle")
 
@@ -86,7 +86,9 @@ class TrendOut(GroupOut):
 class CycleStatisticsOut(Schema):
     cycle: str
     company: GroupOut
-    teams: list[TeamOut] = Field(description="teams with objectives in the cycle, or asked")
+    teams: list[TeamStatisticsOut] = Field(
+        description="teams with objectives in the cycle, or asked"
+    )
     trend: list[TrendOut] = Field(
         description="the company over the closed cycles of the same length, up to 8, this last"
     )

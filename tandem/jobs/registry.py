@@ -23,6 +23,10 @@ class Job:
     every: timedelta | None = None
     retries: int = 5
     backoff: float = 10.0
+    # False: the job makes its own transactions (it talks to the outside world, and must not
+    # hold a write lock meanwhile); its run is marked done after it, so two workers may run
+    # the same key at once, and the job itself must make that harmless.
+    atomic: bool = True
 
     def delay(self, attempt: int) -> float:
         """Seconds before the attempt after failed attempt number ``attempt`` (from 1)."""
@@ -40,14 +44,21 @@ _JOBS: dict[str, Job] = {}
 
 
 def job(
-    name: str, *, every: timedelta | None = None, retries: int = 5, backoff: float = 10.0
+    name: str,
+    *,
+    every: timedelta | None = None,
+    retries: int = 5,
+    backoff: float = 10.0,
+    atomic: bool = True,
 ) -> Callable[[Function], Function]:
     """Register the decorated ``function(key)`` as the job ``name``."""
 
     def register(function: Function) -> Function:
         if name in _JOBS and _JOBS[name].function is not function:
             raise ValueError(f"two jobs are named {name!r}")
-        _JOBS[name] = Job(name, function, every=every, retries=retries, backoff=backoff)
+        _JOBS[name] = Job(
+            name, function, every=every, retries=retries, backoff=backoff, atomic=atomic
+        )
         return function
 
     return register

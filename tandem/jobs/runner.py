@@ -82,12 +82,19 @@ def run(name: str, key: str, module: str) -> str:
 
 def run_once(job: Job, key: str) -> bool:
     """Run ``job`` under ``key`` in one transaction with the mark that it is done; False,
-    doing nothing, when it was done already (or is being done: the mark's lock waits)."""
+    doing nothing, when it was done already (or is being done: the mark's lock waits).
+    A job that is not ``atomic`` runs outside that transaction, then is marked."""
+    done_first = JobRun.objects.filter(job=job.name, key=key).exclude(finished=None)
+    if not job.atomic:
+        if done_first.exists():
+            return False
+        job.function(key)
     with transaction.atomic():
         run, _ = JobRun.objects.select_for_update().get_or_create(job=job.name, key=key)
         if run.finished is not None:
             return False
-        job.function(key)
+        if job.atomic:
+            job.function(key)
         run.attempts += 1
         run.finished = timezone.now()
         run.due = None

@@ -90,11 +90,133 @@ class RiskState(models.Model):
         return f"{self.key_result_id}: {self.health}"
 
 
+class Channel(models.Model):
+    """Where messages go outside Tandem: a team's Slack or Teams channel (incoming webhook),
+    or one of the organisation's outbound webhooks (admin-managed).
+
+    The URL (a bearer secret: whoever holds it may post) and a webhook's signing secret are
+    stored encrypted (:mod:`tandem.notifications.secrets`); nothing here prints them, and
+    pages show :attr:`masked_url` only.
+    """
+
+    class Kind(models.TextChoices):
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+        WEBHOOK = "webhook", "Outbound webhook"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # A team's (Slack, Teams); None: the organisation's (outbound webhooks).
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="channels"
+    )
+    name = models.CharField(max_length=200)
+    # The categories it carries (values of Category); webhooks carry every event.
+    categories = models.JSONField(blank=True, default=list)
+    url_encrypted = models.TextField(editable=False)
+    # What pages show of the URL: its host and last four characters.
+    masked_url = models.CharField(max_length=300, editable=False)
+    secret_encrypted = models.TextField(blank=True, default="", editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Failing: since the N-th failure in a row (TANDEM_CHANNEL_FAILING_AFTER); a success
+    # clears it.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    # Outbound webhooks: the organisation's changes told so far (revision of the change log,
+    # newest check-in id), so each is told once.
+    changes_seen = models.BigIntegerField(default=0)
+    checkins_seen = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["team_id", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="webhook", team__isnull=True)
+                | (Q(team__isnull=False) & ~Q(kind="webhook")),
+                name="channel_webhooks_are_the_organisations",
+            )
+        ]
+
+    def __str__(self) -> str:  # never the URL or the secret
+        return f"{self.get_kind_display()} channel {self.name}"
+
+    def __repr__(self) -> str:
+        return f"<Channel {self.pk} {self.kind} {self.name!r}>"
+
+
+class Delivery(models.Model):
+    """One message to one place outside Tandem, as the delivery log shows it.
+
+    An e-mail carries a :class:`Notification` to an address (a snapshot); a channel post or a
+    webhook event carries its ``payload``. The idempotency key (event, target, slot) is
+    unique: a retry, or a second scheduler, never makes a second delivery. A sender claims due
+    deliveries for a while (``claimed_until``) and records each attempt, and "sent", in one
+    transaction per delivery (:mod:`tandem.notifications.deliveries`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        FAILED = "failed", "Failed, will retry"
+        SENT = "sent", "Sent"
+        GIVEN_UP = "given_up", "Given up"
+        SKIPPED = "skipped", "Skipped"
+
+    EMAIL = "email"
+    CHANNEL = "channel"
+
+    via = models.CharField(max_length=10)  # EMAIL or CHANNEL
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    address = models.CharField(max_length=500, blank=True, default="")
+    # Webhook: the event's type (``dependency.requested``, ``organization.changed``);
+    # channel post: the message's kind.
+    kind = models.CharField(max_length=60, blank=True, default="")
+    payload = models.JSONField(blank=True, default=dict)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    # The idempotency key: the event, where it goes ("email:<person>", "channel:<id>"), slot.
+    event_id = models.CharField(max_length=100)
+    target = models.CharField(max_length=60)
+    slot = models.CharField(max_length=40, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=200, blank=True, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id", "target", "slot"], name="delivery_once_per_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "failed"]),
+                name="delivery_due",
+            ),
+            models.Index(fields=["status", "-created_at"], name="delivery_log"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} to {self.target}: {self.status}"
+
+
 # The preferences' models live in their own module (registered with this app from here).
 from tandem.notifications.preference_models import (  # noqa: E402
-    Channel,
     OrganisationChannel,
     OrganisationDefaults,
+    PersonalChannel,
     PersonChannel,
     Preferences,
 )
@@ -102,9 +224,12 @@ from tandem.notifications.preference_models import (  # noqa: E402
 __all__ = [
     "Category",
     "Channel",
+    "Delivery",
     "Notification",
     "OrganisationChannel",
     "OrganisationDefaults",
     "PersonChannel",
+    "PersonalChannel",
     "Preferences",
+    "RiskState",
 ]

@@ -23,7 +23,7 @@ REASON_MAX_LENGTH = 300
 TIME_ZONE_MAX_LENGTH = 64
 
 
-class Channel(models.TextChoices):
+class PersonalChannel(models.TextChoices):
     """The channels a person may turn on or off per category. The inbox is not one: it is
     always on. Slack or Teams direct messages would be added here."""
 
@@ -59,7 +59,7 @@ class OrganisationChannel(models.Model):
 
     # A tandem.notifications.models.Category (checked by the services).
     category = models.CharField(max_length=20)
-    channel = models.CharField(max_length=20, choices=Channel.choices)
+    channel = models.CharField(max_length=20, choices=PersonalChannel.choices)
     on = models.BooleanField(default=True)
     locked = models.BooleanField(default=False)
     # Shown to people next to the locked setting.
@@ -110,7 +110,7 @@ class PersonChannel(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     # A tandem.notifications.models.Category (checked by the services).
     category = models.CharField(max_length=20)
-    channel = models.CharField(max_length=20, choices=Channel.choices)
+    channel = models.CharField(max_length=20, choices=PersonalChannel.choices)
     on = models.BooleanField()
 
     class Meta:

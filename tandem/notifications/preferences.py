@@ -25,17 +25,17 @@ from django.utils import timezone
 
 from tandem.notifications.models import Category
 from tandem.notifications.preference_models import (
-    Channel,
     OrganisationChannel,
     OrganisationDefaults,
+    PersonalChannel,
     PersonChannel,
 )
 from tandem.people.models import Person
 
 INBOX = "inbox"
-EMAIL = Channel.EMAIL.value
+EMAIL = PersonalChannel.EMAIL.value
 # The channels a person may turn on or off per category (the inbox is always on).
-PERSONAL_CHANNELS = tuple(channel.value for channel in Channel)
+PERSONAL_CHANNELS = tuple(channel.value for channel in PersonalChannel)
 # People read at once: the IN lists stay under every database's limit of parameters.
 READERS_BATCH = 2000
 # The bounds of a weekly cap on reminders.

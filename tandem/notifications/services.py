@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.errors import NotFoundError
+from tandem.notifications.deliveries import emails_create_all, messages_webhooks_emit
 from tandem.notifications.models import Notification
 
 
@@ -67,6 +68,7 @@ def notifications_send_all(messages: Iterable[tuple[Message, Iterable[str]]]) ->
     """:func:`notifications_send` for many messages at once: one insert per batch of rows,
     whatever the number of messages (the daily alerts send hundreds)."""
     now = timezone.now()
+    sending = [(message, list(dict.fromkeys(ids))) for message, ids in messages]
     rows = [
         Notification(
             recipient_id=recipient_id,
@@ -83,11 +85,15 @@ def notifications_send_all(messages: Iterable[tuple[Message, Iterable[str]]]) ->
             event_id=message.event_id,
             slot=message.slot,
         )
-        for message, recipient_ids in messages
-        for recipient_id in dict.fromkeys(recipient_ids)
+        for message, recipient_ids in sending
+        for recipient_id in recipient_ids
     ]
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    # The outside channels, in the same transaction: e-mail for those who want it, and the
+    # organisation's webhooks for what may leave Tandem (tandem.notifications.deliveries).
+    emails_create_all(sending, now=now)
+    messages_webhooks_emit([message for message, _ in sending])
 
 
 @transaction.atomic

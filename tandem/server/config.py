@@ -157,6 +157,69 @@ class Config(BaseSettings):
         description="Queue a risk-alert sweep after each committed change to the plan, "
         "check-ins and requests (false: the periodic sweep alone).",
     )
+    email_host: str | None = Field(
+        default=None,
+        description="The SMTP server e-mails go through. Unset: Tandem sends no e-mail.",
+    )
+    email_port: int = Field(default=587, ge=1, le=65535, description="The SMTP server's port.")
+    email_user: str = Field(default="", description="The SMTP user name (empty: none).")
+    email_password: str = Field(default="", description="The SMTP password (empty: none).")
+    email_use_tls: bool = Field(
+        default=True, description="STARTTLS after connecting (port 587, most servers)."
+    )
+    email_use_ssl: bool = Field(
+        default=False, description="TLS from the start (port 465); not with TANDEM_EMAIL_USE_TLS."
+    )
+    email_from: str = Field(
+        default="Tandem <tandem@localhost>", description="The From of Tandem's e-mails."
+    )
+    base_url: str = Field(
+        default="http://localhost:8000",
+        description="Tandem's address as people reach it, for the links in e-mails, Slack "
+        "and Teams messages and webhook events (e.g. https://okr.example.com).",
+    )
+    channel_keys: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Keys that encrypt channel URLs and webhook secrets, comma-separated, "
+        "newest first (older ones still decrypt: docs/notifications.md, rotation). Unset: "
+        "derived from TANDEM_SECRET_KEY.",
+    )
+    channel_any_url: bool = Field(
+        default=False,
+        description="Accept any http(s) address for Slack and Teams channels (a relay, tests). "
+        "Off: Slack's must be https://hooks.slack.com/..., Teams' a Power Automate or Azure "
+        "Logic Apps https address.",
+    )
+    delivery_batch: int = Field(
+        default=100, ge=1, le=1000, description="Deliveries a sender claims and sends at once."
+    )
+    delivery_connections: int = Field(
+        default=4,
+        ge=1,
+        le=32,
+        description="SMTP connections or HTTP sessions one sender uses at once for a batch.",
+    )
+    delivery_attempts: int = Field(
+        default=8,
+        ge=1,
+        description="Attempts at one delivery (each after twice the wait of the one before, "
+        "or the Retry-After the receiver asked for) before it is given up.",
+    )
+    delivery_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a Slack, Teams, webhook or SMTP call may take."
+    )
+    delivery_sweep_seconds: int = Field(
+        default=60,
+        ge=1,
+        description="How often deliveries waiting for their time (retries, quiet hours) and "
+        "the organisation's changes (for webhooks) are looked for.",
+    )
+    channel_failing_after: int = Field(
+        default=5,
+        ge=1,
+        description="Failed deliveries in a row after which a channel is marked failing and "
+        "its team's lead and the admins are told in their inbox.",
+    )
     today: date | None = Field(
         default=None,
         description="Pretend today is this date (YYYY-MM-DD), for demos, training and "
@@ -164,7 +227,7 @@ class Config(BaseSettings):
         "it. Unset: the real date.",
     )
 
-    @field_validator("allowed_hosts", mode="before")
+    @field_validator("allowed_hosts", "channel_keys", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
@@ -180,6 +243,13 @@ class Config(BaseSettings):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError("must be an IANA time zone name such as Europe/Paris or UTC") from None
         return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("queue")
     @classmethod

@@ -219,6 +219,28 @@ TANDEM_QUEUE_TICK_SECONDS = CONFIG.queue_tick_seconds
 TANDEM_QUEUE_EMBEDDED = CONFIG.queue_embedded
 TANDEM_QUEUE_HEARTBEAT_SECONDS = CONFIG.queue_heartbeat_seconds
 
+# Outbound messages (tandem/notifications, docs/notifications.md): e-mail through Django's
+# SMTP backend, Slack, Teams and webhooks with requests; their delivery log and retries.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = CONFIG.email_host or "localhost"
+EMAIL_PORT = CONFIG.email_port
+EMAIL_HOST_USER = CONFIG.email_user
+EMAIL_HOST_PASSWORD = CONFIG.email_password
+EMAIL_USE_TLS = CONFIG.email_use_tls and not CONFIG.email_use_ssl
+EMAIL_USE_SSL = CONFIG.email_use_ssl
+EMAIL_TIMEOUT = CONFIG.delivery_timeout
+DEFAULT_FROM_EMAIL = CONFIG.email_from
+TANDEM_EMAIL_ENABLED = CONFIG.email_host is not None
+TANDEM_BASE_URL = CONFIG.base_url
+TANDEM_CHANNEL_KEYS = CONFIG.channel_keys
+TANDEM_CHANNEL_ANY_URL = CONFIG.channel_any_url
+TANDEM_DELIVERY_BATCH = CONFIG.delivery_batch
+TANDEM_DELIVERY_CONNECTIONS = CONFIG.delivery_connections
+TANDEM_DELIVERY_ATTEMPTS = CONFIG.delivery_attempts
+TANDEM_DELIVERY_TIMEOUT = CONFIG.delivery_timeout
+TANDEM_DELIVERY_SWEEP_SECONDS = CONFIG.delivery_sweep_seconds
+TANDEM_CHANNEL_FAILING_AFTER = CONFIG.channel_failing_after
+
 # A signed-in session ends after TANDEM_SESSION_IDLE_MINUTES without a request
 # (tandem/server/sessions.py keeps it alive while it is used).
 SESSION_COOKIE_AGE = CONFIG.session_idle_minutes * 60
@@ -280,5 +302,8 @@ LOGGING = {
         "axes": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"},
         # Django-Q2 says INFO on every job queued and every process started.
         "django-q": {"level": "DEBUG" if CONFIG.log_level == "DEBUG" else "WARNING"},
+        # urllib3 (under requests) logs each request's path at DEBUG: a Slack or Teams
+        # webhook's path is its secret. Never below WARNING, whatever TANDEM_LOG_LEVEL says.
+        "urllib3": {"level": "WARNING"},
     },
 }

@@ -2,6 +2,7 @@
 
 from tandem.web.views import (
     alignment,
+    channels,
     checkin,
     comments,
     corrections,
@@ -38,4 +39,5 @@ urlpatterns = [
     *inbox.urlpatterns,
     *preferences.urlpatterns,
     *insight.urlpatterns,
+    *channels.urlpatterns,
 ]

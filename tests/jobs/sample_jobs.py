@@ -37,3 +37,18 @@ def flaky(key: str) -> None:
 @job(COUNTED)
 def counted(key: str) -> None:
     calls.append(key)
+
+
+APART = "test-apart"
+
+
+@job(APART, retries=1, atomic=False)
+def apart(key: str) -> None:
+    """Writes a row, then fails when the key says so: a job that is not atomic keeps what it
+    wrote before failing (it makes its own transactions, as the delivery senders do)."""
+    from tandem.jobs.models import JobRun  # noqa: PLC0415
+
+    calls.append(key)
+    JobRun.objects.create(job="written by", key=key)
+    if key.startswith("fail"):
+        raise RuntimeError("the receiver is down")

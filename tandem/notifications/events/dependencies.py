@@ -18,6 +18,7 @@ from django.urls import reverse
 from tandem.access.policy import requesting_objective
 from tandem.dependencies.models import Dependency, DependencyEvent, State
 from tandem.dependencies.signals import dependency_answered, dependency_requested
+from tandem.notifications.deliveries import channels_post
 from tandem.notifications.models import Category
 from tandem.notifications.recipients import who_may_see
 from tandem.notifications.services import Message, notifications_send
@@ -75,12 +76,14 @@ def on_requested(*, dependency: Dependency, event: DependencyEvent, **_: Any) ->
     members = Membership.objects.filter(team=team).order_by("position")
     people = [team.lead_id, *members.values_list("person_id", flat=True)]
     recipients = who_may_see([p for p in people if p != event.by_id], objective.pk)
-    if not recipients:
-        return
     needer = dependency.from_key_result or objective
     title = f"{dependency.id}: {_name(event.by_id)} asks {team.name} for help"
     text = f"For {needer.pk} ({needer.title}): {dependency.need}"
-    notifications_send(_message(dependency, event, title, text), recipients)
+    message = _message(dependency, event, title, text)
+    # The team's triage channels too, when the whole team may see the asking objective.
+    channels_post(team.pk, message, objective_ids=[objective.pk])
+    if recipients:
+        notifications_send(message, recipients)
 
 
 def requester_of(dependency: Dependency) -> str | None:

@@ -9,4 +9,4 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         # The periodic jobs register themselves when their module is imported.
-        from tandem.jobs import schedules  # noqa: F401, PLC0415
+        from tandem.jobs import rhythm, schedules  # noqa: F401, PLC0415

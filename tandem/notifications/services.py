@@ -59,6 +59,15 @@ class Message:
 def notifications_send(message: Message, recipient_ids: Iterable[str]) -> None:
     """Put ``message`` in each recipient's inbox, once: a recipient who already has it (the
     same event and slot, sent again by a retry or a second sender) gets nothing new."""
+    notifications_send_each(
+        (message, recipient_id) for recipient_id in dict.fromkeys(recipient_ids)
+    )
+
+
+@transaction.atomic
+def notifications_send_each(sends: Iterable[tuple[Message, str]]) -> None:
+    """Put each (message, recipient) in the recipient's inbox once, in one write: what
+    differs per reader (reminders, digests) goes out in bulk."""
     now = timezone.now()
     rows = [
         Notification(
@@ -76,7 +85,7 @@ def notifications_send(message: Message, recipient_ids: Iterable[str]) -> None:
             event_id=message.event_id,
             slot=message.slot,
         )
-        for recipient_id in dict.fromkeys(recipient_ids)
+        for message, recipient_id in sends
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
 

@@ -120,6 +120,12 @@ class Config(BaseSettings):
         ge=1,
         description="The period of the heartbeat job (the admin's Job runs show its slots).",
     )
+    reminder_escalate_after: int = Field(
+        default=0,
+        ge=0,
+        description="After this many check-in reminders in a row that found someone with "
+        "check-ins due, their team lead is told (once per streak). 0: never.",
+    )
     today: date | None = Field(
         default=None,
         description="Pretend today is this date (YYYY-MM-DD), for demos, training and "

@@ -211,6 +211,7 @@ Q_CLUSTER: dict[str, Any] = {
 TANDEM_QUEUE_TICK_SECONDS = CONFIG.queue_tick_seconds
 TANDEM_QUEUE_EMBEDDED = CONFIG.queue_embedded
 TANDEM_QUEUE_HEARTBEAT_SECONDS = CONFIG.queue_heartbeat_seconds
+TANDEM_REMINDER_ESCALATE_AFTER = CONFIG.reminder_escalate_after
 
 # A signed-in session ends after TANDEM_SESSION_IDLE_MINUTES without a request
 # (tandem/server/sessions.py keeps it alive while it is used).

@@ -11,12 +11,13 @@ computed again; every line names only what its reader may see (:meth:`Round.sees
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from tandem.core import model as m
 from tandem.core.report import Scope, alignment_summary, current_cycles
 from tandem.core.results import Health
-from tandem.core.risk import risk_chain
+from tandem.core.risk import Step, risk_chain
 from tandem.core.visibility import Audience
 from tandem.notifications.models import Category
 from tandem.notifications.reminders import checkin_link
@@ -141,34 +142,31 @@ def risk_items(
     rnd: Round, reader: Reader, key_results: Iterable[str], team: str | None
 ) -> list[Item]:
     """The chains of dependencies that put ``key_results`` at risk (from teams other than
-    ``team``), each step named only while the reader may see it."""
-    items = []
+    ``team``), once each: a step on a key result the reader may not see is left out, and so
+    is what lies behind it."""
+    found: dict[tuple[str, str], Item] = {}
     for kid in key_results:
+        cut: int | None = None  # the depth of a step left out: what is deeper goes too
         for step in risk_chain(rnd.org, rnd.view.evaluation, kid):
-            dependency = rnd.org.dependencies[step.dependency]
-            if team is not None and dependency.provider == team:
+            if cut is not None and step.depth > cut:
                 continue
+            cut = None
             if not rnd.sees_key_result(reader, step.key_result):
-                break
-            via = (
-                step.provider_kr
-                if step.provider_kr and rnd.sees_key_result(reader, step.provider_kr)
-                else None
-            )
-            provider = rnd.org.teams[dependency.provider].name
-            words = (
-                f"{step.key_result} is {health_words(step.health)}: {dependency.id} "
-                f"from {provider} is {step.reason.value.replace('-', ' ')}"
-            )
-            items.append(
-                Item(
-                    words + (f" (via {via})" if via else ""),
-                    checkin_link(rnd.objective_of(step.key_result), step.key_result),
-                )
-            )
-            if step.provider_kr is not None and via is None:
-                break
-    return items
+                cut = step.depth
+            elif team is None or rnd.org.dependencies[step.dependency].provider != team:
+                found.setdefault((step.key_result, step.dependency), _risk_item(rnd, reader, step))
+    return list(found.values())
+
+
+def _risk_item(rnd: Round, reader: Reader, step: Step) -> Item:
+    dependency = rnd.org.dependencies[step.dependency]
+    via = step.provider_kr
+    shown = f" (via {via})" if via and rnd.sees_key_result(reader, via) else ""
+    words = (
+        f"{step.key_result} is {health_words(step.health)}: {dependency.id} from "
+        f"{rnd.org.teams[dependency.provider].name} is {step.reason.value.replace('-', ' ')}"
+    )
+    return Item(words + shown, checkin_link(rnd.objective_of(step.key_result), step.key_result))
 
 
 def team_sections(rnd: Round, reader: Reader, team_id: str) -> tuple[Section, ...]:
@@ -206,31 +204,57 @@ def team_sections(rnd: Round, reader: Reader, team_id: str) -> tuple[Section, ..
     return tuple(s for s in sections if s.items)
 
 
+@dataclass(frozen=True)
+class _Company:
+    """The company team, its objectives under way, and the key results of those and of
+    everything aligned below them (whose risk reaches the company's)."""
+
+    team: str | None
+    objectives: list[str]
+    key_results: list[str]
+
+
+def _company(rnd: Round) -> _Company:
+    found = rnd.memo.get("company")
+    if isinstance(found, _Company):
+        return found
+    root = rnd.org.root_team
+    objectives = rnd.own_objectives(None, [root.id]) if root is not None else []
+    below, todo, seen = rnd.view.evaluation.aligned_below, list(objectives), set(objectives)
+    key_results: list[str] = []
+    while todo:
+        objective = rnd.org.objectives[todo.pop(0)]
+        key_results.extend(objective.key_results)
+        for target in (objective.id, *objective.key_results):
+            fresh = [o for o in below.get(target, ()) if o not in seen]
+            seen.update(fresh)
+            todo.extend(fresh)
+    company = _Company(root.id if root is not None else None, objectives, key_results)
+    rnd.memo["company"] = company
+    return company
+
+
 def executive_sections(rnd: Round, reader: str) -> tuple[Section, ...]:
-    """The company's objectives and their change, the chains that put them at risk, and
-    alignment coverage (as the report computes it, for the cycles under way)."""
-    org = rnd.org
-    root = next((t.id for t in org.teams.values() if t.parent is None), None)
-    company = rnd.own_objectives(None, [root]) if root else []
-    key_results = [k for o in company for k in org.objectives[o].key_results]
+    """The company's objectives and their change, the chains that put them at risk (from the
+    key results aligned below them), and alignment coverage (as the report computes it, for
+    the cycles under way)."""
+    org, company = rnd.org, _company(rnd)
     cycles = current_cycles(org, rnd.as_of)
-    scope = Scope(
-        cycles,
-        tuple(
-            o.id for o in org.objectives.values() if o.cycle in cycles and rnd.sees(reader, o.id)
-        ),
-    )
+    in_scope = (o.id for o in org.objectives.values() if o.cycle in cycles)
+    scope = Scope(cycles, tuple(o for o in in_scope if rnd.sees(reader, o)))
     summary = alignment_summary(org, rnd.view.evaluation, scope)
     coverage = (
         Item(f"Objectives aligned to the company's: {percent(summary['aligned_ratio'])}"),
         Item(
-            f"Company key results with work aligned below: "
+            "Company key results with work aligned below: "
             f"{percent(summary['company_kr_coverage'])}"
         ),
     )
     sections = (
-        Section("Company objectives", tuple(objective_changes(rnd, reader, company))),
-        Section("What puts them at risk", tuple(risk_items(rnd, reader, key_results, None))),
+        Section("Company objectives", tuple(objective_changes(rnd, reader, company.objectives))),
+        Section(
+            "What puts them at risk", tuple(risk_items(rnd, reader, company.key_results, None))
+        ),
         Section("Alignment", coverage),
     )
     return tuple(s for s in sections if s.items)
@@ -238,22 +262,32 @@ def executive_sections(rnd: Round, reader: str) -> tuple[Section, ...]:
 
 def is_executive(rnd: Round, person_id: str) -> bool:
     """Admins and the company team's lead."""
-    root = next((t for t in rnd.org.teams.values() if t.parent is None), None)
+    root = rnd.org.root_team
     return person_id in rnd.admins or (root is not None and root.lead == person_id)
 
 
 def person_digest(rnd: Round, person_id: str, slot: str) -> Message:
-    """The weekly digest of ``person_id``: theirs, their teams' if they lead any, the
-    company's for executives."""
-    since = rnd.as_of - timedelta(days=7)
-    sections = [
-        needs_you(rnd, person_id),
-        changes(rnd, person_id, _worked_on(rnd, person_id), f"Since {since:%d %b}"),
+    """The weekly digest of ``person_id``: theirs, their teams' if they lead any (the
+    company's part, for executives, instead of the company team's)."""
+    executive = is_executive(rnd, person_id)
+    company = _company(rnd).team if executive else None
+    led = [
+        team
+        for team in rnd.index.teams_of.get(person_id, [])
+        if rnd.org.teams[team].lead == person_id and team != company
     ]
-    for team in rnd.index.teams_of.get(person_id, []):
-        if rnd.org.teams[team].lead == person_id:
-            sections.extend(team_sections(rnd, person_id, team))
-    if is_executive(rnd, person_id):
+    shown = {
+        k
+        for t in led
+        for o in rnd.own_objectives(None, [t])
+        for k in rnd.org.objectives[o].key_results
+    }
+    mine = [k for k in _worked_on(rnd, person_id) if k not in shown]
+    since = rnd.as_of - timedelta(days=7)
+    sections = [needs_you(rnd, person_id), changes(rnd, person_id, mine, f"Since {since:%d %b}")]
+    for team in led:
+        sections.extend(team_sections(rnd, person_id, team))
+    if executive:
         sections.extend(executive_sections(rnd, person_id))
     kept = tuple(s for s in sections if s.items)
     return _digest(kept, DIGEST_KIND, "your-week", slot, "Your week in Tandem")

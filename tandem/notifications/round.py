@@ -83,6 +83,8 @@ class Round:
     admins: frozenset[str]
     # Audiences built in this round (a batch's readers; dropped with the round).
     audiences: dict[str, Audience] = field(default_factory=dict)
+    # What the digests work out once per round (the company's part, say).
+    memo: dict[str, object] = field(default_factory=dict)
 
     @property
     def org(self) -> m.Organization:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tandem.core import model as m
 from tandem.core.report import Scope, alignment_summary, current_cycles
 from tandem.core.results import Health
 from tandem.core.risk import Step, risk_chain
 from tandem.core.visibility import Audience
+from tandem.errors import NotFoundError
 from tandem.notifications.models import Category
 from tandem.notifications.reminders import checkin_link
-from tandem.notifications.round import Round
+from tandem.notifications.round import Round, round_get
 from tandem.notifications.services import Item, Message, Section
 from tandem.organization.wording import number, person_name
 
@@ -329,3 +330,11 @@ def message_text(message: Message) -> str:
         lines += ["", section.heading]
         lines += [f"  - {i.text}" + (f"  <{i.link}>" if i.link else "") for i in section.items]
     return "\n".join(lines)
+
+
+def digest_get(person_id: str, as_of: date) -> Message:
+    """The digest ``person_id`` gets on ``as_of`` (the preview command)."""
+    rnd = round_get(as_of)
+    if person_id not in rnd.org.people:
+        raise NotFoundError(f"there is no person '{person_id}'")
+    return person_digest(rnd, person_id, as_of.isoformat())

@@ -297,9 +297,9 @@ def generate(
 
 
 from tandem.cli import admin as _admin  # noqa: E402 - registers the database commands on app
+from tandem.cli import digest as _digest  # noqa: E402 - registers `tandem digest` on app
 from tandem.cli import jobs as _jobs  # noqa: E402 - registers `tandem worker` on app
 from tandem.cli import tokens as _tokens  # noqa: E402 - registers `tandem token` on app
-from tandem.cli import digest as _digest  # noqa: E402 - registers `tandem digest` on app
 
 __all__ = ["_admin", "_digest", "_jobs", "_tokens", "app", "main"]
 

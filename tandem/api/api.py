@@ -13,6 +13,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from tandem.api import (
     attention,
+    cadence,
     checkins,
     dependencies,
     editing,  # noqa: F401 (adds the writes to the objectives router)
@@ -88,3 +89,4 @@ api.add_router("", reports.router)
 api.add_router("", reviews.router)
 api.add_router("", attention.router)
 api.add_router("", inbox.router)
+api.add_router("", cadence.router)

@@ -2,6 +2,7 @@
 
 from tandem.web.views import (
     alignment,
+    cadence,
     checkin,
     corrections,
     dashboard,
@@ -30,4 +31,5 @@ urlpatterns = [
     *report.urlpatterns,
     *exports.urlpatterns,
     *inbox.urlpatterns,
+    *cadence.urlpatterns,
 ]

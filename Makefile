@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chromium screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api bench-edits bench-smoke docs lock
+.PHONY: help install demo chromium screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api bench-edits bench-rhythm bench-smoke docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ bench-api: $(BIN)/.installed  ## API latency and check-in throughput on tandem s
 bench-edits: $(BIN)/.installed  ## The organisation cache under 0.2, 1 and 5 edits/s, SQLite and PostgreSQL (about 8 min)
 	$(BIN)/python benchmarks/edits.py
 
+bench-rhythm: $(BIN)/.installed  ## Reminders and digests for 10k and 100k people (about 10 min); prints, writes benchmarks/data
+	$(BIN)/python benchmarks/rhythm.py
+
 bench-pages: $(BIN)/.installed  ## Server time of every web page, demo and 10k people (about 5 min)
 	$(BIN)/python benchmarks/pages.py
 
@@ -94,6 +97,7 @@ bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs th
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/pages.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/api.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/edits.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/rhythm.py --smoke
 
 screenshots: $(BIN)/.installed chromium  ## Retake docs/screenshots/ of the main pages (demo data)
 	$(BIN)/python -m tests.browser.screenshots

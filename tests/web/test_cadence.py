@@ -1,15 +1,16 @@
-"""The cadence settings page: everyone sets their own, a team's lead their team's, an admin
+"""The cadence settings page, and a reminder as the inbox shows it: everyone sets their own, a team's lead their team's, an admin
 the organisation's; saved with a confirmation, refused with the reason next to the field, and
 never what the caller may not set."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
+from datetime import UTC, datetime, time
 
 from django.test import Client
 
-from tandem.notifications.cadence import DIGEST, REMINDER, cadences_get
+from tandem.notifications.cadence import DIGEST, REMINDER, Rhythm, cadence_set, cadences_get
+from tandem.notifications.rhythm import rhythm_run
 
 WebAs = Callable[[str], Client]
 
@@ -70,3 +71,14 @@ def test_a_mistake_is_shown_next_to_its_field_and_nothing_is_saved(web_as: WebAs
 def test_the_page_needs_signing_in(demo_in_db: object) -> None:
     answer = Client().get("/settings/cadence")
     assert answer.status_code == 302
+
+
+def test_a_reminder_in_the_inbox_links_each_key_result_to_its_check_in_form(
+    web_as: WebAs,
+) -> None:
+    cadence_set(kind=REMINDER, rhythm=Rhythm(5, time(9, 0)))  # the demo's today, a Saturday
+    rhythm_run(datetime(2026, 11, 21, 8, 45, tzinfo=UTC), datetime(2026, 11, 21, 9, tzinfo=UTC))
+    html = web_as("member").get("/inbox").content.decode()
+    assert "key results need your check-in" in html
+    assert "Needs your check-in" in html
+    assert 'href="/objectives/SR-1#kr-SR-1.1"' in html

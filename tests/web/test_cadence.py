@@ -1,6 +1,6 @@
-"""The cadence settings page, and a reminder as the inbox shows it: everyone sets their own, a team's lead their team's, an admin
+"""The cadence settings page: everyone sets their own, a team's lead their team's, an admin
 the organisation's; saved with a confirmation, refused with the reason next to the field, and
-never what the caller may not set."""
+never what the caller may not set. And a reminder as the inbox shows it."""
 
 from __future__ import annotations
 

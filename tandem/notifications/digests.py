@@ -28,7 +28,8 @@ from tandem.organization.wording import number, person_name
 
 DIGEST_KIND = "weekly_digest"
 TEAM_DIGEST_KIND = "team_digest"
-Reader = str | Audience
+# Whom a digest is for: a person, or an audience (a team's channel).
+Viewer = str | Audience
 
 
 def health_words(health: Health | None) -> str:
@@ -56,7 +57,7 @@ def needs_you(rnd: Round, person_id: str) -> Section:
     return Section("Needs you", tuple(items))
 
 
-def _requests(rnd: Round, reader: Reader, ids: Iterable[str], *, waiting_on: bool) -> list[Item]:
+def _requests(rnd: Round, reader: Viewer, ids: Iterable[str], *, waiting_on: bool) -> list[Item]:
     org, found = rnd.org, []
     for dependency_id in ids:
         dependency = org.dependencies[dependency_id]
@@ -68,7 +69,7 @@ def _requests(rnd: Round, reader: Reader, ids: Iterable[str], *, waiting_on: boo
     return found
 
 
-def _overdue(rnd: Round, reader: Reader, team_id: str) -> list[Item]:
+def _overdue(rnd: Round, reader: Viewer, team_id: str) -> list[Item]:
     org, today, found = rnd.org, rnd.as_of, []
     for dependency_id in rnd.index.asked_of[team_id]:
         dependency = org.dependencies[dependency_id]
@@ -94,7 +95,7 @@ def _worked_on(rnd: Round, person_id: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def changes(rnd: Round, reader: Reader, key_results: Iterable[str], heading: str) -> Section:
+def changes(rnd: Round, reader: Viewer, key_results: Iterable[str], heading: str) -> Section:
     """The check-ins of the last week on ``key_results`` and their changes of health."""
     since, org = rnd.as_of - timedelta(days=7), rnd.org
     now, before = rnd.view.evaluation.key_results, rnd.before.evaluation.key_results
@@ -125,7 +126,7 @@ def _checkin_words(org: m.Organization, kid: str, checkin: m.CheckIn) -> str:
     return f"{kid} checked in{by} on {checkin.date:%d %b}: {', '.join(parts) or 'a note'}"
 
 
-def objective_changes(rnd: Round, reader: Reader, objective_ids: Iterable[str]) -> list[Item]:
+def objective_changes(rnd: Round, reader: Viewer, objective_ids: Iterable[str]) -> list[Item]:
     """Each objective's progress and health, with last week's when they moved."""
     now, before, items = rnd.view.evaluation.objectives, rnd.before.evaluation.objectives, []
     for oid in objective_ids:
@@ -140,7 +141,7 @@ def objective_changes(rnd: Round, reader: Reader, objective_ids: Iterable[str]) 
 
 
 def risk_items(
-    rnd: Round, reader: Reader, key_results: Iterable[str], team: str | None
+    rnd: Round, reader: Viewer, key_results: Iterable[str], team: str | None
 ) -> list[Item]:
     """The chains of dependencies that put ``key_results`` at risk (from teams other than
     ``team``), once each: a step on a key result the reader may not see is left out, and so
@@ -159,7 +160,7 @@ def risk_items(
     return list(found.values())
 
 
-def _risk_item(rnd: Round, reader: Reader, step: Step) -> Item:
+def _risk_item(rnd: Round, reader: Viewer, step: Step) -> Item:
     dependency = rnd.org.dependencies[step.dependency]
     via = step.provider_kr
     shown = f" (via {via})" if via and rnd.sees_key_result(reader, via) else ""
@@ -170,7 +171,7 @@ def _risk_item(rnd: Round, reader: Reader, step: Step) -> Item:
     return Item(words + shown, checkin_link(rnd.objective_of(step.key_result), step.key_result))
 
 
-def team_sections(rnd: Round, reader: Reader, team_id: str) -> tuple[Section, ...]:
+def team_sections(rnd: Round, reader: Viewer, team_id: str) -> tuple[Section, ...]:
     """A team's week, as ``reader`` may see it."""
     name = rnd.org.teams[team_id].name
     objectives = rnd.own_objectives(None, [team_id])

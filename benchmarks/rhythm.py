@@ -43,6 +43,12 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """The resident memory now (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def measure_import(path: str) -> dict[str, Any]:
     """In a fresh process on an empty database: migrate and import (benchmarks/database.py)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -73,12 +79,14 @@ def measure_round() -> dict[str, Any]:
     warm_s = time.perf_counter() - started
     warm_rss = maxrss_mb()
     queries: list[int] = []
+    after_batch: list[float] = []
     real = rhythm._batch
 
     def counted(*args: Any) -> None:
         with CaptureQueriesContext(connection) as captured:
             real(*args)
         queries.append(len(captured))
+        after_batch.append(rss_mb())
 
     rhythm._batch = counted  # type: ignore[assignment]
     end = datetime.combine(AS_OF, clock(9, 0), tzinfo=UTC)
@@ -94,6 +102,8 @@ def measure_round() -> dict[str, Any]:
         "batches": counts.batches,
         "queries_per_batch": sorted(set(queries)),
         "warm_rss_mb": warm_rss,
+        "first_batch_rss_mb": after_batch[0],
+        "last_batch_rss_mb": after_batch[-1],
         "peak_rss_mb": maxrss_mb(),
     }
 
@@ -133,7 +143,8 @@ def bench(people: int, data: Path) -> dict[str, Any]:
         f"  {people:>7} people: round {row['round_s']:.1f} s (warm-up {row['warm_s']:.1f} s), "
         f"{row['reminders']} reminders, {row['digests']} digests, {row['batches']} batches, "
         f"queries per batch {row['queries_per_batch']}, RSS {row['warm_rss_mb']:.0f} MB after "
-        f"the warm-up, peak {row['peak_rss_mb']:.0f} MB",
+        f"the warm-up, {row['first_batch_rss_mb']:.0f} MB after the first batch, "
+        f"{row['last_batch_rss_mb']:.0f} MB after the last, peak {row['peak_rss_mb']:.0f} MB",
         flush=True,
     )
     return row

@@ -24,6 +24,14 @@ WEEK = timedelta(days=7)
 EVERYTHING = Audience(person=None, admin=True)
 
 
+class _Lookup(dict[str, list[str]]):
+    """A built index: an unknown key reads as an empty list and is not added (a defaultdict
+    would add one per reader asked about, and memory would grow with the readers)."""
+
+    def __missing__(self, key: str) -> list[str]:
+        return []
+
+
 @dataclass
 class Index:
     """From people and teams to what is theirs among the objectives under way."""
@@ -68,6 +76,8 @@ def index_of(org: m.Organization, under_way: list[m.Objective]) -> Index:
                 (*([key_result.owner] if key_result.owner else []), *key_result.contributors)
             ):
                 index.key_results_of[who].append(kid)
+    for name, built in vars(index).items():
+        setattr(index, name, _Lookup(built))
     return index
 
 

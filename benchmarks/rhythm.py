@@ -86,6 +86,7 @@ def measure_round() -> dict[str, Any]:
         with CaptureQueriesContext(connection) as captured:
             real(*args)
         queries.append(len(captured))
+        connection.queries_log.clear()  # kept while counting: not the round's memory
         after_batch.append(rss_mb())
 
     rhythm._batch = counted  # type: ignore[assignment]

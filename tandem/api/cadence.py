@@ -25,9 +25,12 @@ router = Router(tags=["cadence"])
 Kind = Literal["reminder", "digest"]
 
 
+HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 class RhythmIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 is Monday, 6 Sunday")
-    at: dt.time = Field(description="the local time (HH:MM), in each reader's time zone")
+    at: str = Field(pattern=HH_MM, description="the local time, HH:MM, in each reader's zone")
     every_weeks: int = Field(1, ge=1, le=52, description="every N weeks, from this week")
 
 
@@ -56,7 +59,7 @@ class ChangedOut(Schema):
 def _rhythm(rhythm: Rhythm) -> RhythmOut:
     return RhythmOut(
         weekday=rhythm.weekday,
-        at=rhythm.at,
+        at=f"{rhythm.at:%H:%M}",
         every_weeks=rhythm.every_weeks,
         describe=rhythm.describe(),
     )
@@ -86,7 +89,8 @@ def cadence_list(request: HttpRequest) -> list[ScopeOut]:
 def cadence_put(request: HttpRequest, scope: str, kind: Kind, body: RhythmIn) -> ChangedOut:
     """Set the cadence of `kind` for `scope` (403 when you may not)."""
     caller = caller_of(request)
-    rhythm = Rhythm(body.weekday, body.at, body.every_weeks, starts_on=today())
+    at = dt.time.fromisoformat(body.at)
+    rhythm = Rhythm(body.weekday, at, body.every_weeks, starts_on=today())
     said = cadence_change(caller=caller, scope=scope, kind=kind, rhythm=rhythm)
     return ChangedOut(message=said, scopes=[_scope(s) for s in cadence_settings_get(caller)])
 

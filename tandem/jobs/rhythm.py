@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from tandem.jobs.models import JobRun
 from tandem.jobs.registry import job
-from tandem.notifications.rhythm import rhythm_run, team_digests_due
 
 RHYTHM = "rhythm"
 EVERY = timedelta(minutes=15)
@@ -32,6 +31,9 @@ def window_start(slot_start: datetime) -> datetime:
 @job(RHYTHM, every=EVERY, retries=3)
 def rhythm(slot: str) -> None:
     """Reminders and digests whose moment is after the last run's slot, up to this one's."""
+    # Imported here: registering the job (every process, at start) must not load the engine.
+    from tandem.notifications.rhythm import rhythm_run, team_digests_due  # noqa: PLC0415
+
     end = datetime.fromisoformat(slot)
     start = window_start(end)
     rhythm_run(start, end)

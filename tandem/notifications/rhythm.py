@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from tandem.core import model as m
 from tandem.notifications.cadence import DIGEST, REMINDER, Cadences, Rhythm, cadences_get
@@ -142,13 +143,13 @@ def _sent(people: list[str]) -> set[tuple[str, str, str]]:
     rows = Notification.objects.filter(
         recipient_id__in=people,
         event_id__in=[REMINDER_EVENT, DIGEST_EVENT],
-        created_at__gte=datetime.now().astimezone() - 2 * WEEK,
+        created_at__gte=timezone.now() - 2 * WEEK,
     ).values_list("event_id", "recipient_id", "slot")
     return set(rows)
 
 
 def _reminded_this_week(people: list[str]) -> dict[str, int]:
-    since = datetime.now().astimezone() - WEEK
+    since = timezone.now() - WEEK
     rows = (
         Notification.objects.filter(
             recipient_id__in=people, event_id=REMINDER_EVENT, created_at__gte=since

@@ -74,8 +74,10 @@ class _Run:
 def rhythm_run(start: datetime, end: datetime, *, batch: int = BATCH) -> Counts:
     """Remind and send digests to everyone whose moment is after ``start``, up to ``end``."""
     run = _Run(start, end)
-    org = run.round(end.date()).org
-    run.first_team = dict(first_teams_of((t.id, t.lead, t.members) for t in org.teams.values()))
+    if cadences_get(()).teams:  # else a person's first team changes nothing
+        org = run.round(end.date()).org
+        teams = ((t.id, t.lead, t.members) for t in org.teams.values())
+        run.first_team = dict(first_teams_of(teams))
     counts = Counts()
     for people in _batches(batch):
         _batch(run, people, counts)
@@ -124,6 +126,8 @@ def _batch(run: _Run, people: list[str], counts: Counts) -> None:
     counts, the streaks, one write of notifications, one of streaks)."""
     readers = readers_get(people)
     due = _due(run, readers, cadences_get(people))
+    if not due.reminders and not due.digests:
+        return  # most runs: nobody's moment, and nothing read but who they are
     sent = _sent([p for p, _day in due.reminders + due.digests])
     sends: list[tuple[Message, str]] = []
     for person_id, day in due.digests:

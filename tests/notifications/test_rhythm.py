@@ -200,4 +200,17 @@ def test_each_batch_takes_a_fixed_number_of_queries_whatever_its_size(
     assert len(small) > 3
     # The readers, the cadences, what was sent, the week's reminders, the streaks, one write
     # of notifications and one of streaks, two savepoints (begun and released).
-    assert small == large * len(small) == [11] * len(small)
+    # The first batch of a run also reads the round, once: the revision (for today's and last
+    # week's evaluations), the closed cycles and the admins (the organisation itself comes
+    # from the process's cache).
+    assert small[0] == large[0] == 11 + 4
+    assert small[1:] == [11] * (len(small) - 1)
+
+
+def test_a_window_with_nobodys_moment_reads_only_who_they_are(
+    saturdays: None, zones: dict[str, str], batch_queries: list[int]
+) -> None:
+    counts = rhythm_run(AT_NINE, AT_NINE.replace(minute=15), batch=4)
+    assert counts.reminders == counts.digests == 0
+    # Per batch: the readers and their cadences, in a savepoint; no organisation is evaluated.
+    assert batch_queries == [4] * counts.batches

@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chromium screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-insight bench-db bench-api bench-edits bench-stats bench-deliveries bench-smoke docs lock
+.PHONY: help install demo chromium screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-insight bench-db bench-api bench-edits bench-stats bench-deliveries bench-rhythm bench-smoke docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -90,6 +90,9 @@ bench-stats: $(BIN)/.installed  ## A closed cycle's statistics at 10k people, en
 bench-deliveries: $(BIN)/.installed  ## Delivery throughput to local SMTP and webhook sinks (about 1 min)
 	$(BIN)/python benchmarks/deliveries.py
 
+bench-rhythm: $(BIN)/.installed  ## Reminders and digests for 10k and 100k people (about 10 min); prints, writes benchmarks/data
+	$(BIN)/python benchmarks/rhythm.py
+
 bench-pages: $(BIN)/.installed  ## Server time of every web page, demo and 10k people (about 5 min)
 	$(BIN)/python benchmarks/pages.py
 
@@ -107,6 +110,7 @@ bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs th
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/request_to_inbox.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/cycle_stats.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/deliveries.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/rhythm.py --smoke
 
 screenshots: $(BIN)/.installed chromium  ## Retake docs/screenshots/ of the main pages (demo data)
 	$(BIN)/python -m tests.browser.screenshots

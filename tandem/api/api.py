@@ -13,6 +13,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from tandem.api import (
     attention,
+    cadence,
     channels,
     checkins,
     comments,
@@ -98,3 +99,4 @@ api.add_router("", preferences.router)
 api.add_router("", comments.router)
 api.add_router("", insight.router)
 api.add_router("", channels.router)
+api.add_router("", cadence.router)

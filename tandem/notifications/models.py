@@ -212,6 +212,78 @@ class Delivery(models.Model):
         return f"{self.event_id} to {self.target}: {self.status}"
 
 
+class Cadence(models.Model):
+    """When reminders or digests go out: a weekday, a local time (in each reader's time zone)
+    and every N weeks (counted from ``starts_on``'s week). One row for the organisation (no
+    team, no person), one per team, one per person; a person's own row wins over their first
+    team's, which wins over the organisation's (:mod:`tandem.notifications.cadence`)."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Check-in reminders"
+        DIGEST = "digest", "Weekly digests"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Monday is 0, as Python's date.weekday().
+    weekday = models.PositiveSmallIntegerField()
+    at = models.TimeField()
+    every_weeks = models.PositiveSmallIntegerField(default=1)
+    # The first week it goes out (every N weeks counts from that week's Monday).
+    starts_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=True) | Q(person__isnull=True),
+                name="cadence_team_or_person",
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="cadence_weekday"),
+            models.CheckConstraint(
+                condition=Q(every_weeks__gte=1, every_weeks__lte=52), name="cadence_every_weeks"
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(team__isnull=True, person__isnull=True),
+                name="cadence_once_for_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "team"],
+                condition=Q(team__isnull=False),
+                name="cadence_once_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "person"],
+                condition=Q(person__isnull=False),
+                name="cadence_once_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.person_id or self.team_id or "organisation"
+        return f"{self.kind} for {scope}"
+
+
+class ReminderStreak(models.Model):
+    """How many reminders in a row found a person with check-ins due (none due: back to 0),
+    and whether their team lead was told of this streak (once per streak)."""
+
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    missed = models.PositiveIntegerField(default=0)
+    # The slot (local day) of the last reminder counted: a retry of it counts nothing.
+    last_slot = models.CharField(max_length=40, blank=True, default="")
+    lead_told = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.missed} missed"
+
+
 # The preferences' models live in their own module (registered with this app from here).
 from tandem.notifications.preference_models import (  # noqa: E402
     OrganisationChannel,
@@ -222,6 +294,7 @@ from tandem.notifications.preference_models import (  # noqa: E402
 )
 
 __all__ = [
+    "Cadence",
     "Category",
     "Channel",
     "Delivery",
@@ -231,5 +304,6 @@ __all__ = [
     "PersonChannel",
     "PersonalChannel",
     "Preferences",
+    "ReminderStreak",
     "RiskState",
 ]

@@ -63,6 +63,12 @@ def notifications_send(message: Message, recipient_ids: Iterable[str]) -> None:
     notifications_send_all([(message, recipient_ids)])
 
 
+def notifications_send_each(sends: Iterable[tuple[Message, str]]) -> None:
+    """Put each (message, recipient) in the recipient's inbox once, in one write: what
+    differs per reader (reminders, digests) goes out in bulk."""
+    notifications_send_all((message, [recipient_id]) for message, recipient_id in sends)
+
+
 @transaction.atomic
 def notifications_send_all(messages: Iterable[tuple[Message, Iterable[str]]]) -> None:
     """:func:`notifications_send` for many messages at once: one insert per batch of rows,

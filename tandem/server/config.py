@@ -220,6 +220,12 @@ class Config(BaseSettings):
         description="Failed deliveries in a row after which a channel is marked failing and "
         "its team's lead and the admins are told in their inbox.",
     )
+    reminder_escalate_after: int = Field(
+        default=0,
+        ge=0,
+        description="After this many check-in reminders in a row that found someone with "
+        "check-ins due, their team lead is told (once per streak). 0: never.",
+    )
     today: date | None = Field(
         default=None,
         description="Pretend today is this date (YYYY-MM-DD), for demos, training and "

@@ -218,6 +218,7 @@ Q_CLUSTER: dict[str, Any] = {
 TANDEM_QUEUE_TICK_SECONDS = CONFIG.queue_tick_seconds
 TANDEM_QUEUE_EMBEDDED = CONFIG.queue_embedded
 TANDEM_QUEUE_HEARTBEAT_SECONDS = CONFIG.queue_heartbeat_seconds
+TANDEM_REMINDER_ESCALATE_AFTER = CONFIG.reminder_escalate_after
 
 # Outbound messages (tandem/notifications, docs/notifications.md): e-mail through Django's
 # SMTP backend, Slack, Teams and webhooks with requests; their delivery log and retries.

@@ -2,6 +2,7 @@
 
 from tandem.web.views import (
     alignment,
+    cadence,
     channels,
     checkin,
     comments,
@@ -40,4 +41,5 @@ urlpatterns = [
     *preferences.urlpatterns,
     *insight.urlpatterns,
     *channels.urlpatterns,
+    *cadence.urlpatterns,
 ]

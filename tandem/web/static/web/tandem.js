@@ -74,8 +74,10 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   });
 })();
 
-// "Needs a check-in" on My OKRs links to a key result's card: open its check-in form (a
-// <details>) and put the cursor in its first field, rather than scroll to a folded form.
+// "Needs a check-in" on My OKRs, and the links of check-in reminders (/objectives/X#kr-X.1),
+// lead to a key result's card: open its check-in form (a <details>) and put the cursor in its
+// first field, rather than scroll to a folded form. On a click, on arriving at an address that
+// names a card, and when the address's #kr-... changes.
 (function () {
   function openCheckIn(hash) {
     const card = hash && hash.startsWith("#kr-") ? document.getElementById(hash.slice(1)) : null;
@@ -100,4 +102,19 @@ document.addEventListener("htmx:beforeSwap", (event) => {
       history.pushState(null, "", link.getAttribute("href"));
     }
   });
+
+  function openFromAddress() {
+    // The id may hold characters a URL escapes (none today; decoded to be safe).
+    const hash = decodeURIComponent(window.location.hash);
+    if (openCheckIn(hash)) {
+      document.getElementById(hash.slice(1)).scrollIntoView({ block: "start" });
+    }
+  }
+  window.addEventListener("hashchange", openFromAddress);
+  // Once the page is loaded: the browser's own move to the address's #kr-... comes before.
+  if (document.readyState === "complete") {
+    openFromAddress();
+  } else {
+    window.addEventListener("load", openFromAddress);
+  }
 })();

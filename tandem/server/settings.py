@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -264,10 +265,17 @@ if CONFIG.https:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+
 # Scripts, styles, images and fonts from Tandem itself only: no inline script or style, no
 # style attribute, no eval (the templates have none; htmx is told not to add its own style,
 # Cytoscape.js finds its rule already there). data: images for the API docs' icons.
 # docs/deployment.md explains each choice; tandem.server.headers adds Permissions-Policy.
+def _issuer_origin(issuer: str) -> list[str]:
+    parts = urlsplit(issuer)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -278,7 +286,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # Signing out after single sign-on is a form whose answer redirects to the provider.
+        "form-action": [SELF, *_issuer_origin(CONFIG.oidc_issuer)],
         "frame-ancestors": [NONE],
     }
 }

@@ -11,6 +11,7 @@ import requests
 from django.contrib.auth.models import User
 
 from tandem.people.models import Membership, Person
+from tandem.people.services import person_password_set
 from tests.oidc_provider import provider_mode
 from tests.sso.conftest import form_of, sso_sign_in
 
@@ -25,6 +26,17 @@ def signed_in_as(browser: requests.Session, base: str) -> str | None:
 
 def counts() -> tuple[int, int, int]:
     return Person.objects.count(), User.objects.count(), Membership.objects.count()
+
+
+def assert_refused(
+    last: requests.Response, reason: str, browser: requests.Session, base: str, before: object
+) -> None:
+    """Refused with a page that says why; nobody signed in and nothing created."""
+    assert last.status_code == 403
+    assert "Sign-in refused" in last.text
+    assert reason in last.text
+    assert counts() == before
+    assert signed_in_as(browser, base) is None
 
 
 def test_ana_signs_in_by_email_with_pkce_and_her_groups_apply(sso: str) -> None:
@@ -68,10 +80,9 @@ def test_an_unknown_email_is_refused_and_nothing_is_created(sso: str) -> None:
     before = counts()
     browser = requests.Session()
     last = sso_sign_in(sso, "newcomer", browser)
-    assert last.status_code == 403
-    assert "No one in Tandem has the e-mail newcomer@northwind.test" in last.text
-    assert counts() == before
-    assert signed_in_as(browser, sso) is None
+    assert_refused(
+        last, "No one in Tandem has the e-mail newcomer@northwind.test", browser, sso, before
+    )
 
 
 def test_an_unknown_email_creates_a_person_when_set(sso: str, settings: Any) -> None:
@@ -104,11 +115,7 @@ def test_a_bad_id_token_is_refused_and_nothing_is_created(
     provider_mode(settings.TANDEM_OIDC_ISSUER, mode)
     browser = requests.Session()
     last = sso_sign_in(sso, "ana", browser)
-    assert last.status_code == 403
-    assert "Sign-in refused" in last.text
-    assert reason in last.text
-    assert counts() == before
-    assert signed_in_as(browser, sso) is None
+    assert_refused(last, reason, browser, sso, before)
 
 
 def test_a_replayed_id_token_fails_on_its_nonce(sso: str, settings: Any) -> None:
@@ -117,10 +124,7 @@ def test_a_replayed_id_token_fails_on_its_nonce(sso: str, settings: Any) -> None
     provider_mode(settings.TANDEM_OIDC_ISSUER, "replay")
     browser = requests.Session()
     last = sso_sign_in(sso, "ana", browser)
-    assert last.status_code == 403
-    assert "ID token belongs to another sign-in (its nonce)" in last.text
-    assert counts() == before
-    assert signed_in_as(browser, sso) is None
+    assert_refused(last, "ID token belongs to another sign-in (its nonce)", browser, sso, before)
 
 
 def test_a_replayed_callback_is_refused(sso: str) -> None:
@@ -147,10 +151,7 @@ def test_a_disallowed_email_is_refused_and_nothing_is_created(
     before = counts()
     browser = requests.Session()
     last = sso_sign_in(sso, login, browser)
-    assert last.status_code == 403
-    assert reason in last.text
-    assert counts() == before
-    assert signed_in_as(browser, sso) is None
+    assert_refused(last, reason, browser, sso, before)
 
 
 def test_the_sign_in_page_offers_the_provider_and_can_refuse_passwords(
@@ -164,8 +165,10 @@ def test_the_sign_in_page_offers_the_provider_and_can_refuse_passwords(
     page = browser.get(f"{sso}/login", timeout=30)
     assert "Sign in with Northwind ID" in page.text
     assert 'name="password"' not in page.text
+    ben = person_password_set(person_id="ben", password="a-long-enough-Passw0rd")
+    ben.is_staff = True  # may use the admin site, with a password that works when allowed
+    ben.save()
     token = browser.cookies["csrftoken"]
-    Person.objects.get(id="ben")  # ben has no password: the form is refused before any check
     answer = browser.post(
         f"{sso}/login",
         data={"csrfmiddlewaretoken": token, "username": "ben", "password": "x"},
@@ -174,6 +177,20 @@ def test_the_sign_in_page_offers_the_provider_and_can_refuse_passwords(
     )
     assert answer.status_code == 403
     assert "Signing in with a password is switched off here" in answer.text
+    # The right password opens no session anywhere, the admin site's sign-in included.
+    admin = browser.get(f"{sso}/admin/login/", timeout=30)
+    answer = browser.post(
+        admin.url,
+        data={
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            "username": "ben",
+            "password": "a-long-enough-Passw0rd",
+        },
+        headers={"Referer": admin.url},
+        timeout=30,
+    )
+    assert "sessionid" not in browser.cookies
+    assert signed_in_as(browser, sso) is None
 
 
 def test_sign_out_ends_the_session_here_and_at_the_provider(sso: str) -> None:

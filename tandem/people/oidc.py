@@ -109,6 +109,11 @@ class OidcBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
                 f"Tandem could not finish the sign-in with the identity provider ({exc})."
             ) from None
 
+    def get_user(self, user_id: int) -> User | None:
+        """The signed-in account of a session: none once the login is deactivated (as Django's
+        own backend does; the library's would keep it)."""
+        return User.objects.filter(pk=user_id, is_active=True).first()
+
     def get_payload_data(self, token: bytes | str, key: Any) -> dict[str, Any]:
         try:
             payload: dict[str, Any] = jwt.decode(

@@ -216,3 +216,15 @@ def test_sign_out_ends_the_session_here_and_at_the_provider(sso: str) -> None:
     # Signed out at the provider too: the next sign-in asks for the account again.
     again = browser.get(f"{sso}/sso/start", timeout=30)
     assert 'name="login"' in again.text
+
+
+def test_a_deactivated_login_is_signed_out_and_refused(sso: str) -> None:
+    browser = requests.Session()
+    sso_sign_in(sso, "ana", browser)
+    assert signed_in_as(browser, sso) is not None
+    User.objects.filter(username="ana").update(is_active=False)
+    assert signed_in_as(browser, sso) is None
+    before = counts()
+    other = requests.Session()  # signed in at the provider still: the next would not ask
+    last = sso_sign_in(sso, "ana", other)
+    assert_refused(last, "Your sign-in to Tandem is switched off", other, sso, before)

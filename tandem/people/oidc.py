@@ -152,7 +152,8 @@ class OidcBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         vouched = Vouched(
             email=str(claims.get(settings.TANDEM_OIDC_EMAIL_CLAIM) or ""),
             name=str(claims.get("name") or ""),
-            verified=claims.get("email_verified", True) is not False,
+            # Absent (Entra ID sends none): trusted; some providers send the word "false".
+            verified=str(claims.get("email_verified", True)).lower() != "false",
             groups=[str(group) for group in groups] if isinstance(groups, list) else None,
         )
         return sso_sign_in(vouched)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -212,6 +212,15 @@ class Config(BaseSettings):
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("password_sign_in")
+    @classmethod
+    def _someone_can_sign_in(cls, value: bool, info: ValidationInfo) -> bool:
+        if not value and not info.data.get("oidc_issuer"):
+            raise ValueError(
+                "false needs single sign-on (TANDEM_OIDC_ISSUER), or no one can sign in"
+            )
         return value
 
     @field_validator("oidc_team_groups", mode="before")

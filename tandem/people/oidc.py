@@ -16,7 +16,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -47,8 +47,11 @@ def discovery() -> dict[str, Any]:
                     f"Tandem cannot reach the identity provider ({url}: {exc}). Try again "
                     "later, or ask an admin to check TANDEM_OIDC_ISSUER."
                 ) from None
-            if document.get("issuer", "").rstrip("/") != issuer:
-                raise ImproperlyConfigured(f"{url} names another issuer: {document.get('issuer')}")
+            if str(document.get("issuer", "")).rstrip("/") != issuer:
+                raise SignInRefusedError(
+                    f"The identity provider at {url} names another issuer "
+                    f"({document.get('issuer')}). Ask an admin to set TANDEM_OIDC_ISSUER to it."
+                )
             _discovered[issuer] = document
         return _discovered[issuer]
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from tandem.people.models import Membership, Person
 from tandem.people.services import person_password_set
-from tests.oidc_provider import provider_mode
+from tests.oidc_provider import free_port, provider_mode
 from tests.sso.conftest import form_of, sso_sign_in
 
 
@@ -228,3 +228,13 @@ def test_a_deactivated_login_is_signed_out_and_refused(sso: str) -> None:
     other = requests.Session()  # signed in at the provider still: the next would not ask
     last = sso_sign_in(sso, "ana", other)
     assert_refused(last, "Your sign-in to Tandem is switched off", other, sso, before)
+
+
+def test_a_provider_out_of_reach_is_said_so(sso: str, settings: Any) -> None:
+    from tandem.people.oidc import discovery_forget  # noqa: PLC0415
+
+    settings.TANDEM_OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
+    discovery_forget()
+    page = requests.get(f"{sso}/sso/start", timeout=30)
+    assert page.status_code == 403
+    assert "Tandem cannot reach the identity provider" in page.text

@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chromium screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-insight bench-db bench-api bench-edits bench-stats bench-deliveries bench-rhythm bench-smoke docs lock
+.PHONY: help install demo chromium oidc-provider screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-insight bench-db bench-api bench-edits bench-stats bench-deliveries bench-rhythm bench-smoke docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,11 +30,11 @@ PORT := 8000
 demo: $(BIN)/.installed  ## Install, then serve the demo at http://127.0.0.1:8000/ (PORT=, HOST= to change)
 	$(BIN)/tandem serve --demo --host $(HOST) --port $(PORT)
 
-test-postgres: $(BIN)/.installed  ## The test suite on PostgreSQL (TANDEM_DATABASE_URL, default: local)
+test-postgres: $(BIN)/.installed oidc-provider  ## The test suite on PostgreSQL (TANDEM_DATABASE_URL, default: local)
 	TANDEM_DATABASE_URL=$${TANDEM_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -n auto -m "not browser"
 
-test: $(BIN)/.installed chromium  ## Install, then run the test suite (browser tests included)
+test: $(BIN)/.installed chromium oidc-provider  ## Install, then run the test suite (browser tests included)
 	$(BIN)/pytest -n auto --dist loadgroup --cov
 
 test-fast: $(BIN)/.installed  ## The pure tests only (the engine, marked fast), in seconds
@@ -47,6 +47,12 @@ chromium:  ## Debian's chromium for the browser tests (installed with apt-get wh
 			 (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
 			  apt-get install -y -q --no-install-recommends chromium >/dev/null)); \
 		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+
+oidc-provider:  ## The test OpenID provider's npm packages, from its lock (the SSO tests need Node.js)
+	@if command -v npm >/dev/null; then \
+		test -d tests/oidc_provider/node_modules/oidc-provider || \
+		(cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error); \
+	else echo "The single sign-on tests need Node.js 20 and npm: sudo apt-get install nodejs npm"; fi
 
 # lint-imports checks the import contracts in pyproject.toml: the layers only point down,
 # tandem/core imports no framework, no cycles (docs/architecture.md).

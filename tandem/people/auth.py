@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.http import HttpRequest
@@ -66,6 +67,8 @@ class PersonIdOrEmailBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
+        if not settings.TANDEM_PASSWORD_SIGN_IN:
+            return None  # single sign-on only: no password opens a session, the admin site's too
         user = account_for(username)
         if user is None:
             User().set_password(password)  # same time as a real check: no user enumeration

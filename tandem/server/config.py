@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -232,6 +232,76 @@ class Config(BaseSettings):
         "browser tests: pages, `tandem serve --demo` and the commands' default as-of date use "
         "it. Unset: the real date.",
     )
+
+    oidc_issuer: str = Field(
+        default="",
+        description="Single sign-on: the OpenID Connect issuer URL (its "
+        "/.well-known/openid-configuration is read on first use). Unset: no single sign-on.",
+    )
+    oidc_client_id: str = Field(default="", description="The client id Tandem has at the provider.")
+    oidc_client_secret: str = Field(default="", description="That client's secret.")
+    oidc_scopes: str = Field(
+        default="openid email profile", description="The scopes asked for, space-separated."
+    )
+    oidc_email_claim: str = Field(default="email", description="The claim that carries the e-mail.")
+    oidc_groups_claim: str = Field(
+        default="",
+        description="The claim that carries the groups (unset: groups are not read).",
+    )
+    oidc_unknown_email: str = Field(
+        default="refuse",
+        pattern="^(refuse|create)$",
+        description="An e-mail no person has: 'refuse' the sign-in, or 'create' a person.",
+    )
+    oidc_email_domains: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Comma-separated e-mail domains allowed to sign in (unset: any).",
+    )
+    oidc_admin_groups: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Comma-separated groups whose members are admins; set on each sign-in "
+        "(unset: single sign-on leaves the admin role alone).",
+    )
+    oidc_team_groups: Annotated[dict[str, str], NoDecode] = Field(
+        default={},
+        description="group=TEAM_ID,...: membership of those teams follows the groups on "
+        "each sign-in.",
+    )
+    oidc_provider_name: str = Field(
+        default="your identity provider",
+        description='The name on the "Sign in with ..." button.',
+    )
+    password_sign_in: bool = Field(
+        default=True,
+        description="Sign-in with a password on the sign-in page (false: single sign-on only).",
+    )
+
+    @field_validator("oidc_email_domains", "oidc_admin_groups", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("password_sign_in")
+    @classmethod
+    def _someone_can_sign_in(cls, value: bool, info: ValidationInfo) -> bool:
+        if not value and not info.data.get("oidc_issuer"):
+            raise ValueError(
+                "false needs single sign-on (TANDEM_OIDC_ISSUER), or no one can sign in"
+            )
+        return value
+
+    @field_validator("oidc_team_groups", mode="before")
+    @classmethod
+    def _split_pairs(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        pairs = [item.strip() for item in value.split(",") if item.strip()]
+        if any("=" not in pair for pair in pairs):
+            raise ValueError("must be group=TEAM_ID pairs, comma-separated")
+        split = [pair.rsplit("=", 1) for pair in pairs]
+        return {group.strip(): team.strip() for group, team in split}
 
     @field_validator("allowed_hosts", "channel_keys", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -163,6 +164,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a paused sign-in before any password is checked.
     "tandem.people.auth.SignInPauseBackend",
     "tandem.people.auth.PersonIdOrEmailBackend",
+    # Single sign-on's answer (code, state, nonce); nothing for a password sign-in.
+    "tandem.people.oidc.OidcBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,6 +175,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# Single sign-on with OpenID Connect (tandem/people/oidc.py, docs/deployment.md#single-sign-on).
+TANDEM_OIDC_ISSUER = CONFIG.oidc_issuer.rstrip("/")
+TANDEM_OIDC_CLIENT_ID = CONFIG.oidc_client_id
+TANDEM_OIDC_CLIENT_SECRET = CONFIG.oidc_client_secret
+TANDEM_OIDC_SCOPES = CONFIG.oidc_scopes
+TANDEM_OIDC_EMAIL_CLAIM = CONFIG.oidc_email_claim
+TANDEM_OIDC_GROUPS_CLAIM = CONFIG.oidc_groups_claim
+TANDEM_OIDC_UNKNOWN_EMAIL = CONFIG.oidc_unknown_email
+TANDEM_OIDC_EMAIL_DOMAINS = CONFIG.oidc_email_domains
+TANDEM_OIDC_ADMIN_GROUPS = CONFIG.oidc_admin_groups
+TANDEM_OIDC_TEAM_GROUPS = CONFIG.oidc_team_groups
+TANDEM_OIDC_PROVIDER_NAME = CONFIG.oidc_provider_name
+TANDEM_PASSWORD_SIGN_IN = CONFIG.password_sign_in
 
 # Failed sign-ins and bad API tokens, counted in the database so that every app server and
 # worker shares the counts (tandem/access/throttle.py; docs/deployment.md#sign-in-and-sessions).
@@ -271,10 +288,17 @@ if CONFIG.https:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+
 # Scripts, styles, images and fonts from Tandem itself only: no inline script or style, no
 # style attribute, no eval (the templates have none; htmx is told not to add its own style,
 # Cytoscape.js finds its rule already there). data: images for the API docs' icons.
 # docs/deployment.md explains each choice; tandem.server.headers adds Permissions-Policy.
+def _issuer_origin(issuer: str) -> list[str]:
+    parts = urlsplit(issuer)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -285,7 +309,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # Signing out after single sign-on is a form whose answer redirects to the provider.
+        "form-action": [SELF, *_issuer_origin(CONFIG.oidc_issuer)],
         "frame-ancestors": [NONE],
     }
 }

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tandem.api.api import api
 from tandem.server import views
+from tandem.web.views import signin, sso
 from tandem.web.views.home import my_okrs
 
 # Problem details under /api/, the HTML pages elsewhere (tandem.server.errors).
@@ -19,14 +20,10 @@ admin.site.index_title = "People, teams, cycles and settings"
 urlpatterns = [
     path("", my_okrs, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "login",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path("login", signin.SignInView.as_view(), name="login"),
+    path("logout", sso.sign_out, name="logout"),
+    path("sso/start", sso.SsoStart.as_view(), name="oidc_start"),
+    path("sso/callback", sso.SsoCallback.as_view(), name="oidc_callback"),
     path(
         "password",
         auth_views.PasswordChangeView.as_view(template_name="web/password_change.html"),

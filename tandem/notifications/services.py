@@ -69,12 +69,18 @@ def notifications_send_each(sends: Iterable[tuple[Message, str]]) -> None:
     notifications_send_all((message, [recipient_id]) for message, recipient_id in sends)
 
 
-@transaction.atomic
 def notifications_send_all(messages: Iterable[tuple[Message, Iterable[str]]]) -> None:
     """:func:`notifications_send` for many messages at once: one insert per batch of rows,
-    whatever the number of messages (the daily alerts send hundreds)."""
-    now = timezone.now()
+    whatever the number of messages (the daily alerts send hundreds). Nothing to send costs
+    no query."""
     sending = [(message, list(dict.fromkeys(ids))) for message, ids in messages]
+    if any(ids for _, ids in sending):
+        _send(sending)
+
+
+@transaction.atomic
+def _send(sending: list[tuple[Message, list[str]]]) -> None:
+    now = timezone.now()
     rows = [
         Notification(
             recipient_id=recipient_id,
@@ -94,8 +100,7 @@ def notifications_send_all(messages: Iterable[tuple[Message, Iterable[str]]]) ->
         for message, recipient_ids in sending
         for recipient_id in recipient_ids
     ]
-    if rows:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     # The outside channels, in the same transaction: e-mail for those who want it, and the
     # organisation's webhooks for what may leave Tandem (tandem.notifications.deliveries).
     emails_create_all(sending, now=now)

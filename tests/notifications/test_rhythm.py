@@ -198,13 +198,14 @@ def test_each_batch_takes_a_fixed_number_of_queries_whatever_its_size(
     again(50)  # warm: the organisation is read and evaluated once per process
     small, large = again(4), again(50)
     assert len(small) > 3
-    # The readers, the cadences, what was sent, the week's reminders, the streaks, one write
-    # of notifications and one of streaks, two savepoints (begun and released).
+    # The readers (the organisation's defaults, its channel choices and locks, the people's
+    # choices, the people: 4), the cadences, what was sent, the week's reminders, the streaks,
+    # one write of notifications and one of streaks, two savepoints (begun and released).
     # The first batch of a run also reads the round, once: the revision (for today's and last
     # week's evaluations), the closed cycles and the admins (the organisation itself comes
     # from the process's cache).
-    assert small[0] == large[0] == 11 + 4
-    assert small[1:] == [11] * (len(small) - 1)
+    assert small[0] == large[0] == 14 + 4
+    assert small[1:] == [14] * (len(small) - 1)
 
 
 def test_a_window_with_nobodys_moment_reads_only_who_they_are(
@@ -212,5 +213,6 @@ def test_a_window_with_nobodys_moment_reads_only_who_they_are(
 ) -> None:
     counts = rhythm_run(AT_NINE, AT_NINE.replace(minute=15), batch=4)
     assert counts.reminders == counts.digests == 0
-    # Per batch: the readers and their cadences, in a savepoint; no organisation is evaluated.
-    assert batch_queries == [4] * counts.batches
+    # Per batch: the readers (4) and their cadences, in a savepoint; no organisation is
+    # evaluated.
+    assert batch_queries == [7] * counts.batches

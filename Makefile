@@ -95,6 +95,7 @@ bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs th
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/api.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/edits.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/request_to_inbox.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/imports.py --smoke
 
 screenshots: $(BIN)/.installed chromium  ## Retake docs/screenshots/ of the main pages (demo data)
 	$(BIN)/python -m tests.browser.screenshots

@@ -49,7 +49,7 @@ class ExportFormat(StrEnum):
 ImportFiles = Annotated[
     list[Path],
     typer.Argument(
-        metavar="FILE...",
+        metavar="FILE",
         help="The file to bring in: an OKR file, a Viva Goals export, a Betterworks CSV, or "
         "spreadsheets (CSV or XLSX; several CSV files for people, teams and OKRs).",
     ),
@@ -103,8 +103,10 @@ def import_command(  # noqa: PLR0917 - a command's options
     yes: Yes = False,
 ) -> None:
     """Create or update the database's organisation from FILE, all or nothing."""
-    file, console = files[0], Console(stderr=True)
-    org = _organization_of(files, source_format(files, source), mapping, console)
+    file, console, fmt = files[0], Console(stderr=True), source_format(files, source)
+    if prune and fmt != SourceFormat.OKR:
+        raise _fail("--prune is for OKR files (other sources add to what Tandem holds)")
+    org = _organization_of(files, fmt, mapping, console)
     plan = _import(org, file, prune=prune, dry_run=True)
     console.print(_plan_table(plan, prune=prune))
     if dry_run:

@@ -16,7 +16,7 @@ from tandem.cli import _err
 
 if TYPE_CHECKING:
     from tandem.core.model import Organization
-    from tandem.importers import Imported
+    from tandem.importers import Note
 
 
 class SourceFormat(StrEnum):
@@ -57,28 +57,24 @@ def organization_read(
     files: list[Path], fmt: SourceFormat, mapping: dict[str, str], console: Console
 ) -> Organization:
     """The organisation the database would hold after importing ``files`` (Django set up)."""
-    from tandem.importers import ImportSourceError, organization_from, read_source  # noqa: PLC0415
-    from tandem.okrfile.dump import to_document  # noqa: PLC0415
-    from tandem.organization.selectors import organization_load  # noqa: PLC0415
+    from tandem.importers import ImportSourceError  # noqa: PLC0415
+    from tandem.organization.source_imports import source_organization  # noqa: PLC0415
 
-    current = organization_load()
-    empty = not (current.people or current.teams or current.cycles)
     try:
-        imported = read_source(files, fmt.value, known=None if empty else current, mapping=mapping)
-        notes_print(imported, console)
-        base = None if empty else to_document(current)
-        return organization_from(imported, base, files[0].name)
+        org, notes = source_organization(files, fmt.value, mapping=mapping)
     except ImportSourceError as exc:
         raise refused([str(note) for note in exc.notes], files) from None
+    notes_print(notes, console)
+    return org
 
 
-def notes_print(imported: Imported, console: Console) -> None:
+def notes_print(notes: list[Note], console: Console) -> None:
     """What was guessed and dropped, before the plan: the person importing decides on both."""
     for kind, heading in (("guessed", "Guessed"), ("dropped", "Dropped")):
-        notes = [n for n in imported.notes if n.kind == kind]
-        if notes:
-            console.print(f"{heading} ({len(notes)}):", style="bold")
-            for note in notes:
+        of_kind = [n for n in notes if n.kind == kind]
+        if of_kind:
+            console.print(f"{heading} ({len(of_kind)}):", style="bold")
+            for note in of_kind:
                 console.print(f"  {note}", markup=False, highlight=False, soft_wrap=True)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tandem.clock import today as clock_today
+from tandem import clock
 from tandem.importers.ids import slug
 from tandem.importers.notes import Notes
 from tandem.importers.refs import Refs
@@ -81,7 +81,7 @@ class GoalBuilder:
     def __init__(self, refs: Refs, notes: Notes, today: date | None = None) -> None:
         self.refs = refs
         self.notes = notes
-        self.today = today or clock_today()
+        self.today = today or clock.today()
         self.goals: dict[str, Goal] = {}
 
     def add(self, goal: Goal) -> None:

@@ -9,6 +9,7 @@ from tandem.web.views import (
     dependencies,
     editing,
     exports,
+    imports,
     inbox,
     objectives,
     preferences,
@@ -34,4 +35,5 @@ urlpatterns = [
     *exports.urlpatterns,
     *inbox.urlpatterns,
     *preferences.urlpatterns,
+    *imports.urlpatterns,
 ]

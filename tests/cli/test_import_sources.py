@@ -113,6 +113,12 @@ def test_a_broken_viva_export_writes_nothing(tmp_path: Path) -> None:
     assert Person.objects.count() == 0
 
 
+def test_prune_is_only_for_okr_files(tmp_path: Path) -> None:
+    code, _out, err = tandem("import", *spreadsheets(tmp_path), "--prune")
+    assert code == 2
+    assert "--prune is for OKR files" in err
+
+
 def test_an_unknown_format_is_refused(tmp_path: Path) -> None:
     code, _out, err = tandem("import", str(DEMO_FILE), "--from", "trello")
     assert code == 2

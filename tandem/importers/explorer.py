@@ -80,6 +80,9 @@ def _goal(row: Row, cols: dict[str, str], refs: Refs, notes: Notes, *, xlsx: boo
         }
         notes.guessed(row.where, "Target", "the export has no start: 0")
     description = text(get("description"))
+    cycle = _cycle(row, get, refs, notes, xlsx=xlsx)
+    if cycle is None and text(get("period")):
+        return None  # its period is reported
     return Goal(
         where=row.where,
         source_id=digits[-1],
@@ -87,7 +90,7 @@ def _goal(row: Row, cols: dict[str, str], refs: Refs, notes: Notes, *, xlsx: boo
         type=text(get("type")) or "",
         owner=_owner(text(get("owner")), refs, notes, row.where),
         team=None,
-        cycle=_cycle(row, get, refs, notes, xlsx=xlsx),
+        cycle=cycle,
         alignments=aligned,
         description=html_to_text(description) if description else None,
         outcome=outcome,

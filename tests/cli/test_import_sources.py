@@ -123,3 +123,40 @@ def test_an_unknown_format_is_refused(tmp_path: Path) -> None:
     code, _out, err = tandem("import", str(DEMO_FILE), "--from", "trello")
     assert code == 2
     assert "'trello' is not one of" in err
+
+
+def test_betterworks_and_explorer_files_are_detected_and_imported(tmp_path: Path) -> None:
+    betterworks = write_csv(
+        tmp_path / "bw.csv",
+        [
+            ["name", "type", "progress", "start_date", "end_date", "owner_email", "categories"],
+            ["Win EMEA", "goal", "40", "2026-01-01", "2026-03-31", "zoe@example.com", "Sales"],
+            ["Sign partners", "milestone", "60", "2026-01-01", "2026-02-28", "", ""],
+        ],
+    )
+    code, _out, err = tandem("import", str(betterworks))
+    assert code == 0, err
+    assert "dropped: 'Sales' (Tandem has no categories)" in err
+    explorer = write_csv(
+        tmp_path / "explorer.csv",
+        [
+            ["Id", "Title", "Owner", "Period", "Object Type", "Aligned To (weight, Objective ID)"],
+            ["300", "Grow", "zoe@example.com", "Q4 2026", "Objective", ""],
+            [
+                "301",
+                "Revenue",
+                "zoe@example.com",
+                "Q4 2026",
+                "Key Result",
+                "(weight: 50%, Id: 300)",
+            ],
+        ],
+    )
+    code, _out, err = tandem("import", str(explorer))
+    assert code == 0, err
+    assert KeyResult.objects.get(id="viva-301").objective_id == "viva-300"
+    assert Objective.objects.get(id="viva-300").owner_person_id == "zoe_at_example.com"
+    before = dump()
+    assert tandem("import", str(betterworks))[0] == 0
+    assert tandem("import", str(explorer))[0] == 0
+    assert dump() == before

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tandem.core import model as m
-from tandem.importers import detect, organization_from, read_source
+from tandem.importers import ImportSourceError, detect, organization_from, read_source
 from tandem.importers.html import html_to_text
 from tandem.importers.periods import cycle_id_for
 from tests.importers.files import write_csv, write_viva_zip, write_xlsx
@@ -173,3 +175,17 @@ def test_explorer_csv_and_xlsx_give_the_same_organisation(tmp_path: Path) -> Non
     assert org.objectives["viva-300"].owner == "viva-zoe-admin"
     assert org.key_results["viva-301"].metric == m.NumericMetric(0, 1000000, None)
     assert org.key_results["viva-301"].weight == 0.5
+
+
+def test_a_date_as_text_in_an_explorer_workbook_is_reported(tmp_path: Path) -> None:
+    rows = [EXPLORER[0], [*EXPLORER[1][:3], "Launch window", "Objective", "", "", "", "2025-07-01"]]
+    rows[1][9:] = [date(2025, 9, 30)]
+    path = write_xlsx(tmp_path / "explorer.xlsx", {"Explorer": rows})
+    with pytest.raises(ImportSourceError) as caught:
+        read_source([path], "viva-explorer")
+    assert [str(n) for n in caught.value.notes] == [
+        "explorer.xlsx: Explorer row 2 [Start Date]: error: a date stored as text "
+        "('2025-07-01'); format the cell as a date",
+        "explorer.xlsx: Explorer row 2 [Period]: error: 'Launch window' is no period name "
+        "Tandem reads, and the row has no dates",
+    ]

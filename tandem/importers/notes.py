@@ -43,6 +43,8 @@ class Notes:
         self.counts[kind] = self.counts.get(kind, 0) + 1
         if self.counts[kind] <= self.limit:
             self.items.append(Note(kind, where, field_, message))
+        elif self.counts[kind] == self.limit + 1 and kind != "problem":
+            self.items.append(Note(kind, "...", None, f"more than {self.limit}; the rest unlisted"))
 
     def problem(self, where: str, field_: str | None, message: str) -> None:
         self.add("problem", where, field_, message)

@@ -132,3 +132,13 @@ def test_a_key_result_under_an_unknown_objective_is_a_problem(tmp_path: Path) ->
     files = [*csv_files(tmp_path)[:2], write_csv(tmp_path / "okrs.csv", okrs)]
     with pytest.raises(ImportSourceError, match=r"okrs.csv row 3 \[parent\]: error: a key result"):
         read_source(files, "csv")
+
+
+def test_a_long_list_of_guesses_is_cut_and_says_so(tmp_path: Path) -> None:
+    rows = [["ID", "Type", "Title", "Owner", "Cycle"]]
+    rows += [[f"O-{i}", "", f"Objective {i}", "zoe@example.com", "2026-Q1"] for i in range(250)]
+    people = write_csv(tmp_path / "people.csv", [["Email", "Name"], ["zoe@example.com", "Zoe"]])
+    imported = read_source([people, write_csv(tmp_path / "okrs.csv", rows)], "csv")
+    guessed = [str(n) for n in imported.notes if n.kind == "guessed"]
+    assert len(guessed) == 201  # 200 and the cut
+    assert "...: guessed: more than 200; the rest unlisted" in guessed

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from tandem import clock
 from tandem.access.policy import require
-from tandem.importers import ImportSourceError
+from tandem.importers import ImportSourceError, detect
 from tandem.organization.imports import ImportPlan, ImportRefusedError, organization_import
 from tandem.organization.source_imports import source_organization
 from tandem.web import pages
@@ -92,8 +92,6 @@ def _upload_of(token: str) -> Path | None:
 
 def _plan(target: Path, fmt: str, *, dry_run: bool) -> tuple[ImportPlan, list[str]]:
     """Plan (or run) the import; raises ImportSourceError or ImportRefusedError."""
-    from tandem.importers import detect  # noqa: PLC0415
-
     org, notes = source_organization([target], fmt or detect([target]))
     plan = organization_import(org=org, source=target.name, today=clock.today(), dry_run=dry_run)
     return plan, [str(n) for n in notes]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,3 +85,16 @@ def test_a_gone_upload_and_a_wrong_file_type(web_as: Callable[[str], Client]) ->
     response = zoe.post(URL, {"file": SimpleUploadedFile("okrs.exe", b"MZ")})
     assert response.status_code == 422
     assert "Upload a .csv, .xlsx or .zip file." in response.content.decode()
+
+
+def test_an_upload_never_confirmed_is_removed_a_day_later(
+    web_as: Callable[[str], Client], tmp_path: Path
+) -> None:
+    admin = web_as("admin")
+    upload(admin, tmp_path, OKRS)
+    [first] = (tmp_path / "data" / "imports").iterdir()
+    day_ago = time.time() - 25 * 3600
+    os.utime(first, (day_ago, day_ago))
+    upload(admin, tmp_path, OKRS)
+    [second] = (tmp_path / "data" / "imports").iterdir()
+    assert second != first

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ FORMATS = [
 MAX_UPLOAD = 200 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx", ".zip")
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
+KEEP_SECONDS = 24 * 3600  # an upload whose plan was shown and not confirmed
 KINDS = (
     ("people", "People"),
     ("teams", "Teams"),
@@ -71,7 +73,16 @@ def _folder() -> Path:
     return Path(settings.DATA_DIR) / "imports"
 
 
+def _sweep(now: float) -> None:
+    """Remove uploads whose plan was shown a day ago and never confirmed."""
+    folder = _folder()
+    for old in folder.iterdir() if folder.is_dir() else ():
+        if TOKEN.match(old.name) and now - old.stat().st_mtime > KEEP_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def _saved(upload: UploadedFile[bytes]) -> tuple[str, Path]:
+    _sweep(time.time())
     token = secrets.token_hex(16)
     folder = _folder() / token
     folder.mkdir(parents=True)

@@ -154,7 +154,8 @@ def _confirm(request: WebRequest) -> HttpResponse:
         return _page(request, {"problems": _problems(exc)}, 422)
     finally:
         shutil.rmtree(target.parent, ignore_errors=True)
-    messages.success(request, f"Imported: {plan.changes} changes.")
+    count = plan.changes
+    messages.success(request, f"Imported: {count} change{'s' if count != 1 else ''}.")
     return see_other(reverse("web:import_upload"))
 
 

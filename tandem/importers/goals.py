@@ -170,6 +170,11 @@ class GoalBuilder:
                 )
             elif found is None and target.type in kinds:
                 found = (target, weight_of(weight))
+            elif found is None:
+                what = target.type.replace("_", " ")
+                self.notes.dropped(
+                    goal.where, "Alignment", f"aligned to {what} {target_id}, kept out here"
+                )
             else:
                 self.notes.dropped(
                     goal.where,
@@ -202,20 +207,20 @@ class GoalBuilder:
     def _key_result(
         self, goal: Goal, objectives: dict[str, dict[str, Any]], projects: list[Goal]
     ) -> None:
-        target = self._aligned(goal, (_OBJECTIVE,))
+        target = self._aligned(goal, (_OBJECTIVE, _KEY_RESULT))
         entry: dict[str, Any] = {"id": self._id(goal), "title": goal.title}
-        if target is not None:
+        if target is not None and target[0].type == _OBJECTIVE:
             objective = objectives[target[0].source_id]
             if target[1] is not None:
                 entry["weight"] = target[1]
         else:
             objective = self._objective(goal, entry_id=f"{self._id(goal)}-o")
             objectives[f"{goal.source_id}-o"] = objective
-            self.notes.guessed(
-                goal.where,
-                "Alignment",
-                f"a key result under no Big rock: objective {objective['id']} made for it",
-            )
+            made = f"a key result under no Big rock: objective {objective['id']} made for it"
+            if target is not None:  # under another KPI: its objective aligns to that one
+                objective["aligns_to"] = self._id(target[0])
+                made += f", aligned to key result {objective['aligns_to']}"
+            self.notes.guessed(goal.where, "Alignment", made)
         if goal.description:
             entry["description"] = goal.description[:5000]
         if goal.owner:

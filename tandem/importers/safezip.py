@@ -25,6 +25,14 @@ class ZipLimits:
 LIMITS = ZipLimits()
 
 
+def in_words(count: int) -> str:
+    """A number of bytes in words: '512 MiB', '3 KiB', '100 bytes'."""
+    for unit, scale in (("GiB", MiB * 1024), ("MiB", MiB), ("KiB", 1024)):
+        if count >= scale:
+            return f"{count // scale} {unit}"
+    return f"{count} bytes"
+
+
 class ZipRefusedError(Exception):
     """The archive is not read: what is wrong, in words for the person importing it."""
 
@@ -47,7 +55,7 @@ def checked_zip(path: Path, limits: ZipLimits | None = None) -> zipfile.ZipFile:
         total += info.file_size
         problem = _member_problem(info, limits)
         if problem is None and total > limits.total_bytes:
-            problem = f"expands to more than {limits.total_bytes // MiB} MiB in all"
+            problem = f"expands to more than {in_words(limits.total_bytes)} in all"
         if problem:
             archive.close()
             raise ZipRefusedError(f"{path.name}: {info.filename}: {problem}; refused (a ZIP bomb?)")
@@ -56,7 +64,7 @@ def checked_zip(path: Path, limits: ZipLimits | None = None) -> zipfile.ZipFile:
 
 def _member_problem(info: zipfile.ZipInfo, limits: ZipLimits) -> str | None:
     if info.file_size > limits.member_bytes:
-        return f"expands to {info.file_size // MiB} MiB, over {limits.member_bytes // MiB} MiB"
+        return f"expands to {in_words(info.file_size)}, over {in_words(limits.member_bytes)}"
     if (
         info.compress_size
         and info.file_size / info.compress_size > limits.ratio
@@ -90,8 +98,8 @@ class CappedReader:
                 self.total += len(chunk)
                 if size > self.limits.member_bytes or self.total > self.limits.total_bytes:
                     raise ZipRefusedError(
-                        f"{name}: expands past {self.limits.member_bytes // MiB} MiB (or "
-                        f"{self.limits.total_bytes // MiB} MiB in all) while being read, more "
+                        f"{name}: expands past {in_words(self.limits.member_bytes)} (or "
+                        f"{in_words(self.limits.total_bytes)} in all) while being read, more "
                         "than the archive declares; refused (a ZIP bomb?)"
                     )
                 chunks.append(chunk)

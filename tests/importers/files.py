@@ -187,6 +187,13 @@ def viva_export() -> dict[str, list[dict[str, Any]]]:
             Alignment=[{"ID": 100, "Title": "x", "Weight": "100%"}],
         ),
         goal(
+            107,
+            "p99 latency",
+            "Kpi",
+            11,
+            Alignment=[{"ID": 101, "Title": "x", "Weight": "100%"}],
+        ),
+        goal(
             105,
             "Happy customers",
             "Big rock",

@@ -59,6 +59,9 @@ def test_big_rocks_kpis_weights_metrics_and_alignments(tmp_path: Path) -> None:
     assert org.key_results["viva-106"].metric == m.ThresholdMetric(40, True, "points")
     assert org.objectives["viva-105"].aligns_to == "viva-100"
     assert any("aligned to goal 999, which is not in the export" in n for n in notes)
+    # A KPI under a KPI: an objective of its own, aligned to the key result above it.
+    p99 = org.key_results["viva-107"]
+    assert (p99.objective, org.objectives["viva-107-o"].aligns_to) == ("viva-107-o", "viva-101")
 
 
 def test_checkins_keep_values_notes_and_authors_and_closed_scores(tmp_path: Path) -> None:

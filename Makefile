@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chromium screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-db bench-api bench-edits bench-smoke docs lock
+.PHONY: help install demo chromium screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-insight bench-db bench-api bench-edits bench-stats bench-smoke docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,11 +75,17 @@ bench: $(BIN)/.installed  ## Benchmarks (files, then the database); writes docs/
 bench-db: $(BIN)/.installed  ## Database benchmarks only: SQLite and PostgreSQL (about 20 min)
 	$(BIN)/python benchmarks/database.py
 
+bench-insight: $(BIN)/.installed  ## The report with and without the insight (SPEC 5), 10k and 100k people
+	$(BIN)/python benchmarks/insight.py
+
 bench-api: $(BIN)/.installed  ## API latency and check-in throughput on tandem serve (about 10 min)
 	$(BIN)/python benchmarks/api.py
 
 bench-edits: $(BIN)/.installed  ## The organisation cache under 0.2, 1 and 5 edits/s, SQLite and PostgreSQL (about 8 min)
 	$(BIN)/python benchmarks/edits.py
+
+bench-stats: $(BIN)/.installed  ## A closed cycle's statistics at 10k people, engine and database (about 3 min)
+	$(BIN)/python benchmarks/cycle_stats.py
 
 bench-pages: $(BIN)/.installed  ## Server time of every web page, demo and 10k people (about 5 min)
 	$(BIN)/python benchmarks/pages.py
@@ -90,11 +96,13 @@ bench-pages: $(BIN)/.installed  ## Server time of every web page, demo and 10k p
 # nothing is written to docs/ or benchmarks/data/. About 2 min on 2 cores.
 bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs them; writes nothing
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/run.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/insight.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/database.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/pages.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/api.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/edits.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/request_to_inbox.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/cycle_stats.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/imports.py --smoke
 
 screenshots: $(BIN)/.installed chromium  ## Retake docs/screenshots/ of the main pages (demo data)

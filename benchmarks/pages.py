@@ -142,6 +142,9 @@ def _pages(team: Any, as_of: Any) -> dict[str, str]:
     }
     if key_result is not None:
         pages["edit key result"] = f"/key-results/{key_result.id}/edit"
+    closed = Cycle.objects.filter(state=Cycle.State.CLOSED).order_by("-end").first()
+    if closed is not None:
+        pages["cycle statistics"] = f"/cycles/{closed.id}/statistics"
     return pages
 
 

@@ -52,9 +52,12 @@ def measure(path: str, task: str) -> dict[str, float]:
     loaded = time.perf_counter()
     rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result: dict[str, float] = {"load_s": loaded - started, "load_rss_mb": rss_after_load}
-    if task == "report":
+    if task in ("report", "report-plain"):
+        # report-plain: SPEC section 4 alone, without the insight of section 5 (forecasts,
+        # calibration, blast radius, critical providers), to see what the insight costs.
         evaluation = evaluate(org, AS_OF)
-        report = build_report(org, evaluation, resolve_scope(org, AS_OF, cycle="all"))
+        scope = resolve_scope(org, AS_OF, cycle="all")
+        report = build_report(org, evaluation, scope, with_insight=task == "report")
         json.dumps(report)
         result["objectives"] = len(report["objectives"])
         result["key_results"] = len(report["key_results"])
@@ -103,18 +106,20 @@ def machine() -> str:
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| people | file | objectives | key results | load | report engine | report peak RSS "
-        "| lint engine | findings | lint peak RSS |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| people | file | objectives | key results | load | report engine "
+        "| without insight | report peak RSS | lint engine | findings | lint peak RSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
-        report, linted = row["report"], row["lint"]
+        report, plain, linted = row["report"], row["report-plain"], row["lint"]
         assert isinstance(report, dict)
+        assert isinstance(plain, dict)
         assert isinstance(linted, dict)
         lines.append(
             f"| {row['people']:,} | {row['file_mb']:.1f} MB | {report['objectives']:,.0f} "
             f"| {report['key_results']:,.0f} | {report['load_s']:.2f} s "
-            f"| {report['engine_s']:.2f} s | {report['peak_rss_mb']:,.0f} MB "
+            f"| {report['engine_s']:.2f} s | {plain['engine_s']:.2f} s "
+            f"| {report['peak_rss_mb']:,.0f} MB "
             f"| {linted['engine_s']:.2f} s | {linted['findings']:,.0f} "
             f"| {linted['peak_rss_mb']:,.0f} MB |"
         )
@@ -176,7 +181,7 @@ def measure_all(sizes: list[int], data: Path) -> list[dict[str, object]]:
         print(f"{people:,} people", flush=True)
         path = organisation(people, data)
         row: dict[str, object] = {"people": people, "file_mb": path.stat().st_size / 2**20}
-        for task in ("report", "lint"):
+        for task in ("report", "report-plain", "lint"):
             row[task] = in_child(path, task)
             print(f"  {task}: {row[task]}", flush=True)
         rows.append(row)

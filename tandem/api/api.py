@@ -18,11 +18,13 @@ from tandem.api import (
     dependencies,
     editing,  # noqa: F401 (adds the writes to the objectives router)
     inbox,
+    insight,
     objectives,
     organization,
     preferences,
     reports,
     reviews,
+    statistics,
 )
 from tandem.api.auth import SessionCallerAuth, TokenAuth
 from tandem.api.problems import (
@@ -88,7 +90,9 @@ api.add_router("", checkins.router)
 api.add_router("", dependencies.router)
 api.add_router("", reports.router)
 api.add_router("", reviews.router)
+api.add_router("", statistics.router)
 api.add_router("", attention.router)
 api.add_router("", inbox.router)
 api.add_router("", preferences.router)
 api.add_router("", comments.router)
+api.add_router("", insight.router)

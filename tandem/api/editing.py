@@ -26,7 +26,7 @@ from tandem.api.objectives import (
     key_result_out,
     objective_out,
     router,
-    view_of,
+    seen,
 )
 from tandem.api.openapi import if_match_declared
 from tandem.api.problems import ERROR_STATUSES, Problem
@@ -156,25 +156,25 @@ def _given(payload: Schema, *, required: tuple[str, ...]) -> dict[str, Any]:
 def _objective_response(
     request: HttpRequest, response: HttpResponse, objective_id: str
 ) -> ObjectiveOut:
-    view = view_of(request)
+    view, insight = seen(request)
     objective = view.org.objectives.get(objective_id)
     version = Objective.objects.filter(id=objective_id).values_list("version", flat=True).first()
     if objective is None or version is None:
         raise NotFoundError(f"there is no objective '{objective_id}'")
     response["ETag"] = etag(version)
-    return objective_out(view, objective, version)
+    return objective_out(view, objective, version, insight)
 
 
 def _key_result_response(
     request: HttpRequest, response: HttpResponse, key_result_id: str
 ) -> KeyResultOut:
-    view = view_of(request)
+    view, insight = seen(request)
     key_result = view.org.key_results.get(key_result_id)
     version = KeyResult.objects.filter(id=key_result_id).values_list("version", flat=True).first()
     if key_result is None or version is None:
         raise NotFoundError(f"there is no key result '{key_result_id}'")
     response["ETag"] = etag(version)
-    return key_result_out(view, key_result, version)
+    return key_result_out(view, key_result, version, insight)
 
 
 def _with_current(write: Callable[[], T], current: Callable[[], dict[str, Any]]) -> T:

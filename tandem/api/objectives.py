@@ -15,10 +15,10 @@ from tandem.api.problems import ERROR_STATUSES, Problem
 from tandem.api.versions import etag, version_of
 from tandem.core import model as m
 from tandem.core.engine import key_result_start
-from tandem.core.report import DECIMALS, key_result_row, objective_row
+from tandem.core.report import DECIMALS, Insight, key_result_row, objective_row
 from tandem.errors import NotFoundError
 from tandem.okrs.models import KeyResult, Objective
-from tandem.organization.cache import View, view_get
+from tandem.organization.cache import View, insight_held, view_get
 from tandem.organization.reports import scope_get
 
 router = Router(tags=["objectives and key results"])
@@ -47,6 +47,9 @@ class ObjectiveOut(Schema):
     health: str | None
     score: float | None
     met_expectation: bool | None
+    forecast: float | None = Field(
+        description="the progress forecast at the cycle's end if the trend holds (SPEC 5)"
+    )
     key_results: list[str]
     version: int
 
@@ -60,6 +63,14 @@ class Milestone(Schema):
     title: str
     weight: float
     done_on: date | None
+
+
+class BlastRadius(Schema):
+    """What depends on a key result through dependencies, directly or through others."""
+
+    key_results: int
+    objectives: int
+    teams: int
 
 
 class KeyResultOut(Schema):
@@ -84,6 +95,10 @@ class KeyResultOut(Schema):
     at_risk_from: list[str]
     stale: bool
     score: float | None
+    forecast: float | None = Field(
+        description="the progress forecast at the cycle's end if the trend holds (SPEC 5)"
+    )
+    blast_radius: BlastRadius
     since: date = Field(
         description="the day it is measured from: its cycle's start, or the later day it was added"
     )
@@ -104,8 +119,10 @@ class ObjectiveFilters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
-def objective_out(view: View, objective: m.Objective, version: int) -> ObjectiveOut:
-    row = objective_row(objective, view.evaluation)
+def objective_out(
+    view: View, objective: m.Objective, version: int, insight: Insight
+) -> ObjectiveOut:
+    row = objective_row(objective, view.evaluation, insight)
     umbrella = objective.umbrella
     return ObjectiveOut(
         **row,
@@ -117,8 +134,10 @@ def objective_out(view: View, objective: m.Objective, version: int) -> Objective
     )
 
 
-def key_result_out(view: View, key_result: m.KeyResult, version: int) -> KeyResultOut:
-    row = key_result_row(key_result.id, key_result.objective, view.evaluation)
+def key_result_out(
+    view: View, key_result: m.KeyResult, version: int, insight: Insight
+) -> KeyResultOut:
+    row = key_result_row(key_result.id, key_result.objective, view.evaluation, insight)
     cycle = view.org.cycles[view.org.objectives[key_result.objective].cycle]
     metric = key_result.metric
     milestones = [
@@ -165,10 +184,15 @@ def view_of(request: HttpRequest, as_of: date | None = None) -> View:
     return view_get(audience=caller_of(request).audience, as_of=as_of or clock.today())
 
 
+def seen(request: HttpRequest, as_of: date | None = None) -> tuple[View, Insight]:
+    """What the caller may see, evaluated, and its insight (forecasts, blast radii)."""
+    return insight_held(audience=caller_of(request).audience, as_of=as_of or clock.today())
+
+
 @router.get("/objectives", response={200: ObjectivePage, ERROR_STATUSES: Problem})
 def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters]) -> ObjectivePage:
     """The objectives you may see, in plan order, with progress and health."""
-    view = view_of(request, filters.as_of)
+    view, insight = seen(request, filters.as_of)
     scope = scope_get(view, cycle=filters.cycle, team=filters.team)
     found = [
         view.org.objectives[objective_id]
@@ -180,7 +204,8 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters]) -> O
         Objective.objects.filter(id__in=[o.id for o in page]).values_list("id", "version")
     )
     return ObjectivePage(
-        count=len(found), items=[objective_out(view, o, versions.get(o.id, 1)) for o in page]
+        count=len(found),
+        items=[objective_out(view, o, versions.get(o.id, 1), insight) for o in page],
     )
 
 
@@ -189,13 +214,13 @@ def objective_get(
     request: HttpRequest, response: HttpResponse, objective_id: str, as_of: IsoDate | None = None
 ) -> ObjectiveOut:
     """One objective; the `ETag` header is its version, to send back as `If-Match` on updates."""
-    view = view_of(request, as_of)
+    view, insight = seen(request, as_of)
     objective = view.org.objectives.get(objective_id)
     if objective is None:
         raise NotFoundError(f"there is no objective '{objective_id}'")
     version = version_of(Objective, objective_id)
     response["ETag"] = etag(version or 1)
-    return objective_out(view, objective, version or 1)
+    return objective_out(view, objective, version or 1, insight)
 
 
 @router.get(
@@ -205,7 +230,7 @@ def objective_get(
 def objective_key_results(
     request: HttpRequest, objective_id: str, as_of: IsoDate | None = None
 ) -> list[KeyResultOut]:
-    view = view_of(request, as_of)
+    view, insight = seen(request, as_of)
     objective = view.org.objectives.get(objective_id)
     if objective is None:
         raise NotFoundError(f"there is no objective '{objective_id}'")
@@ -213,7 +238,9 @@ def objective_key_results(
         KeyResult.objects.filter(objective_id=objective_id).values_list("id", "version")
     )
     return [
-        key_result_out(view, view.org.key_results[key_result_id], versions.get(key_result_id, 1))
+        key_result_out(
+            view, view.org.key_results[key_result_id], versions.get(key_result_id, 1), insight
+        )
         for key_result_id in objective.key_results
     ]
 
@@ -223,10 +250,10 @@ def key_result_get(
     request: HttpRequest, response: HttpResponse, key_result_id: str, as_of: IsoDate | None = None
 ) -> KeyResultOut:
     """One key result; the `ETag` header is its version."""
-    view = view_of(request, as_of)
+    view, insight = seen(request, as_of)
     key_result = view.org.key_results.get(key_result_id)
     if key_result is None:
         raise NotFoundError(f"there is no key result '{key_result_id}'")
     version = version_of(KeyResult, key_result_id)
     response["ETag"] = etag(version or 1)
-    return key_result_out(view, key_result, version or 1)
+    return key_result_out(view, key_result, version or 1, insight)

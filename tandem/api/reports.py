@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from tandem import clock
 from tandem.api.auth import caller_of
@@ -19,6 +19,13 @@ from tandem.organization.reports import alignment_tree_get, lint_get, report_get
 router = Router(tags=["reports"])
 
 
+class CalibrationRow(Schema):
+    team: str
+    n: int
+    brier: float
+    overconfidence: float
+
+
 class Report(Schema):
     as_of: date
     cycles: list[dict[str, Any]]
@@ -26,6 +33,8 @@ class Report(Schema):
     key_results: list[dict[str, Any]]
     dependencies: list[dict[str, Any]]
     alignment: dict[str, Any]
+    calibration: list[CalibrationRow] = Field(description="SPEC section 5, by team id")
+    critical_providers: list[str] = Field(description="key result ids, most reached first")
 
 
 class FindingOut(Schema):

@@ -298,9 +298,10 @@ def generate(
 
 from tandem.cli import admin as _admin  # noqa: E402 - registers the database commands on app
 from tandem.cli import jobs as _jobs  # noqa: E402 - registers `tandem worker` on app
+from tandem.cli import stats as _stats  # noqa: E402 - registers `tandem stats` on app
 from tandem.cli import tokens as _tokens  # noqa: E402 - registers `tandem token` on app
 
-__all__ = ["_admin", "_jobs", "_tokens", "app", "main"]
+__all__ = ["_admin", "_jobs", "_stats", "_tokens", "app", "main"]
 
 
 def main() -> None:

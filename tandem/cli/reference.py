@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from tandem.cli import app
 
-COMMANDS = ("report", "lint", "generate")
+COMMANDS = ("report", "lint", "stats", "generate")
 
 
 def help_text(*args: str) -> str:

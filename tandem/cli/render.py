@@ -155,9 +155,10 @@ def _cycle_table(
     )
     table.add_column("Objective / key result", ratio=1, overflow="fold")
     table.add_column("Progress", no_wrap=True)
+    table.add_column("Forecast", no_wrap=True, justify="right")
     table.add_column("Health", no_wrap=True)
     for owner, objectives in owners:
-        table.add_row(Text(_owner(org, owner), style="bold cyan"), "", "")
+        table.add_row(Text(_owner(org, owner), style="bold cyan"), "", "", "")
         for objective in objectives:
             table.add_row(*_objective_cells(objective))
             for kr in krs.get(objective["id"], []):
@@ -165,7 +166,12 @@ def _cycle_table(
     return table
 
 
-def _objective_cells(objective: dict[str, Any]) -> tuple[Text, str, Text]:
+def forecast_text(row: dict[str, Any]) -> str:
+    """The forecast at the cycle's end (SPEC section 5), or a dash when there is none."""
+    return percent(row.get("forecast"))
+
+
+def _objective_cells(objective: dict[str, Any]) -> tuple[Text, str, str, Text]:
     detail = [
         f"expected {percent(objective['expected_progress'])}",
         objective["kind"],
@@ -176,12 +182,13 @@ def _objective_cells(objective: dict[str, Any]) -> tuple[Text, str, Text]:
         detail.append(f"score {objective['score']:.1f} ({met})")
     title = Text(f"{objective['id']}  {objective['title']}", style="bold")
     title.append("\n" + " · ".join(detail), style="dim")
-    return title, bar(objective["progress"]), _health_text(objective["health"])
+    cells = bar(objective["progress"]), forecast_text(objective)
+    return title, *cells, _health_text(objective["health"])
 
 
 def _key_result_cells(
     org: m.Organization, evaluation: Evaluation, kr: dict[str, Any]
-) -> tuple[Text, str, Text]:
+) -> tuple[Text, str, str, Text]:
     key_result = org.key_results[kr["id"]]
     detail = [_current(kr, key_result.metric)]
     if kr["confidence"] is not None:
@@ -194,7 +201,7 @@ def _key_result_cells(
     title.append("\n    " + " · ".join(detail), style="dim")
     if kr["at_risk_from"]:
         title.append("\n    " + _because(org, evaluation, kr), style=HEALTH_STYLE[kr["health"]])
-    return title, bar(kr["progress"]), _health_text(kr["health"])
+    return title, bar(kr["progress"]), forecast_text(kr), _health_text(kr["health"])
 
 
 def _dependencies_table(
@@ -285,8 +292,12 @@ def _markdown_objective_row(objective: dict[str, Any]) -> str:
         f"| **{objective['id']}** | **{_md_escape(objective['title'])}** | "
         f"{percent(objective['progress'])} | "
         f"{percent(objective['expected_progress'])} | "
-        f"{words(objective['health'])} | {objective['kind']}{score} |"
+        f"{words(objective['health'])} | {objective['kind']}{score}{_md_forecast(objective)} |"
     )
+
+
+def _md_forecast(row: dict[str, Any]) -> str:
+    return "" if row.get("forecast") is None else f"; forecast {percent(row['forecast'])}"
 
 
 def _markdown_key_result_row(
@@ -298,6 +309,7 @@ def _markdown_key_result_row(
         detail += "; " + _because(org, evaluation, kr)
     if kr["stale"]:
         detail += "; stale"
+    detail += _md_forecast(kr)
     return (
         f"| {kr['id']} | {_md_escape(key_result.title)} | "
         f"{percent(kr['progress'])} | | {words(kr['health'])} | "

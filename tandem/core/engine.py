@@ -72,9 +72,13 @@ class _Evaluator:
     keyed by id and on local variables: at 10,000 people they see 12,000 key results, and
     attribute and method look-ups per key result were most of the engine's time."""
 
-    def __init__(self, org: m.Organization, as_of: date) -> None:
+    def __init__(
+        self, org: m.Organization, as_of: date, forced: dict[str, Health] | None = None
+    ) -> None:
         self.org = org
         self.as_of = as_of
+        # Own healths imposed whatever the check-ins say (a "what if", tandem.core.blast).
+        self.forced = forced or {}
         self.settings = org.settings
         root = org.root_team
         self.root_id = root.id if root else None
@@ -327,6 +331,8 @@ class _Evaluator:
     # --- health --------------------------------------------------------------------------------
 
     def own_health(self, kr: m.KeyResult, children: list[Health | None]) -> Health:
+        if kr.id in self.forced:
+            return self.forced[kr.id]
         reading = self.readings[kr.id]
         progress = reading.progress or 0.0
         if progress >= 1.0:
@@ -388,6 +394,8 @@ class _Evaluator:
         # Most key results need nothing but their own check-ins: settle them first, so that
         # the graph pass below only walks what can propagate (dependencies and roll-ups).
         own = self.settle()
+        for kid in self.forced:
+            own.pop(kid, None)  # decided in the graph pass, by own_health
         effective = dict(own)
         settled = set(effective)
 
@@ -477,6 +485,9 @@ class _Evaluator:
                 objective_health[oid] = found
 
 
-def evaluate(org: m.Organization, as_of: date) -> Evaluation:
-    """Compute every result of SPEC section 2 for ``as_of``."""
-    return _Evaluator(org, as_of).run()
+def evaluate(
+    org: m.Organization, as_of: date, *, forced: dict[str, Health] | None = None
+) -> Evaluation:
+    """Compute every result of SPEC section 2 for ``as_of``; ``forced``: own healths to take
+    for some key results whatever their check-ins say (what would happen if they slipped)."""
+    return _Evaluator(org, as_of, forced).run()

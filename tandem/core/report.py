@@ -8,7 +8,9 @@ from datetime import date
 from typing import Any
 
 from tandem.core import model as m
+from tandem.core.blast import Reach, blast_radii, critical_providers
 from tandem.core.engine import Evaluation, Health
+from tandem.core.insight import Calibration, Forecasts, calibration, forecasts
 
 # Fractions are reported to four decimals: enough to tell 49.45 % from 49.46 %, and the same
 # number whichever interface prints it.
@@ -116,6 +118,12 @@ def resolve_scope(
     return Scope(cycles, tuple(o.id for o in objectives), team)
 
 
+def fraction4(value: float) -> float:
+    """A fraction (of [-1, 1]) to four decimals: ``round(value, 4)`` but for a rare tie, in a
+    fraction of its time (the insight adds a number to every key result)."""
+    return round(value * 10_000) / 10_000
+
+
 def _fraction(value: float | None) -> float | None:
     return None if value is None else round(value, DECIMALS)
 
@@ -166,11 +174,13 @@ _LEVEL_NAMES = {level: level.value for level in m.Level}
 _KIND_NAMES = {kind: kind.value for kind in m.Kind}
 
 
-def objective_row(objective: m.Objective, evaluation: Evaluation) -> dict[str, Any]:
-    """One objective as the report gives it."""
+def objective_row(
+    objective: m.Objective, evaluation: Evaluation, insight: Insight | None = None
+) -> dict[str, Any]:
+    """One objective as the report gives it (with its forecast, given ``insight``)."""
     result = evaluation.objectives[objective.id]
     progress, health, score = result.progress, result.health, result.score
-    return {
+    row = {
         "id": objective.id,
         "title": objective.title,
         "cycle": objective.cycle,
@@ -184,13 +194,20 @@ def objective_row(objective: m.Objective, evaluation: Evaluation) -> dict[str, A
         "score": None if score is None else round(score, DECIMALS),
         "met_expectation": result.met_expectation,
     }
+    if insight is not None:  # set in place: a merge would copy every row
+        found = insight.forecasts.objectives.get(objective.id)
+        row["forecast"] = None if found is None else fraction4(found)
+    return row
 
 
-def key_result_row(key_result_id: str, objective_id: str, evaluation: Evaluation) -> dict[str, Any]:
-    """One key result as the report gives it."""
+def key_result_row(
+    key_result_id: str, objective_id: str, evaluation: Evaluation, insight: Insight | None = None
+) -> dict[str, Any]:
+    """One key result as the report gives it (with its forecast and blast radius, given
+    ``insight``)."""
     kr = evaluation.key_results[key_result_id]
     score = kr.score
-    return {
+    row: dict[str, Any] = {
         "id": key_result_id,
         "objective": objective_id,
         "progress": round(kr.progress, DECIMALS),
@@ -202,6 +219,14 @@ def key_result_row(key_result_id: str, objective_id: str, evaluation: Evaluation
         "stale": kr.stale,
         "score": None if score is None else round(score, DECIMALS),
     }
+    if insight is not None:
+        found = insight.forecasts.key_results.get(key_result_id)
+        row["forecast"] = None if found is None else fraction4(found)
+        reach = insight.radii.get(key_result_id)
+        row["blast_radius"] = (
+            {"key_results": 0, "objectives": 0, "teams": 0} if reach is None else reach.counts()
+        )
+    return row
 
 
 def dependency_row(dep: m.Dependency, evaluation: Evaluation) -> dict[str, Any]:
@@ -215,8 +240,42 @@ def dependency_row(dep: m.Dependency, evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def build_report(org: m.Organization, evaluation: Evaluation, scope: Scope) -> dict[str, Any]:
-    """The report of SPEC section 4, as plain JSON-ready data."""
+@dataclass(frozen=True, slots=True)
+class Insight:
+    """SPEC section 5's figures for one evaluation, as the report words them."""
+
+    forecasts: Forecasts
+    radii: dict[str, Reach]
+
+
+def insight_of(org: m.Organization, evaluation: Evaluation) -> Insight:
+    return Insight(forecasts(org, evaluation), blast_radii(org))
+
+
+def calibration_row(found: Calibration) -> dict[str, Any]:
+    return {
+        "team": found.team,
+        "n": found.n,
+        "brier": fraction4(found.brier),
+        "overconfidence": fraction4(found.overconfidence),
+    }
+
+
+def build_report(
+    org: m.Organization,
+    evaluation: Evaluation,
+    scope: Scope,
+    *,
+    with_insight: bool = True,
+    insight: Insight | None = None,
+) -> dict[str, Any]:
+    """The report of SPEC sections 4 and 5, as plain JSON-ready data (section 4 alone when not
+    ``with_insight``: what the benchmark compares with); ``insight``: that of
+    :func:`insight_of`, when already computed.
+
+    The calibration covers the teams of a team report (the team and its sub-teams), every team
+    otherwise; the critical providers are the key results of the objectives in scope."""
+    found = (insight or insight_of(org, evaluation)) if with_insight else None
     objectives = [org.objectives[oid] for oid in scope.objectives]
     cycle_rows = []
     for cycle_id in scope.cycles:
@@ -229,14 +288,14 @@ def build_report(org: m.Organization, evaluation: Evaluation, scope: Scope) -> d
                 "elapsed": _fraction(evaluation.cycles[cycle_id].elapsed),
             }
         )
-    objective_rows = [objective_row(objective, evaluation) for objective in objectives]
+    objective_rows = [objective_row(objective, evaluation, found) for objective in objectives]
     key_result_rows = [
-        key_result_row(kid, objective.id, evaluation)
+        key_result_row(kid, objective.id, evaluation, found)
         for objective in objectives
         for kid in objective.key_results
     ]
     dependency_rows = [dependency_row(dep, evaluation) for dep in in_scope_dependencies(org, scope)]
-    return {
+    report = {
         "as_of": evaluation.as_of.isoformat(),
         "cycles": cycle_rows,
         "objectives": objective_rows,
@@ -244,3 +303,11 @@ def build_report(org: m.Organization, evaluation: Evaluation, scope: Scope) -> d
         "dependencies": dependency_rows,
         "alignment": alignment_summary(org, evaluation, scope),
     }
+    if found is not None:
+        teams = team_subtree(org, scope.team) if scope.team else None
+        critical = critical_providers(org, evaluation, found.radii, scope.objective_set)
+        report["calibration"] = [
+            calibration_row(c) for c in calibration(org, evaluation, teams=teams)
+        ]
+        report["critical_providers"] = [c.key_result for c in critical]
+    return report

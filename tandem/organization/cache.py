@@ -22,6 +22,7 @@ from tandem.checkins.models import CheckIn
 from tandem.core import model as m
 from tandem.core.engine import Evaluation, evaluate
 from tandem.core.quality import Finding, lint
+from tandem.core.report import Insight, insight_of
 from tandem.core.visibility import Audience, ObjectiveFacts, may_see, objective_facts, restrict
 from tandem.organization.changes import (
     Patched,
@@ -113,6 +114,7 @@ class _Held:
     pending: frozenset[str] = frozenset()
     links: Links | None = None
     findings: tuple[Finding, ...] | None = None
+    insight: Insight | None = None
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,21 @@ class _Cache:
                 self.views[key] = replace(held, findings=findings)
         return view, list(findings)
 
+    def insight(self, audience: Audience, as_of: date) -> tuple[View, Insight]:
+        """The view of :meth:`view` and its insight (SPEC section 5), computed once per view
+        as :meth:`lint` lints once."""
+        key, view = self._view(audience, as_of)
+        with self.lock:
+            held = self.views.get(key)
+            if held is not None and held.view is view and held.insight is not None:
+                return view, held.insight
+        found = insight_of(view.org, view.evaluation)
+        with self.lock:
+            held = self.views.get(key)
+            if held is not None and held.view is view:
+                self.views[key] = replace(held, insight=found)
+        return view, found
+
     def _view(
         self, audience: Audience, as_of: date
     ) -> tuple[tuple[date, frozenset[str] | None], View]:
@@ -373,6 +390,11 @@ def cache_clear() -> None:
 def view_get(*, audience: Audience, as_of: date) -> View:
     """What ``audience`` may see, evaluated on ``as_of`` (from the process's cache if current)."""
     return _cache.view(audience, as_of)
+
+
+def insight_held(*, audience: Audience, as_of: date) -> tuple[View, Insight]:
+    """The view of :func:`view_get` and its insight (forecasts, blast radii), kept with it."""
+    return _cache.insight(audience, as_of)
 
 
 def lint_held(*, audience: Audience, as_of: date) -> tuple[View, list[Finding]]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from tandem.core import model as m
 from tandem.core.engine import key_result_start
+from tandem.core.insight import trend
 from tandem.organization.cache import View
 
 
@@ -71,6 +72,15 @@ def key_result_chart_get(view: View, key_result_id: str) -> dict[str, Any]:
         label = ""
         for point in points:
             point["value"] = None
+    line = trend(key_result, cycle, view.as_of)
+    forecast = (
+        [
+            {"date": view.as_of.isoformat(), "value": round(line[0], 4)},
+            {"date": cycle.end.isoformat(), "value": round(line[1], 4)},
+        ]
+        if line is not None
+        else []
+    )
     return {
         "id": key_result_id,
         "element": f"chart-data-{key_result_id}",
@@ -82,4 +92,7 @@ def key_result_chart_get(view: View, key_result_id: str) -> dict[str, Any]:
         "today": view.as_of.isoformat(),
         "points": points,
         "plan": plan,
+        # The trend of its check-ins from today to the cycle's end (SPEC section 5), drawn
+        # dotted: none without a forecast.
+        "forecast": forecast,
     }

@@ -16,7 +16,7 @@ from tandem.core.quality import Finding
 from tandem.core.report import Scope, ScopeError, build_report, resolve_scope
 from tandem.core.visibility import Audience
 from tandem.errors import InvalidError
-from tandem.organization.cache import View, lint_held, view_get
+from tandem.organization.cache import View, insight_held, lint_held, view_get
 
 
 def scope_get(view: View, *, cycle: str | None, team: str | None) -> Scope:
@@ -32,8 +32,9 @@ def report_get(
     *, audience: Audience, as_of: date, cycle: str | None = None, team: str | None = None
 ) -> dict[str, Any]:
     """SPEC section 4's report of what ``audience`` may see."""
-    view = view_get(audience=audience, as_of=as_of)
-    return build_report(view.org, view.evaluation, scope_get(view, cycle=cycle, team=team))
+    view, insight = insight_held(audience=audience, as_of=as_of)
+    scope = scope_get(view, cycle=cycle, team=team)
+    return build_report(view.org, view.evaluation, scope, insight=insight)
 
 
 def lint_get(
@@ -67,7 +68,7 @@ def alignment_tree_get(
     """
     view = view_get(audience=audience, as_of=as_of)
     scope = scope_get(view, cycle=cycle, team=None)
-    report = build_report(view.org, view.evaluation, scope)
+    report = build_report(view.org, view.evaluation, scope, with_insight=False)
     objective_rows = {row["id"]: row for row in report["objectives"]}
     kr_rows = {row["id"]: row for row in report["key_results"]}
     below: dict[str, list[str]] = defaultdict(list)

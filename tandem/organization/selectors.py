@@ -30,6 +30,7 @@ from django.db import connection
 from tandem.core import model as m
 from tandem.dependencies.models import Dependency
 from tandem.okrs.models import Cycle, KeyResult, Objective
+from tandem.organization.insight_read import insight_checkins, merged
 from tandem.organization.models import OrganizationSettings
 from tandem.people.models import Person, Team
 
@@ -250,7 +251,7 @@ def _okrs(
         only.params,
     ):
         milestones[kr_id].append(m.Milestone(title, weight, done_on))
-    checkins = _all_checkins(only) if as_of is None else _checkins_as_of(as_of)
+    checkins = _all_checkins(only) if as_of is None else _checkins_as_of(as_of, cycles)
     # Each objective's cycle start: a since up to it is held as None (m.key_result_since,
     # inlined below).
     cycle_start = {row[0]: cycles[row[2]].start for row in objective_rows}
@@ -355,7 +356,7 @@ def _all_checkins(only: _Only) -> dict[str, tuple[m.CheckIn, ...]]:
 _LATEST_CHECKINS = {
     "sqlite": """
 SELECT kr.id, c.date, c.confidence, c.note, c.author_id,
-       v.date, v.confidence, v.note, v.author_id, COALESCE(v.value, c.value)
+       v.date, v.confidence, v.note, v.author_id, COALESCE(v.value, c.value), c.id, v.id
 FROM okrs_keyresult kr
 JOIN checkins_checkin c ON c.id = (
     SELECT x.id FROM checkins_checkin x
@@ -369,14 +370,15 @@ LEFT JOIN checkins_checkin v ON v.id = CASE WHEN c.value IS NULL OR c.value = 'n
 """,
     "postgresql": """
 SELECT kr.id, c.date, c.confidence, c.note, c.author_id,
-       v.date, v.confidence, v.note, v.author_id, CAST(COALESCE(v.value, c.value) AS TEXT)
+       v.date, v.confidence, v.note, v.author_id, CAST(COALESCE(v.value, c.value) AS TEXT),
+       c.id, v.id
 FROM okrs_keyresult kr
 JOIN LATERAL (
-    SELECT x.date, x.value, x.confidence, x.note, x.author_id FROM checkins_checkin x
+    SELECT x.id, x.date, x.value, x.confidence, x.note, x.author_id FROM checkins_checkin x
     WHERE x.key_result_id = kr.id AND x.date <= %(as_of)s AND NOT x.withdrawn
     ORDER BY x.date DESC, x.id DESC LIMIT 1) c ON true
 LEFT JOIN LATERAL (
-    SELECT x.date, x.value, x.confidence, x.note, x.author_id FROM checkins_checkin x
+    SELECT x.id, x.date, x.value, x.confidence, x.note, x.author_id FROM checkins_checkin x
     WHERE (c.value IS NULL OR c.value = 'null'::jsonb)
       AND x.key_result_id = kr.id AND x.date <= %(as_of)s AND x.value <> 'null'::jsonb
       AND NOT x.withdrawn
@@ -385,22 +387,29 @@ LEFT JOIN LATERAL (
 }
 
 
-def _checkins_as_of(as_of: date) -> dict[str, tuple[m.CheckIn, ...]]:
-    """By key result, the check-ins the engine reads as of ``as_of`` (see organization_load)."""
+def _checkins_as_of(as_of: date, cycles: dict[str, m.Cycle]) -> dict[str, tuple[m.CheckIn, ...]]:
+    """By key result, the check-ins the engine reads as of ``as_of`` (see organization_load),
+    and those the insight reads (tandem.organization.insight_read), in the full read's order."""
     rows = _rows(
         _LATEST_CHECKINS.get(connection.vendor, _LATEST_CHECKINS["sqlite"]), {"as_of": as_of}
     )
     values = _json_column(row[9] for row in rows)
+    extra = insight_checkins(as_of, cycles)
     checkins: dict[str, tuple[m.CheckIn, ...]] = {}
     for row, value in zip(rows, values, strict=True):
         kr_id, day, confidence, note, by, value_day = row[:6]
+        found: tuple[tuple[int, m.CheckIn], ...]
         if value_day is None:
-            checkins[kr_id] = (m.CheckIn(day, value, confidence, note, by),)
+            found = ((row[10], m.CheckIn(day, value, confidence, note, by)),)
         else:
-            checkins[kr_id] = (
-                m.CheckIn(value_day, value, row[6], row[7], row[8]),
-                m.CheckIn(day, None, confidence, note, by),
+            found = (
+                (row[11], m.CheckIn(value_day, value, row[6], row[7], row[8])),
+                (row[10], m.CheckIn(day, None, confidence, note, by)),
             )
+        if kr_id in extra:
+            checkins[kr_id] = merged(found, extra[kr_id])
+        else:
+            checkins[kr_id] = tuple(checkin for _id, checkin in found)
     return checkins
 
 

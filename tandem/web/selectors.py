@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from tandem.core import model as m
 from tandem.core import permissions
 from tandem.core.checkin_values import value_kind
+from tandem.core.insight import forecast_key_result, objective_forecast
 from tandem.core.permissions import ownership_of
 from tandem.core.report import current_cycles
 from tandem.core.visibility import Audience
@@ -142,6 +143,9 @@ class KeyResultCard:
     expected_progress: float | None = None
     # The day it was added, when after its cycle's start (it is measured from then).
     since: date | None = None
+    # Where it lands at its cycle's end if its trend holds (SPEC section 5), and that day.
+    forecast: float | None = None
+    cycle_end: date | None = None
 
     @property
     def value_kind(self) -> str:
@@ -246,6 +250,8 @@ def key_result_card(
         ),
         expected_progress=result.expected_progress,
         since=key_result.since,
+        forecast=forecast_key_result(key_result, cycle := org.cycles[objective.cycle], view.as_of),
+        cycle_end=cycle.end,
     )
 
 
@@ -262,11 +268,14 @@ class ObjectiveSummary:
     expected_progress: float
     health: str | None
     score: float | None
+    forecast: float | None = None
+    cycle_end: date | None = None
 
 
 def objective_summary(view: View, objective_id: str) -> ObjectiveSummary:
     objective = view.org.objectives[objective_id]
     result = view.evaluation.objectives[objective_id]
+    cycle = view.org.cycles[objective.cycle]
     return ObjectiveSummary(
         id=objective_id,
         title=objective.title,
@@ -279,7 +288,21 @@ def objective_summary(view: View, objective_id: str) -> ObjectiveSummary:
         expected_progress=result.expected_progress,
         health=result.health.value if result.health else None,
         score=result.score,
+        forecast=objective_forecast_of(view, objective_id),
+        cycle_end=cycle.end,
     )
+
+
+def objective_forecast_of(view: View, objective_id: str) -> float | None:
+    """The objective's forecast (SPEC section 5) from its key results' own."""
+    org = view.org
+    cycle = org.cycles[org.objectives[objective_id].cycle]
+    found = {}
+    for kid in org.objectives[objective_id].key_results:
+        value = forecast_key_result(org.key_results[kid], cycle, view.as_of)
+        if value is not None:
+            found[kid] = value
+    return objective_forecast(org, objective_id, found)
 
 
 # --- My OKRs ----------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ from tandem.web.views import (
     exports,
     imports,
     inbox,
+    insight,
     objectives,
     preferences,
     report,
     review,
+    statistics,
     teams,
 )
 
@@ -31,9 +33,11 @@ urlpatterns = [
     *dependencies.urlpatterns,
     *dashboard.urlpatterns,
     *review.urlpatterns,
+    *statistics.urlpatterns,
     *report.urlpatterns,
     *exports.urlpatterns,
     *inbox.urlpatterns,
     *preferences.urlpatterns,
+    *insight.urlpatterns,
     *imports.urlpatterns,
 ]

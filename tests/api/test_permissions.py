@@ -45,6 +45,11 @@ MATRIX: list[tuple[str, str, Any, tuple[int, ...]]] = [
     ("GET", "/objectives/SR-1/key-results", None, ALL_OK),
     ("GET", "/key-results/SR-1.1", None, ALL_OK),
     ("GET", "/key-results/SR-1.1/check-ins", None, ALL_OK),
+    ("GET", "/calibration?cycles=0", None, ALL_OK),
+    ("GET", "/critical-providers?cycle=all", None, ALL_OK),
+    ("GET", "/key-results/IN-1.1/blast-radius", None, ALL_OK),
+    ("GET", "/key-results/BEN-1.1/blast-radius", None, (200, 200, 200, 404, 404, 200, 401)),
+    ("GET", "/key-results/MO-1.1/blast-radius", None, (200, 404, 404, 404, 404, 404, 401)),
     # The private objective: ben, his manager chain (ana, zoe) and admins.
     ("GET", "/objectives/BEN-1", None, (200, 200, 200, 404, 404, 200, 401)),
     ("GET", "/key-results/BEN-1.1", None, (200, 200, 200, 404, 404, 200, 401)),

@@ -41,6 +41,8 @@ def test_json_report_has_exactly_the_shape_of_the_spec() -> None:
         "key_results",
         "dependencies",
         "alignment",
+        "calibration",
+        "critical_providers",
     ]
     assert data["as_of"] == AS_OF
     assert set(data["cycles"][0]) == {"id", "start", "end", "elapsed"}
@@ -57,6 +59,7 @@ def test_json_report_has_exactly_the_shape_of_the_spec() -> None:
         "health",
         "score",
         "met_expectation",
+        "forecast",
     }
     assert set(data["key_results"][0]) == {
         "id",
@@ -69,7 +72,12 @@ def test_json_report_has_exactly_the_shape_of_the_spec() -> None:
         "at_risk_from",
         "stale",
         "score",
+        "forecast",
+        "blast_radius",
     }
+    assert set(data["key_results"][0]["blast_radius"]) == {"key_results", "objectives", "teams"}
+    assert all(set(row) == {"team", "n", "brier", "overconfidence"} for row in data["calibration"])
+    assert all(isinstance(kid, str) for kid in data["critical_providers"])
     assert set(data["dependencies"][0]) == {"id", "from", "provider", "state", "status"}
     assert set(data["alignment"]) == {"aligned_ratio", "company_kr_coverage", "orphans"}
 

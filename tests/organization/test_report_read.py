@@ -165,9 +165,14 @@ def test_the_as_of_read_keeps_the_latest_checkin_and_the_latest_value(checkins_i
     num = checkins_in_db.key_results["NUM"].checkins
     assert kept(date(2026, 10, 4), "NUM") == ()
     assert kept(date(2026, 10, 5), "NUM") == (num[0],)
-    assert kept(date(2026, 10, 12), "NUM") == (num[2], num[3])
-    assert kept(date(2026, 10, 31), "NUM") == (num[2], num[4])
-    assert kept(date(2026, 11, 2), "NUM") == (num[5],)
+    # A numeric key result of a cycle under way keeps every value too (for its forecast).
+    assert kept(date(2026, 10, 12), "NUM") == (num[0], num[2], num[3])
+    assert kept(date(2026, 10, 31), "NUM") == (num[0], num[2], num[4])
+    assert kept(date(2026, 11, 2), "NUM") == (num[0], num[2], num[5])
+    # On the cycle's last day there is no forecast (nor yet a calibration): the two alone.
+    assert kept(date(2026, 12, 31), "NUM") == (num[5], num[6])
+    # Once the cycle is over, also the last confidence by its middle (2026-11-15) for the
+    # calibration: that of 2026-11-02, kept anyway.
     assert kept(date(2027, 1, 1), "NUM") == (num[5], num[6])
     keep = checkins_in_db.key_results["KEEP"].checkins
     assert kept(date(2026, 10, 3), "KEEP") == (keep[1],)
@@ -212,6 +217,8 @@ def test_a_json_null_value_counts_as_no_value_in_both_reads(checkins_in_db):
         assert_reads_agree(day)
     num = organization_load(as_of=date(2026, 11, 25)).key_results["NUM"].checkins
     assert [(c.date, c.value, c.confidence) for c in num] == [
+        (date(2026, 10, 5), 800, 7),
+        (date(2026, 10, 12), 700, None),
         (date(2026, 11, 2), 600.5, 8),
         (date(2026, 11, 25), None, 6),
     ]
@@ -237,4 +244,4 @@ def test_the_as_of_read_takes_the_same_queries_at_ten_times_the_size(generated_f
         assert len(loaded.key_results) == len(organization.key_results)
         return len(queries)
 
-    assert queries_for(100) == queries_for(1000) == 12
+    assert queries_for(100) == queries_for(1000) == 13

@@ -25,6 +25,7 @@ from tandem.errors import NotFoundError
 from tandem.organization.attention import WaitingRequest, requests_waiting
 from tandem.organization.cache import View
 from tandem.organization.dashboard import findings_by_rule, stale_key_results
+from tandem.organization.insight import critical_providers_get
 from tandem.organization.reports import lint_get
 from tandem.organization.team_groups import team_tree
 from tandem.organization.wording import owner_name
@@ -232,6 +233,9 @@ def dashboard(request: WebRequest) -> HttpResponse:
         **_lists_context(view, report, cycle, team),
         "alignment": report["alignment"],
         "findings": groups,
+        "critical": critical_providers_get(
+            audience=request.caller.audience, as_of=view.as_of, cycle=cycle
+        ),
         "export_query": export_query(cycle, team),
         "cycle_query": export_query(cycle, None),
         "nav": "dashboard",

@@ -18,6 +18,7 @@ from tandem.core.report import resolve_scope
 from tandem.errors import NotFoundError
 from tandem.okrs.models import Objective
 from tandem.organization.cache import View
+from tandem.organization.insight import calibration_get
 from tandem.organization.team_groups import team_tree
 from tandem.organization.wording import owner_name, person_name
 from tandem.web import pages
@@ -149,6 +150,12 @@ def _sub_team(view: View, team: m.Team, cycle: str | None) -> dict[str, Any]:
     }
 
 
+def team_calibration(request: WebRequest, view: View, team_id: str) -> dict[str, Any] | None:
+    """The team's confidence calibration over the last closed cycles, if any is counted."""
+    found = calibration_get(audience=request.caller.audience, as_of=view.as_of)
+    return next((row for row in found["teams"] if row["team"] == team_id), None)
+
+
 @signed_in
 def team_page(request: WebRequest, team_id: str) -> HttpResponse:
     view = pages.view_of(request)
@@ -163,6 +170,7 @@ def team_page(request: WebRequest, team_id: str) -> HttpResponse:
         "export_query": export_query(cycle, team.id),
         "nav": team.id,
         "may_create": may_create,
+        "calibration": team_calibration(request, view, team.id),
         "new_objective": new_objective_url(team=team.id, cycle=cycle),
         "no_objectives": "No team objectives in these cycles that you may see."
         + (

@@ -40,6 +40,14 @@
         data: data.plan.map((p) => ({ x: dayOf(p.date), y: p.value })),
         borderColor: muted, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5, yAxisID: "y",
       });
+      if (data.forecast && data.forecast.length) {
+        // Dotted: where the trend of the check-ins lands at the cycle's end.
+        datasets.push({
+          label: "Forecast (if the trend holds)",
+          data: data.forecast.map((p) => ({ x: dayOf(p.date), y: p.value })),
+          borderColor: ink, borderDash: [2, 4], pointRadius: 0, borderWidth: 2, yAxisID: "y",
+        });
+      }
     }
     datasets.push({
       label: "Confidence (0–10)",

@@ -28,6 +28,7 @@ from tandem.organization.dependencies import (
     graph_get,
     risks_get,
 )
+from tandem.organization.insight import critical_providers_get
 from tandem.organization.mine import as_person
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in, view_of
@@ -59,6 +60,9 @@ def page(
     """The page for ``cycle`` (an id, "all", or "" for the cycles under way): each list a
     page at a time (``?waiting_page=2``), the graph bounded unless ``?graph=all``."""
     found = context(request, view, cycle, acted=acted)
+    found["critical"] = critical_providers_get(
+        audience=request.caller.audience, as_of=view.as_of, cycle=cycle or None
+    )
     return pages.page(request, "web/dependencies.html", found, view=view, status=status)
 
 

@@ -1,0 +1,231 @@
+"""Forecasts and confidence calibration (SPEC section 5), on an evaluation of SPEC section 2.
+
+Both read the organisation and its :class:`~tandem.core.results.Evaluation` for the same as-of
+date, so whatever the evaluation was computed on (the whole file, or what one person may see:
+:func:`tandem.core.visibility.restrict`) is what they count. Blast radius, critical providers
+and the "what if" are in :mod:`tandem.core.blast`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tandem.core import model as m
+from tandem.core.numbers import MAX_NUMBER, usable_number
+from tandem.core.results import Evaluation
+from tandem.core.rules import EPSILON, EXPECTED_SCORE
+
+
+@dataclass(frozen=True, slots=True)
+class Forecasts:
+    """Where each key result and objective lands at its cycle's end if its trend holds; a key
+    result or objective with no forecast is absent (None in the report)."""
+
+    key_results: dict[str, float]
+    objectives: dict[str, float]
+
+
+def trend(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> tuple[float, float] | None:
+    """The least-squares straight line through the key result's value check-ins from its own
+    start to ``as_of``, as its values on ``as_of`` and on its cycle's end date (what the chart
+    draws). One value a day, the day's last (a later check-in that day corrects the earlier);
+    None for other metrics than numeric, with fewer than two days, and once the cycle has
+    ended (SPEC section 5).
+
+    One pass over the check-ins (sorted by date) with running sums: it runs for every
+    numeric key result of the report, and lists and generators took most of its time."""
+    if not isinstance(kr.metric, m.NumericMetric) or as_of >= cycle.end or len(kr.checkins) < 2:
+        return None
+    since = kr.since if kr.since is not None and kr.since > cycle.start else cycle.start
+    origin = since.toordinal()
+    n = 0
+    sx = sy = sxx = sxy = 0.0
+    day: date | None = None
+    x = 0
+    value = 0.0
+    for checkin in kr.checkins:
+        on = checkin.date
+        if on > as_of:
+            break
+        number = checkin.value
+        # usable_number, inlined: an int or float (not a bool) within the bounds (NaN is not).
+        kind = number.__class__
+        if (
+            on < since
+            or (kind is not float and kind is not int)
+            or not -MAX_NUMBER <= number <= MAX_NUMBER  # type: ignore[operator]
+        ):
+            continue
+        if on != day:
+            if day is not None:  # the previous day's last value
+                n += 1
+                sx += x
+                sy += value
+                sxx += x * x
+                sxy += x * value
+            day, x = on, on.toordinal() - origin
+        value = float(number)  # type: ignore[arg-type]
+    if day is None:
+        return None
+    n += 1
+    sx += x
+    sy += value
+    sxx += x * x
+    sxy += x * value
+    spread = n * sxx - sx * sx  # 0 with a single day (the x are whole numbers: exact)
+    if n < 2 or spread <= 0:
+        return None
+    slope = (n * sxy - sx * sy) / spread
+    at = (sy - slope * sx) / n
+    return at + slope * (as_of.toordinal() - origin), at + slope * (cycle.end.toordinal() - origin)
+
+
+def forecast_key_result(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> float | None:
+    """The forecast of one key result (SPEC section 5): the progress (section 2, clamped) that
+    its :func:`trend` gives on its cycle's end date; None without a trend."""
+    metric = kr.metric
+    if not isinstance(metric, m.NumericMetric):
+        return None
+    # A number that breaks tandem.core.numbers' rule gives progress 0 (SPEC 2): no forecast.
+    if not (usable_number(metric.start) and usable_number(metric.target)):
+        return None
+    span = metric.target - metric.start
+    if span == 0:
+        return None
+    line = trend(kr, cycle, as_of)
+    if line is None:
+        return None
+    return min(max((line[1] - metric.start) / span, 0.0), 1.0)
+
+
+def objective_forecast(
+    org: m.Organization, objective_id: str, found: dict[str, float]
+) -> float | None:
+    """The weighted mean (weights above 0, as for progress) of the forecasts ``found`` of the
+    objective's key results that have one; None when none has."""
+    total = weighted = 0.0
+    for kid in org.objectives[objective_id].key_results:
+        weight = org.key_results[kid].weight
+        if kid in found and weight > 0:
+            total += weight
+            weighted += weight * found[kid]
+    return weighted / total if total > 0 else None
+
+
+def forecasts(org: m.Organization, evaluation: Evaluation) -> Forecasts:
+    """Every key result's forecast, and every objective's: the weighted mean (weights above 0,
+    as for progress) over its key results that have one."""
+    as_of = evaluation.as_of
+    # Only the key results of cycles not ended have one: the others are not even looked at.
+    cycles = {
+        oid: cycle
+        for oid, o in org.objectives.items()
+        if as_of < (cycle := org.cycles[o.cycle]).end
+    }
+    found: dict[str, float] = {}
+    numeric = m.NumericMetric
+    for kid, kr in org.key_results.items():
+        if len(kr.checkins) > 1 and kr.metric.__class__ is numeric and kr.objective in cycles:
+            value = forecast_key_result(kr, cycles[kr.objective], as_of)
+            if value is not None:
+                found[kid] = value
+    by_objective: dict[str, float] = {}
+    for oid in {org.key_results[kid].objective for kid in found}:
+        value = objective_forecast(org, oid, found)
+        if value is not None:
+            by_objective[oid] = value
+    ordered = {oid: by_objective[oid] for oid in org.objectives if oid in by_objective}
+    return Forecasts(found, ordered)
+
+
+# --- confidence calibration -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """How well one team's mid-cycle confidence predicted its results (SPEC section 5).
+
+    ``bins``: for each confidence level said (0..10, those said), how many key results and
+    how many of them met their objective's expectation: the reliability chart's points."""
+
+    team: str
+    n: int
+    brier: float
+    overconfidence: float
+    bins: tuple[tuple[int, int, int], ...]
+
+
+def midpoint(cycle: m.Cycle) -> date:
+    """The cycle's middle day (rounded down)."""
+    return cycle.start + timedelta(days=(cycle.end - cycle.start).days // 2)
+
+
+def closed_cycles(org: m.Organization, as_of: date, last: int | None = None) -> list[str]:
+    """The cycles whose end is before ``as_of``, the latest ``last`` of them (by end date) when
+    given, in file order."""
+    closed = [c for c in org.cycles.values() if c.end < as_of]
+    if last is not None:
+        kept = (
+            {c.id for c in sorted(closed, key=lambda c: (c.end, c.id))[-last:]} if last else set()
+        )
+        closed = [c for c in closed if c.id in kept]
+    return [c.id for c in closed]
+
+
+def _midpoint_confidence(kr: m.KeyResult, mid: date) -> int | None:
+    """The confidence of the last check-in dated on or before ``mid`` that records one."""
+    found = None
+    for checkin in kr.checkins:
+        if checkin.date > mid:
+            break
+        if checkin.confidence is not None:
+            found = checkin.confidence
+    return found
+
+
+def calibration(
+    org: m.Organization,
+    evaluation: Evaluation,
+    cycles: Iterable[str] | None = None,
+    teams: Iterable[str] | None = None,
+) -> list[Calibration]:
+    """Each team's calibration over the key results of its objectives in closed cycles (all
+    of them, or those of ``cycles`` that are closed), teams with at least one counted, sorted
+    by team id; ``teams`` narrows the teams reported."""
+    closed = set(closed_cycles(org, evaluation.as_of))
+    if cycles is not None:
+        closed &= set(cycles)
+    wanted = set(org.teams if teams is None else teams)
+    mids = {cid: midpoint(org.cycles[cid]) for cid in closed}
+    said: dict[str, list[tuple[int, int]]] = {}
+    for objective in org.objectives.values():
+        if objective.cycle not in closed or objective.owner not in wanted:
+            continue
+        expected = EXPECTED_SCORE[objective.kind] - EPSILON
+        for kid in objective.key_results:
+            confidence = _midpoint_confidence(org.key_results[kid], mids[objective.cycle])
+            score = evaluation.key_results[kid].score
+            if confidence is not None and score is not None:
+                hit = 1 if score >= expected else 0
+                said.setdefault(objective.owner, []).append((confidence, hit))
+    return [_team_calibration(team, said[team]) for team in sorted(said)]
+
+
+def _team_calibration(team: str, pairs: list[tuple[int, int]]) -> Calibration:
+    n = len(pairs)
+    brier = sum((c / 10 - hit) ** 2 for c, hit in pairs) / n
+    overconfidence = sum(c / 10 for c, _hit in pairs) / n - sum(hit for _c, hit in pairs) / n
+    bins: dict[int, list[int]] = {}
+    for c, hit in pairs:
+        counts = bins.setdefault(c, [0, 0])
+        counts[0] += 1
+        counts[1] += hit
+    return Calibration(
+        team,
+        n,
+        brier,
+        overconfidence,
+        tuple((c, counts[0], counts[1]) for c, counts in sorted(bins.items())),
+    )

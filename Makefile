@@ -117,6 +117,7 @@ bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs th
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/cycle_stats.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/deliveries.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/rhythm.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/imports.py --smoke
 
 screenshots: $(BIN)/.installed chromium  ## Retake docs/screenshots/ of the main pages (demo data)
 	$(BIN)/python -m tests.browser.screenshots

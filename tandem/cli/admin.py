@@ -16,6 +16,13 @@ from rich.table import Table
 
 from tandem.cli import _err, _load, _today, app, choice
 from tandem.cli.database import database_label, django_setup
+from tandem.cli.import_sources import (
+    SourceFormat,
+    header_map,
+    organization_read,
+    refused,
+    source_format,
+)
 
 if TYPE_CHECKING:
     from tandem.core.model import Organization
@@ -39,7 +46,24 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
-ImportFile = Annotated[Path, typer.Argument(metavar="FILE", help="The OKR file to bring in.")]
+ImportFiles = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="FILE",
+        help="The file to bring in: an OKR file, a Viva Goals export, a Betterworks CSV, or "
+        "spreadsheets (CSV or XLSX; several CSV files for people, teams and OKRs).",
+    ),
+]
+From = Annotated[
+    SourceFormat | None,
+    choice(SourceFormat, "--from", help="The file's format; detected from it when not given."),
+]
+MapFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--map", metavar="FILE", help="Spreadsheets: a YAML file mapping headers to fields."
+    ),
+]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; import nothing.")]
 Prune = Annotated[
     bool,
@@ -70,13 +94,19 @@ def _fail(message: str) -> typer.Exit:
 
 
 @app.command(name="import")
-def import_command(
-    file: ImportFile, dry_run: DryRun = False, prune: Prune = False, yes: Yes = False
+def import_command(  # noqa: PLR0917 - a command's options
+    files: ImportFiles,
+    source: From = None,
+    mapping: MapFile = None,
+    dry_run: DryRun = False,
+    prune: Prune = False,
+    yes: Yes = False,
 ) -> None:
     """Create or update the database's organisation from FILE, all or nothing."""
-    org = _load(file).organization
-    django_setup(migrate=True)
-    console = Console(stderr=True)
+    file, console, fmt = files[0], Console(stderr=True), source_format(files, source)
+    if prune and fmt != SourceFormat.OKR:
+        raise _fail("--prune is for OKR files (other sources add to what Tandem holds)")
+    org = _organization_of(files, fmt, mapping, console)
     plan = _import(org, file, prune=prune, dry_run=True)
     console.print(_plan_table(plan, prune=prune))
     if dry_run:
@@ -90,6 +120,18 @@ def import_command(
     with _progress(console, plan.changes) as update:
         plan = _import(org, file, prune=prune, progress=update)
     console.print(f"Imported {file} into {database_label()}: {plan.changes} changes.")
+
+
+def _organization_of(
+    files: list[Path], fmt: SourceFormat, mapping: Path | None, console: Console
+) -> Organization:
+    """What the database would hold: the OKR file, or the other source read into it."""
+    if fmt == SourceFormat.OKR:
+        org = _load(files[0]).organization
+        django_setup(migrate=True)
+        return org
+    django_setup(migrate=True)
+    return organization_read(files, fmt, header_map(mapping), console)
 
 
 def _import(
@@ -117,17 +159,7 @@ def _import(
 
 
 def _refused(problems: list[str], file: Path) -> typer.Exit:
-    console = _err()
-    for problem in problems:
-        console.print(problem, markup=False, highlight=False, soft_wrap=True)
-    count = len(problems)
-    console.print(
-        f"{count} problem{'s' if count != 1 else ''} importing {file}; nothing was written.",
-        style="bold red",
-        markup=False,
-        soft_wrap=True,
-    )
-    return typer.Exit(2)
+    return refused(problems, [file])
 
 
 def _confirm_deletions(plan: ImportPlan, console: Console) -> None:

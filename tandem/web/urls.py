@@ -11,6 +11,7 @@ from tandem.web.views import (
     dependencies,
     editing,
     exports,
+    imports,
     inbox,
     insight,
     objectives,
@@ -42,4 +43,5 @@ urlpatterns = [
     *insight.urlpatterns,
     *channels.urlpatterns,
     *cadence.urlpatterns,
+    *imports.urlpatterns,
 ]

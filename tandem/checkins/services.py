@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models.signals import post_save
 
 from tandem import clock
 from tandem.checkins.models import CheckIn, CheckInRevision
@@ -120,6 +121,16 @@ def checkin_record(
     if connection.vendor == "postgresql" and connection.get_autocommit():
         row = checked()
         _insert_covered(row)
+        # Inserted in plain SQL: tell the listeners a model save would have (the risk alerts,
+        # the webhooks' watch), as it is committed already.
+        post_save.send(
+            sender=CheckIn,
+            instance=row,
+            created=True,
+            raw=False,
+            using=connection.alias,
+            update_fields=None,
+        )
         return row
     with transaction.atomic():
         row = checked()

@@ -6,7 +6,7 @@ old e-mail's link must still work); it only ever turns off that category's e-mai
 person, which anyone holding the e-mail may do.
 
 Storing the choice is the preferences' business: :func:`email_unsubscribe` hands it to
-``tandem.notifications.preferences.email_unsubscribe(person_id, category)``.
+:func:`tandem.notifications.preference_services.email_unsubscribe`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.core import signing
 from django.urls import reverse
 
 from tandem.errors import NotFoundError
-from tandem.notifications import preferences
 from tandem.notifications.channels.content import absolute
 from tandem.notifications.models import Category
+from tandem.notifications.preference_services import LockedError
+from tandem.notifications.preference_services import email_unsubscribe as _store
 
 SALT = "tandem.notifications.unsubscribe"
 
@@ -46,9 +47,11 @@ def category_label(category: str) -> str:
     return str(Category(category).label)
 
 
-def email_unsubscribe(person_id: str, category: str) -> None:
-    """Turn ``category``'s e-mail off for ``person_id`` (the preferences store it)."""
-    store = getattr(preferences, "email_unsubscribe", None)
-    if store is None:
-        raise NotImplementedError("preferences.email_unsubscribe is not there yet")
-    store(person_id, category)
+def email_unsubscribe(person_id: str, category: str) -> str | None:
+    """Turn ``category``'s e-mail off for ``person_id`` (the preferences store it). None when
+    done; the reason when the organisation locked that setting on (it stays on)."""
+    try:
+        _store(person_id=person_id, category=category)
+    except LockedError as exc:
+        return exc.message
+    return None

@@ -14,7 +14,12 @@ from django.utils import timezone
 from tandem.core import model as m
 from tandem.notifications import deliveries as deliveries_module
 from tandem.notifications.models import Delivery, Notification
-from tandem.notifications.preferences import Reader
+from tandem.notifications.preference_services import (
+    ChannelDefault,
+    OrganisationChoices,
+    organisation_defaults_update,
+)
+from tandem.notifications.preferences import EMAIL, Reader, readers_get
 from tandem.notifications.sending import deliveries_claim, deliveries_send_due, delivery_record
 from tandem.notifications.services import notifications_send
 from tandem.people.models import Person
@@ -140,14 +145,11 @@ def test_an_smtp_failure_is_retried_later(demo_in_db: m.Organization, smtp: Mail
 
 
 def test_the_unsubscribe_link_works_without_sign_in_for_its_person_and_category_only(
-    demo_in_db: m.Organization, smtp: Mailbox, monkeypatch: pytest.MonkeyPatch
+    demo_in_db: m.Organization, smtp: Mailbox
 ) -> None:
-    turned_off: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        "tandem.notifications.preferences.email_unsubscribe",
-        lambda person_id, category: turned_off.append((person_id, category)),
-        raising=False,
-    )
+    def wants(person: str, category: str) -> bool:
+        return readers_get([person])[person].wants(category, EMAIL)
+
     notifications_send(sample_message(), ["ben"])
     deliveries_send_due()
     link = smtp.messages[0]["List-Unsubscribe"].strip().strip("<>")
@@ -156,14 +158,36 @@ def test_the_unsubscribe_link_works_without_sign_in_for_its_person_and_category_
     page = client.get(path)
     assert page.status_code == 200
     assert "Comments and mentions" in page.content.decode()
-    assert turned_off == []  # a link scanner's GET changes nothing
+    assert wants("ben", "comment")  # a link scanner's GET changes nothing
     done = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200
-    assert turned_off == [("ben", "comment")]
+    assert "Unsubscribed" in done.content.decode()
+    assert not wants("ben", "comment")
+    assert wants("ben", "dependency")  # that category only
+    assert wants("ana", "comment")  # that person only
     tampered = path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb")
     assert client.post(tampered).status_code == 404
     assert client.post("/unsubscribe/ana:comment").status_code == 404
-    assert turned_off == [("ben", "comment")]
+    assert wants("ana", "comment")
+
+
+def test_unsubscribing_from_a_category_the_organisation_locked_on_says_so(
+    demo_in_db: m.Organization, smtp: Mailbox
+) -> None:
+    organisation_defaults_update(
+        version=None,
+        choices=OrganisationChoices(
+            channels={("comment", EMAIL): ChannelDefault(True, True, "we answer each other")}
+        ),
+    )
+    notifications_send(sample_message(), ["ben"])
+    deliveries_send_due()
+    path = urlsplit(smtp.messages[0]["List-Unsubscribe"].strip().strip("<>")).path
+    answer = Client().post(path, {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+    assert "stay on" in answer.content.decode()
+    assert "we answer each other" in answer.content.decode()
+    assert readers_get(["ben"])["ben"].wants("comment", EMAIL)
 
 
 def test_an_e_mail_whose_person_has_lost_their_address_meanwhile_is_skipped_with_the_reason(

@@ -175,9 +175,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404(exc.message) from None
     done = request.method == "POST"
-    if done:
-        email_unsubscribe(person_id, category)
-    context = {"category": category_label(category), "done": done}
+    locked = email_unsubscribe(person_id, category) if done else None
+    context = {"category": category_label(category), "done": done, "locked": locked}
     return render(request, "web/channels/unsubscribe.html", context)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tandem.core import model as m
+from tandem.core.insight import Forecasts, forecasts
 from tandem.core.report import Scope, alignment_summary, current_cycles
 from tandem.core.results import Health
 from tandem.core.risk import Step, risk_chain
@@ -126,6 +127,24 @@ def _checkin_words(org: m.Organization, kid: str, checkin: m.CheckIn) -> str:
     return f"{kid} checked in{by} on {checkin.date:%d %b}: {', '.join(parts) or 'a note'}"
 
 
+def _forecasts(rnd: Round) -> Forecasts:
+    """Every forecast of the round (SPEC section 5), worked out once per round."""
+    found = rnd.memo.get("forecasts")
+    if not isinstance(found, Forecasts):
+        found = forecasts(rnd.org, rnd.view.evaluation)
+        rnd.memo["forecasts"] = found
+    return found
+
+
+def _forecast_words(rnd: Round, objective_id: str) -> str:
+    """ ", forecast to reach 55% by 2026-12-31" when the objective has a forecast."""
+    forecast = _forecasts(rnd).objectives.get(objective_id)
+    if forecast is None:
+        return ""
+    end = rnd.org.cycles[rnd.org.objectives[objective_id].cycle].end
+    return f", forecast to reach {percent(forecast)} by {end.isoformat()}"
+
+
 def objective_changes(rnd: Round, reader: Viewer, objective_ids: Iterable[str]) -> list[Item]:
     """Each objective's progress and health, with last week's when they moved."""
     now, before, items = rnd.view.evaluation.objectives, rnd.before.evaluation.objectives, []
@@ -136,6 +155,7 @@ def objective_changes(rnd: Round, reader: Viewer, objective_ids: Iterable[str]) 
         words = f"{percent(result.progress)}, {health_words(result.health)}"
         if was is not None and (was.health is not result.health or was.progress != result.progress):
             words += f" (a week ago {percent(was.progress)}, {health_words(was.health)})"
+        words += _forecast_words(rnd, oid)
         items.append(Item(f"{oid} {rnd.org.objectives[oid].title}: {words}", _objective_link(oid)))
     return items
 

@@ -67,6 +67,15 @@ def test_the_figures_are_the_reports(demo_in_db: m.Organization) -> None:
     assert len(company) == 3
     for row in company:
         assert f"{row['id']} {row['title']}: {round(row['progress'] * 100)} %" in text
+    # The forecasts (SPEC section 5) are the report's too.
+    lead = message_text(person_digest(rnd, "ana", "slot"))
+    search = [row for row in report["objectives"] if row["owner"] == "search"]
+    assert any(row["forecast"] is not None for row in search)
+    for row in search:
+        if row["forecast"] is not None:
+            words = f"forecast to reach {round(row['forecast'] * 100)} % by 2026-12-31"
+            assert f"{row['id']} {row['title']}: " in lead
+            assert words in lead.split(f"{row['id']} {row['title']}: ")[1].split("\n")[0]
     assert f"company's: {round(report['alignment']['aligned_ratio'] * 100)} %" in text
 
 

@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models.signals import post_save
 
 from tandem import clock
 from tandem.checkins.models import CheckIn, CheckInRevision
+from tandem.checkins.signals import checkin_recorded
 from tandem.core import permissions
 from tandem.core.checkin_values import CheckInValueError, checkin_value
 from tandem.errors import ConflictError, InvalidError, NotFoundError, PermissionDeniedError
@@ -121,21 +121,18 @@ def checkin_record(
     if connection.vendor == "postgresql" and connection.get_autocommit():
         row = checked()
         _insert_covered(row)
-        # Inserted in plain SQL: tell the listeners a model save would have (the risk alerts,
-        # the webhooks' watch), as it is committed already.
-        post_save.send(
-            sender=CheckIn,
-            instance=row,
-            created=True,
-            raw=False,
-            using=connection.alias,
-            update_fields=None,
-        )
+        _recorded(row)
         return row
     with transaction.atomic():
         row = checked()
         row.save(force_insert=True)
+        _recorded(row)
         return row
+
+
+def _recorded(row: CheckIn) -> None:
+    """Tell the listeners of the new check-in once it is committed (at once, in autocommit)."""
+    transaction.on_commit(lambda: checkin_recorded.send(sender=CheckIn, checkin=row))
 
 
 @transaction.atomic

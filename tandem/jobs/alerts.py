@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from tandem.checkins.models import CheckIn
+from tandem.checkins.signals import checkin_recorded
 from tandem.clock import today
 from tandem.jobs.registry import job
 from tandem.jobs.runner import enqueue
@@ -65,6 +67,8 @@ def _changed(sender: Any, **kwargs: Any) -> None:
     transaction: a service writing ten rows queues one)."""
     if sender._meta.app_label not in TRACKED_APPS or not settings.TANDEM_NOTIFY_RISK_ON_CHANGE:
         return
+    if sender is CheckIn and kwargs.get("created"):  # new ones: _checkin_recorded
+        return
     connection = transaction.get_connection()
     pending = getattr(connection, "run_on_commit", [])
     if any(entry[1] is _sweep_after_commit for entry in pending):
@@ -72,6 +76,13 @@ def _changed(sender: Any, **kwargs: Any) -> None:
     transaction.on_commit(_sweep_after_commit, robust=True)
 
 
+def _checkin_recorded(**_: Any) -> None:
+    """A new check-in, committed (alone on PostgreSQL, a plain INSERT no model signal hears)."""
+    if settings.TANDEM_NOTIFY_RISK_ON_CHANGE:
+        _sweep_after_commit()
+
+
 def connect() -> None:
+    checkin_recorded.connect(_checkin_recorded, dispatch_uid="tandem-alerts-risk-checkin")
     post_save.connect(_changed, dispatch_uid="tandem-alerts-risk-save")
     post_delete.connect(_changed, dispatch_uid="tandem-alerts-risk-delete")

@@ -24,6 +24,9 @@ class Person(models.Model):
     )
     # File order: exports, reports and lint findings list objects in the order they were given.
     position = models.PositiveIntegerField(default=0, db_index=True)
+    # Archived (by an admin, or an identity provider deactivating them through SCIM): their
+    # OKRs, check-ins and history stay; their sign-in stops and nothing reminds them.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

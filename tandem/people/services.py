@@ -1,4 +1,4 @@
-"""Writes about people: sign-in accounts and administrators."""
+"""Writes about people: sign-in accounts, administrators, archiving."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from tandem.people.models import Person
 
@@ -111,3 +112,38 @@ def _validate(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise AccountError("the password is too weak: " + " ".join(exc.messages)) from None
+
+
+@transaction.atomic
+def person_archive(*, person_id: str) -> Person:
+    """Archive a person: their OKRs, check-ins and history stay; their sign-in stops (their
+    account is switched off, which also ends their sessions) and nothing reminds them.
+    Archiving an archived person changes nothing."""
+    person = _person_locked(person_id)
+    if person.archived_at is None:
+        person.archived_at = timezone.now()
+        person.save(update_fields=["archived_at"])
+    if person.user is not None and person.user.is_active:
+        person.user.is_active = False
+        person.user.save(update_fields=["is_active"])
+    return person
+
+
+@transaction.atomic
+def person_restore(*, person_id: str) -> Person:
+    """Undo :func:`person_archive`: the person is back, and so is their sign-in."""
+    person = _person_locked(person_id)
+    if person.archived_at is not None:
+        person.archived_at = None
+        person.save(update_fields=["archived_at"])
+    if person.user is not None and not person.user.is_active:
+        person.user.is_active = True
+        person.user.save(update_fields=["is_active"])
+    return person
+
+
+def _person_locked(person_id: str) -> Person:
+    person = Person.objects.select_for_update().select_related("user").filter(id=person_id).first()
+    if person is None:
+        raise AccountError(f"there is no person with id '{person_id}'")
+    return person

@@ -68,9 +68,19 @@ def demo_server(
     env |= {"TANDEM_DATA_DIR": str(data), "TANDEM_TODAY": TODAY, "TANDEM_LOG_LEVEL": "WARNING"}
     # The pages need no background job: no worker beside the server (tests/jobs runs them).
     env |= {"TANDEM_QUEUE_EMBEDDED": "false"} | (env_extra or {})
+    demo_flag = ["--demo"] if demo else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "tandem", "serve", *(["--demo"] if demo else [])]
-        + ["--port", str(port), "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "tandem",
+            "serve",
+            *demo_flag,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

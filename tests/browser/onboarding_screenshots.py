@@ -15,7 +15,6 @@ checks they agree).
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import subprocess
@@ -27,7 +26,8 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 
 from tests.browser.conftest import _free_port, chromium_path, demo_server, launch_chromium
-from tests.importers.files import ANA, BEN, viva_export, write_viva_zip, write_xlsx
+from tests.browser.onboarding_files import example_workbook, guide_export
+from tests.importers.files import write_viva_zip
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, free_port, oidc_provider
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,84 +60,6 @@ CHECK_INS = {
     ],
     "ben": [("SE-1.1", "650", "7", "New index live in one region", "30%")],
 }
-
-
-def guide_export() -> dict[str, list[dict[str, Any]]]:
-    """The tests' organisation export (a closed 2025 quarter with its awkward parts) and the
-    quarter under way: a Big rock, two KPIs and their check-ins."""
-    export = viva_export()
-    export["TimePeriods"].append(
-        {
-            "ID": 13,
-            "Time Period Name": "Q4 2026",
-            "Start Date": "2026-10-01",
-            "End Date": "2026-12-31",
-        }
-    )
-
-    def kpi(gid: int, title: str, owner: dict[str, Any], outcome: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ID": gid,
-            "Title": title,
-            "Type": "Kpi",
-            "Owner": [owner],
-            "Teams": [{"ID": 22, "Name": "Search"}],
-            "Time Period": {"ID": 13, "Name": "Q4 2026"},
-            "Alignment": [{"ID": 200, "Title": "Search that customers love", "Weight": "50%"}],
-            "Outcome": {"Outcome Type": "Metric", **outcome},
-        }
-
-    export["objectives"] += [
-        {
-            "ID": 200,
-            "Title": "Search that customers love",
-            "Type": "Big rock",
-            "Owner": [],  # no owner, no creator: the team's, here the company's
-            "Teams": [{"ID": 20, "Name": "Northwind"}],
-            "Time Period": {"ID": 13, "Name": "Q4 2026"},
-            "Goal Type": "Committed",
-        },
-        kpi(
-            201,
-            "p95 search latency",
-            ANA,
-            {"Metric Unit": "ms", "Start": 900, "Target": 400, "Target Type": "Decrease"},
-        ),
-        kpi(
-            202,
-            "Weekly searchers",
-            BEN,
-            {"Metric Unit": "people", "Start": 10000, "Target": 15000, "Target Type": "Increase"},
-        ),
-    ]
-    readings = [
-        (201, "2026-10-09", ANA, 850, "Query cache on"),
-        (201, "2026-10-30", ANA, 760, "<p>Shards rebalanced</p>"),
-        (201, "2026-11-13", ANA, 690, "Slow path for long queries remains"),
-        (202, "2026-10-16", BEN, 10800, "Launch mail sent"),
-        (202, "2026-11-12", BEN, 12100, "Mobile search is live"),
-    ]
-    export["checkins"] += [
-        {
-            "ID": 600 + number,
-            "OKR ID": goal,
-            "CheckIn Date": day,
-            "Check In Owner": who,
-            "Check In Note": {"Check In Note": None, "Check In Note HTML": note},
-            "Current Value": value,
-        }
-        for number, (goal, day, who, value, note) in enumerate(readings)
-    ]
-    return export
-
-
-def example_workbook() -> Path:
-    """docs/examples/people-and-teams.xlsx: the two CSV files as the sheets of one workbook."""
-    sheets = {}
-    for sheet, name in (("People", "people.csv"), ("Teams", "teams.csv")):
-        with (EXAMPLES / name).open(newline="", encoding="utf-8") as handle:
-            sheets[sheet] = [row for row in csv.reader(handle) if row]
-    return write_xlsx(EXAMPLES / "people-and-teams.xlsx", sheets)
 
 
 def shot(page: Any, name: str, *, full_page: bool = False, height: int | None = None) -> None:

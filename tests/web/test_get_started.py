@@ -17,11 +17,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from tandem.checkins.models import CheckIn
 from tandem.okrs.models import Objective
 from tandem.organization.cache import cache_clear
 from tandem.people.models import Person, Team
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+from tests.browser.onboarding_files import EXAMPLES, guide_export
+from tests.importers.files import write_viva_zip
 
 
 @pytest.fixture(autouse=True)
@@ -129,8 +130,8 @@ def test_the_workbook_holds_the_people_and_teams_csv_files() -> None:
         assert rows == csv_rows(name)
 
 
-def upload_and_confirm(client: Client, name: str) -> str:
-    data = (EXAMPLES / name).read_bytes()
+def upload_and_confirm(client: Client, name: str, folder: Path = EXAMPLES) -> str:
+    data = (folder / name).read_bytes()
     plan = client.post("/settings/import", {"file": SimpleUploadedFile(name, data)})
     assert plan.status_code == 200, plan.content.decode()
     token = plan.content.decode().split('name="token" value="')[1].split('"')[0]
@@ -150,3 +151,14 @@ def test_the_guide_sets_up_an_empty_tandem_with_its_example_files() -> None:
     html = zoe.get("/").content.decode()
     assert "Get started" not in html
     assert "CO-1" in zoe.get("/alignment?cycle=2026-Q4").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_guide_brings_a_viva_goals_export_in(tmp_path: Path) -> None:
+    admin = signed_in("admin", admin=True)
+    write_viva_zip(tmp_path / "export.zip", guide_export())
+    assert "Imported: " in upload_and_confirm(admin, "export.zip", tmp_path)
+    assert CheckIn.objects.filter(key_result__objective_id="viva-200").count() == 5
+    assert Objective.objects.get(id="viva-200").owner_team_id == Team.objects.get(is_root=True).id
+    assert "viva-201" in admin.get("/alignment").content.decode()
+    assert "Get started" not in admin.get("/").content.decode()

@@ -74,6 +74,7 @@ def test_single_sign_on_and_people_in_are_done(settings) -> None:  # type: ignor
     Person.objects.create(id="ana", name="Ana")
     Team.objects.create(id="acme", name="Acme", is_root=True)
     html = client.get("/").content.decode()
+    assert "<summary>Zoe</summary>" in html  # the account menu names the admin's person
     assert "✓ Done" in step(html, "step-sign-in")
     assert "Sign in with Example ID" in step(html, "step-sign-in")
     assert "✓ Done" in step(html, "step-people")

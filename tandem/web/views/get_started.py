@@ -19,12 +19,13 @@ PROVISIONING_PATH = "/settings/provisioning"
 def get_started_page(request: WebRequest, set_up: SetUp, status: int = 200) -> HttpResponse:
     """The steps for an admin, the friendly empty state for anyone else."""
     context = {"nav": "home", "page_name": "home", "set_up": set_up}
+    view = pages.view_of(request)  # the navigation: the caller's name and teams
     if not request.caller.admin:
-        return pages.page(request, "web/home_setting_up.html", context, status=status)
+        return pages.page(request, "web/home_setting_up.html", context, view=view, status=status)
     sso = sso_enabled()
     context |= {
         "sso": sso,
         "sso_provider": settings.TANDEM_OIDC_PROVIDER_NAME if sso else "",
         "provisioning_path": PROVISIONING_PATH,
     }
-    return pages.page(request, "web/home_get_started.html", context, status=status)
+    return pages.page(request, "web/home_get_started.html", context, view=view, status=status)

@@ -22,6 +22,7 @@ from tandem.okrs.models import Objective
 from tandem.organization.cache import cache_clear
 from tandem.people.models import Person, Team
 from tests.browser.onboarding_files import EXAMPLES, guide_export
+from tests.dbstate import dump, tandem
 from tests.importers.files import write_viva_zip
 
 
@@ -163,3 +164,17 @@ def test_the_guide_brings_a_viva_goals_export_in(tmp_path: Path) -> None:
     assert Objective.objects.get(id="viva-200").owner_team_id == Team.objects.get(is_root=True).id
     assert "viva-201" in admin.get("/alignment").content.decode()
     assert "Get started" not in admin.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_guides_commands_import_the_example_files() -> None:
+    people_and_teams = [str(EXAMPLES / "people.csv"), str(EXAMPLES / "teams.csv")]
+    code, _out, err = tandem("import", *people_and_teams, "--dry-run")
+    assert code == 0, err
+    assert "Dry run: nothing was imported." in err
+    assert tandem("import", *people_and_teams)[0] == 0
+    assert tandem("import", str(EXAMPLES / "okrs.csv"))[0] == 0
+    assert Objective.objects.get(id="SE-1").owner_team_id == "team-search"
+    before = dump()
+    assert tandem("import", *people_and_teams, str(EXAMPLES / "okrs.csv"))[0] == 0
+    assert dump() == before  # importing the files again changes nothing

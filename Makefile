@@ -119,8 +119,9 @@ bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs th
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/rhythm.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/imports.py --smoke
 
-screenshots: $(BIN)/.installed chromium  ## Retake docs/screenshots/ of the main pages (demo data)
+screenshots: $(BIN)/.installed chromium oidc-provider  ## Retake docs/screenshots/ (the demo's pages; docs/onboarding.md's walk-throughs)
 	$(BIN)/python -m tests.browser.screenshots
+	$(BIN)/python -m tests.browser.onboarding_screenshots
 
 docs: $(BIN)/.installed  ## Regenerate docs/cli-reference.md from the commands' --help
 	$(BIN)/python -m tandem.cli.reference > docs/cli-reference.md

@@ -55,16 +55,32 @@ def _free_port() -> int:
 
 @contextmanager
 def demo_server(
-    data: Path, *, port: int | None = None, env_extra: dict[str, str] | None = None
+    data: Path,
+    *,
+    port: int | None = None,
+    env_extra: dict[str, str] | None = None,
+    demo: bool = True,
 ) -> Iterator[str]:
-    """``tandem serve --demo`` in ``data`` on a (free) loopback port; yields its base URL."""
+    """``tandem serve --demo`` in ``data`` on a (free) loopback port; yields its base URL.
+    ``demo=False``: plain ``tandem serve``, on whatever ``data`` holds (nothing, at first)."""
     port = port or _free_port()
     env = {k: v for k, v in os.environ.items() if k != "TANDEM_DATABASE_URL"}
     env |= {"TANDEM_DATA_DIR": str(data), "TANDEM_TODAY": TODAY, "TANDEM_LOG_LEVEL": "WARNING"}
     # The pages need no background job: no worker beside the server (tests/jobs runs them).
     env |= {"TANDEM_QUEUE_EMBEDDED": "false"} | (env_extra or {})
+    demo_flag = ["--demo"] if demo else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "tandem", "serve", "--demo", "--port", str(port), "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "tandem",
+            "serve",
+            *demo_flag,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

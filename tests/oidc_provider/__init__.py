@@ -78,15 +78,17 @@ def node_ready() -> str:
 
 
 @contextmanager
-def oidc_provider(port: int, tandem_base: str) -> Iterator[str]:
-    """The provider on ``port``, its client redirecting to Tandem at ``tandem_base``; yields
-    its issuer URL."""
+def oidc_provider(
+    port: int, tandem_base: str, accounts: dict[str, dict[str, object]] | None = None
+) -> Iterator[str]:
+    """The provider on ``port``, its client redirecting to Tandem at ``tandem_base``, with
+    ``accounts`` (by login name; default :data:`ACCOUNTS`); yields its issuer URL."""
     node = node_ready()
     env = os.environ | {
         "PORT": str(port),
         "REDIRECT_URI": f"{tandem_base}/sso/callback",
         "POST_LOGOUT_URI": f"{tandem_base}/login",
-        "ACCOUNTS": json.dumps(ACCOUNTS),
+        "ACCOUNTS": json.dumps(ACCOUNTS if accounts is None else accounts),
     }
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - its errors, shown if it fails
     process = subprocess.Popen(

@@ -1,4 +1,5 @@
-"""My OKRs (``/``): the key results I own or help with, each card with its check-in form."""
+"""My OKRs (``/``): the key results I own or help with, each card with its check-in form; on
+a Tandem without objectives yet, how to set it up (:mod:`tandem.web.views.get_started`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import Any
 from django.http import HttpResponse
 
 from tandem.okrs.selectors import closed_cycles_get
+from tandem.organization.onboarding import set_up_get
 from tandem.web import pages
 from tandem.web.pages import WebRequest, signed_in
 from tandem.web.selectors import my_okrs_get
 from tandem.web.views.cards import CheckInForm, card_item, undo_offered
+from tandem.web.views.get_started import get_started_page
 
 
 @signed_in
@@ -21,7 +24,11 @@ def my_okrs(request: WebRequest) -> HttpResponse:
 def home_page(
     request: WebRequest, bound: dict[str, CheckInForm] | None = None, status: int = 200
 ) -> HttpResponse:
-    """The page; ``bound`` holds a check-in form sent without JavaScript that had errors."""
+    """The page; ``bound`` holds a check-in form sent without JavaScript that had errors.
+    Until the organisation has objectives, the steps to set Tandem up instead."""
+    set_up = set_up_get()
+    if set_up.empty:
+        return get_started_page(request, set_up, status)
     view = pages.view_of(request)
     context: dict[str, Any] = {"nav": "home", "page_name": "home"}
     if request.caller.person is None:

@@ -14,7 +14,6 @@ from django.db import transaction
 from tandem.identifiers import id_kind_in_use, ids_starting_with, next_id
 from tandem.people.models import Membership, Person, Team
 
-
 ARCHIVED_MESSAGE = "Your Tandem account is archived. Ask an admin."
 
 

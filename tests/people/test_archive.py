@@ -54,7 +54,9 @@ def test_single_sign_on_refuses_an_archived_person_and_makes_no_login(
 ) -> None:
     person_archive(person_id="ben")  # ben has no login yet: none may be made
     users = User.objects.count()
-    with pytest.raises(SignInRefusedError, match="Your Tandem account is archived. Ask an admin."):
+    with pytest.raises(
+        SignInRefusedError, match=r"Your Tandem account is archived\. Ask an admin\."
+    ):
         sso_sign_in(Vouched(email="BEN@northwind.test", name="Ben"))
     assert User.objects.count() == users
     assert Person.objects.get(id="ben").user is None

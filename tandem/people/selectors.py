@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 
+from tandem.errors import InvalidError
 from tandem.people.models import Person
 
 # Ids per query when asking about given people (SQLite's limit on parameters is far above).
@@ -22,6 +23,20 @@ def archived_ids(among: Collection[str] | None = None) -> frozenset[str]:
         chunk = wanted[start : start + CHUNK]
         found.update(archived.filter(id__in=chunk).values_list("id", flat=True))
     return frozenset(found)
+
+
+def archived_refuse(ids: Iterable[str | None], *, field: str) -> None:
+    """Refuse archived people among ``ids`` (people or teams) as new owners or contributors:
+    nobody new is given to someone who left. No query for no ids, else one."""
+    wanted = [i for i in dict.fromkeys(ids) if i]
+    found = sorted(archived_ids(wanted)) if wanted else []
+    if found:
+        names = ", ".join(f"'{i}'" for i in found)
+        raise InvalidError(
+            f"{names} {'is' if len(found) == 1 else 'are'} archived: choose someone else "
+            "(`tandem person restore` brings a person back)",
+            field=field,
+        )
 
 
 def active_up(

@@ -87,9 +87,9 @@ def token_revoke(*, token_id_or_prefix: str, now: datetime | None = None) -> Api
 def token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken | None:
     """The live token ``raw`` is (not revoked, not expired) with its person, or None.
 
-    A token whose person's login is deactivated (``is_active`` false) is refused like an
-    unknown one, for as long as the login stays deactivated. A person without a login may
-    still have tokens: an admin makes them for scripts.
+    A token whose person is archived, or whose person's login is deactivated (``is_active``
+    false), is refused like an unknown one, for as long as that lasts. A person without a login
+    may still have tokens: an admin makes them for scripts.
 
     Records the use in ``last_used_at``, to the minute: the column is written only when it is
     empty or older than ``LAST_USE_PRECISION`` (60 seconds), so a client calling many times a
@@ -104,6 +104,7 @@ def token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken | N
         .filter(token_hash=_digest(raw), revoked_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .filter(Q(person__user__isnull=True) | Q(person__user__is_active=True))
+        .filter(person__archived_at__isnull=True)
         .first()
     )
     if token is None:
@@ -155,7 +156,9 @@ _HOLDER_SQL = (
     "LEFT JOIN auth_user u ON u.id = p.user_id "
     "WHERE t.token_hash = %s AND t.revoked_at IS NULL "
     "AND (t.expires_at IS NULL OR t.expires_at > %s) "
-    # A deactivated login's tokens are refused, as its sessions are.
+    # An archived person's tokens are refused, and so are a deactivated login's, as its
+    # sessions are.
+    "AND p.archived_at IS NULL "
     "AND (u.id IS NULL OR u.is_active = %s)"
 )
 

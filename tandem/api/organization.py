@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -24,6 +24,9 @@ class PersonOut(Schema):
     name: str
     email: str | None
     manager: str | None
+    # When the person was archived (their OKRs and history stay; they cannot sign in and are
+    # told nothing); null for everyone else.
+    archived_at: datetime | None
 
 
 class TeamOut(Schema):
@@ -52,7 +55,13 @@ class MeOut(Schema):
 
 
 def _person(row: Person) -> PersonOut:
-    return PersonOut(id=row.id, name=row.name, email=row.email, manager=row.manager_id)
+    return PersonOut(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        manager=row.manager_id,
+        archived_at=row.archived_at,
+    )
 
 
 @router.get("/me", response={200: MeOut, ERROR_STATUSES: Problem})

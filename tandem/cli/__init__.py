@@ -300,10 +300,11 @@ from tandem.cli import admin as _admin  # noqa: E402 - registers the database co
 from tandem.cli import digest as _digest  # noqa: E402 - registers `tandem digest` on app
 from tandem.cli import jobs as _jobs  # noqa: E402 - registers `tandem worker` on app
 from tandem.cli import notify as _notify  # noqa: E402 - registers `tandem notify` on app
+from tandem.cli import people as _people  # noqa: E402 - registers `tandem person` on app
 from tandem.cli import stats as _stats  # noqa: E402 - registers `tandem stats` on app
 from tandem.cli import tokens as _tokens  # noqa: E402 - registers `tandem token` on app
 
-__all__ = ["_admin", "_digest", "_jobs", "_notify", "_stats", "_tokens", "app", "main"]
+__all__ = ["_admin", "_digest", "_jobs", "_notify", "_people", "_stats", "_tokens", "app", "main"]
 
 
 def main() -> None:

@@ -72,7 +72,7 @@ def _mentions_store(comment: Comment, mentions: dict[str, str]) -> None:
 
 def _unheard(seen: Seen, mentions: dict[str, str], author: str | None) -> tuple[str, ...]:
     """Those ``mentions`` names who may not see ``seen`` (a team: when some of its people
-    may not): the author is told so, and they are not."""
+    may not), and the archived people it names: the author is told so, and they are not."""
     teams = [found for found, kind in mentions.items() if kind == "team"]
     people_of: dict[str, set[str]] = {team: set() for team in teams}
     for team, person in Membership.objects.filter(team_id__in=teams).values_list(
@@ -84,9 +84,15 @@ def _unheard(seen: Seen, mentions: dict[str, str], author: str | None) -> tuple[
             people_of[team].add(lead)
     people_of |= {found: {found} for found, kind in mentions.items() if kind == "person"}
     everyone = {p for people in people_of.values() for p in people if p != author}
-    admins = Person.objects.filter(pk__in=everyone).values_list("pk", "user__is_superuser")
-    blind = blind_to({p: bool(admin) for p, admin in admins}, seen.objective.pk)
-    return tuple(found for found in mentions if people_of[found] & blind)
+    rows = list(
+        Person.objects.filter(pk__in=everyone).values_list(
+            "pk", "user__is_superuser", "archived_at"
+        )
+    )
+    admins = {p: bool(admin) for p, admin, _at in rows}
+    blind = blind_to(admins, seen.objective.pk)
+    archived = {p for p, _admin, at in rows if at is not None and mentions.get(p) == "person"}
+    return tuple(found for found in mentions if people_of[found] & blind or found in archived)
 
 
 @transaction.atomic

@@ -55,6 +55,9 @@ class Person:
     name: str
     email: str | None = None
     manager: str | None = None
+    # Archived (their history stays; their sign-in stops): not part of the OKR file, so not
+    # part of what an import compares either.
+    archived: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

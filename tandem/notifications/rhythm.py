@@ -91,7 +91,10 @@ def _batches(size: int) -> Iterator[list[str]]:
     after = ""
     while True:
         ids = list(
-            Person.objects.filter(id__gt=after).order_by("id").values_list("id", flat=True)[:size]
+            # Archived people are neither reminded nor sent digests, and their streaks stop.
+            Person.objects.filter(id__gt=after, archived_at__isnull=True)
+            .order_by("id")
+            .values_list("id", flat=True)[:size]
         )
         if not ids:
             return
@@ -227,10 +230,11 @@ def _escalation(
 
 
 def _lead_of(rnd: Round, person_id: str) -> str | None:
-    """The lead of the person's first team; for its own lead, the lead of the team above."""
+    """The lead of the person's first team; for its own lead, or an archived one, the lead
+    of the team above (and so on up)."""
     for team_id in rnd.index.teams_of.get(person_id, []):
         team: m.Team | None = rnd.org.teams[team_id]
-        while team is not None and team.lead in (None, person_id):
+        while team is not None and (team.lead in (None, person_id) or team.lead in rnd.archived):
             team = rnd.org.teams.get(team.parent) if team.parent else None
         return team.lead if team is not None else None
     return None

@@ -19,6 +19,7 @@ from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.attention import CheckInDue, checkins_due, objectives_under_way
 from tandem.organization.cache import View, view_get
 from tandem.people.models import Person
+from tandem.people.selectors import archived_ids
 
 WEEK = timedelta(days=7)
 EVERYTHING = Audience(person=None, admin=True)
@@ -91,6 +92,8 @@ class Round:
     index: Index
     facts: dict[str, ObjectiveFacts]
     admins: frozenset[str]
+    # Archived people: told nothing, so a word meant for one goes to the next lead up.
+    archived: frozenset[str]
     # Audiences built in this round (a batch's readers; dropped with the round).
     audiences: dict[str, Audience] = field(default_factory=dict)
     # What the digests work out once per round (the company's part, say).
@@ -197,12 +200,11 @@ def _below(tree: dict[str, list[str]], roots: list[str]) -> set[str]:
 
 def round_get(as_of: date) -> Round:
     """The round of ``as_of``: the cached organisation as admins see it, evaluated on that day
-    and a week before (two evaluations, kept by the cache), and two small queries."""
+    and a week before (two evaluations, kept by the cache), and three small queries."""
     view = view_get(audience=EVERYTHING, as_of=as_of)
     before = view_get(audience=EVERYTHING, as_of=as_of - WEEK)
     closed = closed_cycles_get()
     under_way = objectives_under_way(view, closed)
     admins = frozenset(Person.objects.filter(user__is_superuser=True).values_list("id", flat=True))
-    return Round(
-        view, before, closed, index_of(view.org, under_way), objective_facts(view.org), admins
-    )
+    index, facts = index_of(view.org, under_way), objective_facts(view.org)
+    return Round(view, before, closed, index, facts, admins, archived_ids())

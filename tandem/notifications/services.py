@@ -12,6 +12,7 @@ from django.utils import timezone
 from tandem.errors import NotFoundError
 from tandem.notifications.deliveries import emails_create_all, messages_webhooks_emit
 from tandem.notifications.models import Notification
+from tandem.people.selectors import archived_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +73,13 @@ def notifications_send_each(sends: Iterable[tuple[Message, str]]) -> None:
 def notifications_send_all(messages: Iterable[tuple[Message, Iterable[str]]]) -> None:
     """:func:`notifications_send` for many messages at once: one insert per batch of rows,
     whatever the number of messages (the daily alerts send hundreds). Nothing to send costs
-    no query."""
+    no query. Archived people are left out (one query per batch of recipients): nothing
+    reaches them, in the inbox or outside."""
     sending = [(message, list(dict.fromkeys(ids))) for message, ids in messages]
     if any(ids for _, ids in sending):
+        archived = archived_ids({person for _, ids in sending for person in ids})
+        if archived:
+            sending = [(message, [p for p in ids if p not in archived]) for message, ids in sending]
         _send(sending)
 
 

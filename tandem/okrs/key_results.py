@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +43,7 @@ from tandem.okrs.metrics import (
 )
 from tandem.okrs.models import Activity, Contributor, Cycle, KeyResult, Milestone, Objective
 from tandem.people.models import Person, Team
+from tandem.people.selectors import archived_refuse
 
 
 class ScoreOverrideError(InvalidError):
@@ -238,6 +239,8 @@ def key_result_create(
     checked_weight = weight_checked(weight)
     owner = _key_result_owner(owner_id, objective)
     contributors = _contributors(contributor_ids)
+    archived_refuse([owner_id], field="owner_id")
+    archived_refuse(contributor_ids, field="contributor_ids")
     key_result_id = (
         id_ensure_free(id) if id is not None else key_result_id_generate(objective_id=objective.id)
     )
@@ -305,6 +308,8 @@ def key_result_update(
     if not isinstance(weight, Unset):
         key_result.weight = weight_checked(weight)
     if not isinstance(owner_id, Unset):
+        if owner_id != key_result.owner_id:
+            archived_refuse([owner_id], field="owner_id")
         key_result.owner_id = _key_result_owner(owner_id, key_result.objective)
     if not isinstance(since, Unset):
         key_result.since = _since(since, key_result.objective.cycle)
@@ -323,6 +328,9 @@ def key_result_update(
         _update_metric(key_result, form, metric_given)
     if not isinstance(contributor_ids, Unset):
         contributors = _contributors(contributor_ids)
+        # Those already there may stay, archived or not.
+        kept = set(cast("list[str | None]", before["contributors"]))
+        archived_refuse([i for i in contributor_ids if i not in kept], field="contributor_ids")
         Contributor.objects.filter(key_result=key_result).delete()
         _save_contributors(key_result, contributors)
     key_result.version += 1

@@ -47,6 +47,7 @@ from tandem.okrs.checks import (
 from tandem.okrs.cycles import cycle_ensure_open
 from tandem.okrs.models import Activity, Cycle, KeyResult, Objective, UmbrellaTeam
 from tandem.people.models import Person, Team
+from tandem.people.selectors import archived_refuse
 
 
 def _objective_facts(objective: Objective) -> dict[str, object]:
@@ -127,6 +128,8 @@ def objective_create(
     kind = choice_checked(kind, Objective.Kind, "kind")
     visibility = choice_checked(visibility, Objective.Visibility, "visibility")
     umbrella_owner, umbrella_teams = _umbrella(is_umbrella, umbrella_owner_id, umbrella_team_ids)
+    archived_refuse([person_id], field="owner_person_id")
+    archived_refuse([umbrella_owner], field="umbrella_owner_id")
     owner_id = team_id or person_id or ""
     objective_id = (
         id_ensure_free(id) if id is not None else objective_id_generate(owner_id=owner_id)
@@ -195,10 +198,18 @@ def objective_update(
         objective.visibility = choice_checked(visibility, Objective.Visibility, "visibility")
     owner_given = not (isinstance(owner_team_id, Unset) and isinstance(owner_person_id, Unset))
     if owner_given:
+        was = objective.owner_person_id
         objective.owner_team_id, objective.owner_person_id = _owner(
             None if isinstance(owner_team_id, Unset) else owner_team_id,
             None if isinstance(owner_person_id, Unset) else owner_person_id,
         )
+        if objective.owner_person_id != was:
+            archived_refuse([objective.owner_person_id], field="owner_person_id")
+    if (
+        not isinstance(umbrella_owner_id, Unset)
+        and umbrella_owner_id != objective.umbrella_owner_id
+    ):
+        archived_refuse([umbrella_owner_id], field="umbrella_owner_id")
     _update_umbrella(objective, is_umbrella, umbrella_owner_id, umbrella_team_ids)
     if owner_given and objective.owner_person_id is not None:
         # A file gives a key result without an owner to the objective's owner when that is a

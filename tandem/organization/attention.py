@@ -167,14 +167,17 @@ def checked_in_today(view: View, key_result: m.KeyResult) -> bool:
 
 
 def checkins_due(view: View, key_results: Iterable[m.KeyResult]) -> list[CheckInDue]:
-    """Those of ``key_results`` measured by now and not checked in today: stale first, then
-    the longest without an update."""
+    """Those of ``key_results`` measured by now and not checked in today, but those of an
+    archived person (nobody waits for them: give the key result another owner to bring it
+    back): stale first, then the longest without an update."""
     results = view.evaluation.key_results
     due = []
     for key_result in key_results:
         result = results[key_result.id]
         if checked_in_today(view, key_result) or result.last_update > view.as_of:
             continue  # checked in today, or not measured yet (its cycle starts later)
+        if _archived_owner(view.org, key_result):
+            continue
         due.append(
             CheckInDue(
                 key_result=key_result.id,
@@ -186,6 +189,13 @@ def checkins_due(view: View, key_results: Iterable[m.KeyResult]) -> list[CheckIn
             )
         )
     return sorted(due, key=lambda item: (not item.stale, item.last_update, item.key_result))
+
+
+def _archived_owner(org: m.Organization, key_result: m.KeyResult) -> bool:
+    """Whether the person who checks in on it (its owner, else its objective's) is archived."""
+    owner = key_result.owner or org.objectives[key_result.objective].owner
+    person = org.people.get(owner)
+    return person is not None and bool(person.archived)
 
 
 def requests_waiting(view: View, dependency_ids: Iterable[str]) -> list[WaitingRequest]:

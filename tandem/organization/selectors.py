@@ -120,7 +120,11 @@ def _organization_load(as_of: date | None, *, people: bool) -> LoadedOrganizatio
         person.id: person
         for person in starmap(
             m.Person,
-            _rows("SELECT id, name, email, manager_id FROM people_person ORDER BY position, id")
+            _rows(
+                "SELECT id, name, email, manager_id, "
+                "CASE WHEN archived_at IS NULL THEN FALSE ELSE TRUE END "
+                "FROM people_person ORDER BY position, id"
+            )
             if people
             else (),
         )

@@ -11,7 +11,10 @@ def person_name(org: m.Organization, person_id: str | None) -> str:
     if person_id is None:
         return "nobody"
     person = org.people.get(person_id)
-    return person.name if person is not None else person_id
+    if person is None:
+        return person_id
+    # Their OKRs and history stay, under their name, marked so nobody waits for them.
+    return f"{person.name} (archived)" if person.archived else person.name
 
 
 def owner_name(org: m.Organization, owner_id: str | None) -> str:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from tandem.admin_base import OkrIdForm, OkrObjectAdminMixin, is_within
 from tandem.people.models import Membership, Person, Team
+from tandem.people.services import person_archive, person_restore
 
 if TYPE_CHECKING:
     PersonAdminBase = admin.ModelAdmin[Person]
@@ -28,18 +29,52 @@ class PersonForm(OkrIdForm):
         fields = ["id", "name", "email", "manager", "user"]
 
 
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "archived"
+    parameter_name = "archived"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("no", "No"), ("yes", "Yes")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(archived_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(OkrObjectAdminMixin, PersonAdminBase):
     form = PersonForm
-    list_display = ["id", "name", "email", "manager", "has_login"]
+    list_display = ["id", "name", "email", "manager", "has_login", "archived"]
     list_select_related = ["manager"]
-    list_filter = ["teams"]
+    list_filter = [ArchivedFilter, "teams"]
     search_fields = ["id", "name", "email"]
     autocomplete_fields = ["manager", "user"]
+    # Archived and restored through the actions (the services switch the login too).
+    readonly_fields = ["archived_at"]
+    actions = ["archive", "restore"]
 
     @admin.display(boolean=True, description="login", ordering="user")
     def has_login(self, person: Person) -> bool:
         return person.user_id is not None
+
+    @admin.display(boolean=True, description="archived", ordering="archived_at")
+    def archived(self, person: Person) -> bool:
+        return person.archived_at is not None
+
+    @admin.action(description="Archive: their history stays, their sign-in stops")
+    def archive(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        ids = list(queryset.values_list("id", flat=True))
+        for person_id in ids:
+            person_archive(person_id=person_id)
+        self.message_user(request, f"Archived {len(ids)} {_people(len(ids))}.")
+
+    @admin.action(description="Restore: they sign in and hear from Tandem again")
+    def restore(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        ids = list(queryset.values_list("id", flat=True))
+        for person_id in ids:
+            person_restore(person_id=person_id)
+        self.message_user(request, f"Restored {len(ids)} {_people(len(ids))}.")
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: Any) -> None:
         super().save_model(request, obj, form, change)
@@ -48,6 +83,10 @@ class PersonAdmin(OkrObjectAdminMixin, PersonAdminBase):
         if user is not None and user.email != (obj.email or ""):
             user.email = obj.email or ""
             user.save(update_fields=["email"])
+
+
+def _people(count: int) -> str:
+    return "person" if count == 1 else "people"
 
 
 class TeamForm(OkrIdForm):

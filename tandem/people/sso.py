@@ -14,6 +14,8 @@ from django.db import transaction
 from tandem.identifiers import id_kind_in_use, ids_starting_with, next_id
 from tandem.people.models import Membership, Person, Team
 
+ARCHIVED_MESSAGE = "Your Tandem account is archived. Ask an admin."
+
 
 class SignInRefusedError(Exception):
     """Single sign-on refused; the message, for the person signing in, says why and what to do."""
@@ -49,6 +51,9 @@ def sso_sign_in(vouched: Vouched) -> User:
             f"No one in Tandem has the e-mail {email}. Ask an admin to add you (with this "
             "e-mail) and sign in again."
         )
+    if person.archived_at is not None:
+        # Before any login is made: archiving stops sign-in, by password and by the provider.
+        raise SignInRefusedError(ARCHIVED_MESSAGE)
     user = person.user if person.user is not None else _user_create(person)
     if not user.is_active:
         raise SignInRefusedError("Your sign-in to Tandem is switched off. Ask an admin.")

@@ -86,11 +86,11 @@ def thread_get(audience: Audience, target: Target) -> Thread:
 
 def unheard_notice(unheard: tuple[str, ...]) -> str:
     """What the author is told of the mentions that reached no one: only that those named
-    may not see it, nothing of why."""
+    may not see it or are archived, nothing more of why."""
     if not unheard:
         return ""
     names = ", ".join(f"@{found}" for found in unheard)
     return (
-        f"Comment saved. Not told: {names} (they may not see this, or some of the team may "
-        "not), so no notification was sent to them."
+        f"Comment saved. Not told: {names} (they may not see this or are archived, or some "
+        "of the team may not see it), so no notification was sent to them."
     )

@@ -18,6 +18,7 @@ from tandem.access.throttle import API_TOKEN_ID
 from tandem.access.tokens import token_create, token_revoke
 from tandem.core import model as m
 from tandem.people.models import Person
+from tandem.people.services import person_archive, person_restore
 from tests.api.conftest import ApiClient
 from tests.web.conftest import login_client
 
@@ -109,6 +110,19 @@ def test_a_deactivated_admins_token_is_refused_too(demo_in_db: m.Organization) -
     assert api(raw).get("/me").json()["admin"] is True
     User.objects.filter(pk=admin.pk).update(is_active=False)
     assert_unauthorized(api(raw).get("/me"))
+
+
+def test_an_archived_persons_tokens_are_refused_until_they_are_restored(
+    demo_in_db: m.Organization,
+) -> None:
+    _made, raw = token_create(person_id="ben", scope="write")  # ben has no login to switch off
+    client = api(raw)
+    assert client.get("/me").status_code == 200
+    person_archive(person_id="ben")
+    assert_unauthorized(client.get("/me"))
+    assert_unauthorized(client.post("/objectives/SR-2/archive"))
+    person_restore(person_id="ben")
+    assert client.get("/me").status_code == 200
 
 
 def test_a_person_without_a_login_keeps_their_tokens(demo_in_db: m.Organization) -> None:

@@ -21,6 +21,7 @@ from tandem.errors import (
     StaleVersionError,
 )
 from tandem.people.models import Person
+from tandem.people.services import person_archive
 from tests.comments.helpers import Capture, add, who
 
 pytestmark = pytest.mark.usefixtures("demo_in_db")
@@ -129,6 +130,13 @@ def test_a_mention_of_someone_who_may_not_see_the_target_is_told_to_the_author()
     posted = add("ben", "objective", "BEN-1", "@ana @cai @dan @search @infra what do you think?")
     assert posted.unheard == ("cai", "dan", "search", "infra")
     assert add("ana", "objective", "SR-1", "@ben @infra public").unheard == ()
+
+
+def test_a_mention_of_an_archived_person_is_told_to_the_author() -> None:
+    person_archive(person_id="cai")
+    posted = add("ana", "objective", "SR-1", "@ben @cai @search public")
+    assert posted.unheard == ("cai",)  # Search is told (cai's archive leaves the team heard)
+    assert mentions(posted.comment) == ["ben", "cai", "search"]
 
 
 def test_the_signals_are_sent_on_commit_with_the_mentions(committed: Capture) -> None:

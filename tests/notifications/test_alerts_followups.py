@@ -17,6 +17,7 @@ from tandem.dependencies.services import dependency_create
 from tandem.notifications.alerts.followups import dependency_followups_send
 from tandem.notifications.alerts.seeing import alerts_view
 from tandem.notifications.models import Notification
+from tandem.people.services import person_archive
 from tests.notifications.alerts_support import TODAY, inboxes
 
 
@@ -108,6 +109,23 @@ def test_an_unanswered_request_is_escalated_to_the_lead_then_the_manager(
     note = Notification.objects.get(object_id="DEP-3", recipient_id="sofia")
     assert note.title == "DEP-3: Search has not answered for 10 days"
     assert "Ana Lima" in note.text
+
+
+def test_an_escalation_meant_for_an_archived_person_goes_up_their_line(
+    demo: m.Organization,
+) -> None:
+    # DEP-3 asked Search: its lead ana is archived, so her manager sofia hears first, then
+    # sofia's manager zoe; ana hears nothing.
+    person_archive(person_id="ana")
+    send(date(2026, 11, 15))
+    assert inboxes(object_id="DEP-3") == {"sofia": ["dependency_escalated"]}
+    send(date(2026, 11, 20))
+    assert inboxes(object_id="DEP-3") == {
+        "sofia": ["dependency_escalated"],
+        "zoe": ["dependency_escalated"],
+    }
+    note = Notification.objects.get(object_id="DEP-3", recipient_id="zoe")
+    assert "whose lead is Ana Lima" in note.text
 
 
 def test_a_request_asked_again_is_escalated_again(demo: m.Organization) -> None:

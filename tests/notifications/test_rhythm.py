@@ -25,6 +25,7 @@ from tandem.notifications.rhythm import rhythm_run
 from tandem.okrs.selectors import closed_cycles_get
 from tandem.organization.attention import attention_get
 from tandem.organization.cache import view_get
+from tandem.people.services import person_archive, person_restore
 from tests.conftest import TODAY
 
 # The demo's today is a Saturday: reminders and digests at 09:00 on Saturdays.
@@ -200,12 +201,12 @@ def test_each_batch_takes_a_fixed_number_of_queries_whatever_its_size(
     assert len(small) > 3
     # The readers (the organisation's defaults, its channel choices and locks, the people's
     # choices, the people: 4), the cadences, what was sent, the week's reminders, the streaks,
-    # one write of notifications and one of streaks, two savepoints (begun and released).
-    # The first batch of a run also reads the round, once: the revision (for today's and last
-    # week's evaluations), the closed cycles and the admins (the organisation itself comes
-    # from the process's cache).
-    assert small[0] == large[0] == 14 + 4
-    assert small[1:] == [14] * (len(small) - 1)
+    # the archived among the recipients, one write of notifications and one of streaks, two
+    # savepoints (begun and released). The first batch of a run also reads the round, once:
+    # the revision (for today's and last week's evaluations), the closed cycles, the admins
+    # and the archived (the organisation itself comes from the process's cache).
+    assert small[0] == large[0] == 15 + 5
+    assert small[1:] == [15] * (len(small) - 1)
 
 
 def test_a_window_with_nobodys_moment_reads_only_who_they_are(
@@ -216,3 +217,29 @@ def test_a_window_with_nobodys_moment_reads_only_who_they_are(
     # Per batch: the readers (4) and their cadences, in a savepoint; no organisation is
     # evaluated.
     assert batch_queries == [7] * counts.batches
+
+
+def test_an_archived_person_is_neither_reminded_nor_sent_a_digest(
+    saturdays: None, zones: dict[str, str]
+) -> None:
+    person_archive(person_id="ben")
+    rhythm_run(BEFORE, AT_NINE)
+    assert not Notification.objects.filter(recipient_id="ben").exists()
+    assert not ReminderStreak.objects.filter(person_id="ben").exists()
+    assert "cai" in reminded()  # the others are, as ever
+    person_restore(person_id="ben")
+    rhythm_run(BEFORE, AT_NINE)
+    assert "ben" in reminded()
+
+
+def test_the_word_meant_for_an_archived_lead_goes_to_the_lead_above(
+    saturdays: None, zones: dict[str, str], settings: Any
+) -> None:
+    settings.TANDEM_REMINDER_ESCALATE_AFTER = 2
+    person_archive(person_id="ana")  # leads Search (ben's first team); Northwind's lead is zoe
+    for day in (7, 14):
+        moment = datetime(2026, 11, day, 9, tzinfo=UTC)
+        rhythm_run(moment.replace(hour=8, minute=45), moment)
+    told = Notification.objects.filter(kind="checkin_reminder_missed", object_id="ben")
+    assert list(told.values_list("recipient_id", flat=True)) == ["zoe"]
+    assert not Notification.objects.filter(recipient_id="ana").exists()

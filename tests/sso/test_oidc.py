@@ -11,7 +11,7 @@ import requests
 from django.contrib.auth.models import User
 
 from tandem.people.models import Membership, Person
-from tandem.people.services import person_password_set
+from tandem.people.services import person_archive, person_password_set
 from tests.oidc_provider import free_port, provider_mode
 from tests.sso.conftest import form_of, sso_sign_in
 
@@ -152,6 +152,14 @@ def test_a_disallowed_email_is_refused_and_nothing_is_created(
     browser = requests.Session()
     last = sso_sign_in(sso, login, browser)
     assert_refused(last, reason, browser, sso, before)
+
+
+def test_an_archived_person_is_refused_and_no_login_is_made(sso: str) -> None:
+    person_archive(person_id="ana")  # ana has no login yet
+    before = counts()
+    browser = requests.Session()
+    last = sso_sign_in(sso, "ana", browser)
+    assert_refused(last, "Your Tandem account is archived. Ask an admin.", browser, sso, before)
 
 
 def test_the_sign_in_page_offers_the_provider_and_can_refuse_passwords(

@@ -38,6 +38,7 @@ from tandem.notifications.alerts.seeing import (
 from tandem.notifications.models import Category
 from tandem.notifications.services import Message, notifications_send_all
 from tandem.organization.wording import day, owner_name
+from tandem.people.selectors import active_up, archived_ids
 
 OPEN = (m.DependencyState.REQUESTED, m.DependencyState.ACCEPTED)
 
@@ -78,6 +79,8 @@ class FollowUps:
     today: date
     seeing: Seeing
     asked: dict[str, Asked]
+    # Archived people hear nothing: an escalation meant for one goes up their managers' line.
+    archived: frozenset[str] = frozenset()
 
     def message(self, dep: m.Dependency, kind: str, title: str, text: str, event: str) -> Message:
         return Message(
@@ -93,6 +96,14 @@ class FollowUps:
 
     def readers(self, dep: m.Dependency, people: list[str | None]) -> list[str]:
         return self.seeing.who(people, objective_of(self.org, dep.from_id))
+
+    def active(self, person_id: str | None) -> str | None:
+        """``person_id``, or for an archived person the first manager up who is not."""
+        return active_up(person_id, self._manager_of, self.archived)
+
+    def _manager_of(self, person_id: str) -> str | None:
+        person = self.org.people.get(person_id)
+        return person.manager if person is not None else None
 
     def need(self, dep: m.Dependency) -> str:
         return f"For {dep.from_id}: {dep.need}"
@@ -153,7 +164,7 @@ def _unanswered(f: FollowUps, dep: m.Dependency, asked: Asked) -> Iterator[Sendi
     waited = (f.today - asked.on).days
     after = settings.TANDEM_NOTIFY_ESCALATE_DAYS
     provider = f.org.teams.get(dep.provider)
-    lead = provider.lead if provider is not None else None
+    lead = f.active(provider.lead if provider is not None else None)
     if waited < after or lead is None:
         return
     team = owner_name(f.org, dep.provider)
@@ -161,9 +172,10 @@ def _unanswered(f: FollowUps, dep: m.Dependency, asked: Asked) -> Iterator[Sendi
     event = f"dependency-unanswered:{asked.event}"
     message = f.message(dep, "dependency_escalated", title, f.need(dep), event)
     yield replace(message, slot="lead"), f.readers(dep, [lead])
-    manager = f.org.people[lead].manager if lead in f.org.people else None
+    manager = f.active(f.org.people[lead].manager if lead in f.org.people else None)
     if waited >= 2 * after and manager is not None:
-        text = f"{f.need(dep)} (asked of {team}, whose lead is {f.org.people[lead].name})"
+        named = provider.lead if provider is not None and provider.lead else lead
+        text = f"{f.need(dep)} (asked of {team}, whose lead is {f.org.people[named].name})"
         escalated = f.message(dep, "dependency_escalated", title, text, event)
         yield replace(escalated, slot="manager"), f.readers(dep, [manager])
 
@@ -172,7 +184,8 @@ def dependency_followups_send(today: date) -> int:
     """Send the follow-ups due on ``today``; how many messages (each once, whatever the
     number of runs)."""
     view = alerts_view(today)
-    followups = FollowUps(view.org, today, Seeing(view.org, admins_get()), asked_get())
+    seeing = Seeing(view.org, admins_get())
+    followups = FollowUps(view.org, today, seeing, asked_get(), archived_ids())
     found = dependency_followups(followups)
     notifications_send_all(found)
     return len(found)

@@ -3,7 +3,7 @@ keeps what is typed, the forms' base class and the confidence field."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -21,11 +21,20 @@ Choices = list[tuple[str, Any]]
 SELECT_LIMIT = 50
 
 
-def grouped(org: m.Organization, *, teams: Iterable[str], people: Iterable[str]) -> Choices:
-    """Teams then people, as two labelled groups of a select."""
+def offered(org: m.Organization, person_id: str, keep: Collection[str] = ()) -> bool:
+    """Whether a form offers the person: not archived, or already chosen (``keep``), so an
+    archived owner stays on the objectives they own until someone else is chosen."""
+    person = org.people.get(person_id)
+    return person is not None and (not person.archived or person_id in keep)
+
+
+def grouped(
+    org: m.Organization, *, teams: Iterable[str], people: Iterable[str], keep: Collection[str] = ()
+) -> Choices:
+    """Teams then people, as two labelled groups of a select (archived people only if kept)."""
     choices: Choices = []
     team_options = [(t, f"{org.teams[t].name} ({t})") for t in teams if t in org.teams]
-    person_options = [(p, f"{org.people[p].name} ({p})") for p in people if p in org.people]
+    person_options = [(p, f"{org.people[p].name} ({p})") for p in people if offered(org, p, keep)]
     if team_options:
         choices.append(("Teams", team_options))
     if person_options:
@@ -33,8 +42,22 @@ def grouped(org: m.Organization, *, teams: Iterable[str], people: Iterable[str])
     return choices
 
 
-def people_choices(org: m.Organization, *, blank: str) -> Choices:
-    return [("", blank), *((p.id, f"{p.name} ({p.id})") for p in org.people.values())]
+def people_choices(org: m.Organization, *, blank: str, keep: Collection[str] = ()) -> Choices:
+    """Everyone but the archived (unless kept: see :func:`offered`), and a blank choice."""
+    people = (p for p in org.people.values() if not p.archived or p.id in keep)
+    return [("", blank), *((p.id, f"{p.name} ({p.id})") for p in people)]
+
+
+def chosen_people(initial: Mapping[str, Any], *names: str) -> frozenset[str]:
+    """The ids a form starts with in ``names`` (single values or lists): what it keeps."""
+    found: set[str] = set()
+    for name in names:
+        value = initial.get(name)
+        if isinstance(value, list | tuple):
+            found.update(str(v) for v in value)
+        elif value:
+            found.add(str(value))
+    return frozenset(found)
 
 
 class LongSelectMixin:

@@ -108,8 +108,10 @@ class ObjectiveForm(Form):
     ) -> None:
         """``owners``: the teams and people the caller may create objectives for (and the
         current owner), or the first :data:`SELECT_LIMIT` and more: then the owner is a picker
-        of those ``may_own`` says yes to. Other long lists are pickers too."""
+        of those ``may_own`` says yes to. Other long lists are pickers too. Archived people
+        are offered only where already chosen."""
         super().__init__(*args, **kwargs)
+        keep = fields.chosen_people(self.initial, "owner", "umbrella_owner")
         self.fields["cycle"].choices = [  # type: ignore[attr-defined]
             (c, f"{c} ({day(org.cycles[c].start)} to {day(org.cycles[c].end)})")
             for c in cycles
@@ -117,26 +119,26 @@ class ObjectiveForm(Form):
         ]
         if len(owners) <= fields.SELECT_LIMIT:
             self.fields["owner"].choices = grouped(  # type: ignore[attr-defined]
-                org, teams=[o for o in owners if o in org.teams], people=owners
+                org, teams=[o for o in owners if o in org.teams], people=owners, keep=keep
             )
         else:
             use_picker(
                 self,
                 "owner",
-                Directory(org, allowed=may_own),
+                Directory(org, allowed=may_own, keep=keep),
                 kind="owners",
                 help_text="A team, or a person for an individual objective: type part of its "
                 "name, its id or an e-mail, and choose from the matches.",
             )
         if len(org.people) < fields.SELECT_LIMIT:
             self.fields["umbrella_owner"].choices = people_choices(  # type: ignore[attr-defined]
-                org, blank="— nobody yet —"
+                org, blank="— nobody yet —", keep=keep
             )
         else:
             use_picker(
                 self,
                 "umbrella_owner",
-                Directory(org, teams=False),
+                Directory(org, teams=False, keep=keep),
                 kind="people",
                 help_text="The one person accountable for the umbrella (empty: nobody yet): "
                 "type part of a name, an id or an e-mail, and choose from the matches.",
@@ -210,17 +212,18 @@ class KeyResultForm(Form):
         that is a person). ``editing``: an existing key result, whose ``since`` may be
         changed (a new one is measured from the day it is created)."""
         super().__init__(*args, **kwargs)
+        keep = fields.chosen_people(self.initial, "owner", "contributors")
         if not editing:
             del self.fields["since"]
         if len(org.people) < fields.SELECT_LIMIT:
             self.fields["owner"].choices = people_choices(  # type: ignore[attr-defined]
-                org, blank="— the objective's owner, if a person —"
+                org, blank="— the objective's owner, if a person —", keep=keep
             )
         else:
             use_picker(
                 self,
                 "owner",
-                Directory(org, teams=False),
+                Directory(org, teams=False, keep=keep),
                 kind="people",
                 help_text="The person who drives it and checks in (empty: the objective's "
                 "owner, if a person): type part of a name, an id or an e-mail, and choose from "
@@ -231,7 +234,7 @@ class KeyResultForm(Form):
         use_picker(
             self,
             "contributors",
-            Directory(org),
+            Directory(org, keep=keep),
             kind="contributors",
             help_text="People and teams who help move it. Untick one to remove it. To add "
             "one, type part of a name, an id or an e-mail and choose from the matches "
@@ -248,7 +251,7 @@ class KeyResultForm(Form):
                 "The person who drives it and checks in: a team's key result needs one."
             )
             if isinstance(owner, forms.ChoiceField):
-                owner.choices = people_choices(org, blank="— choose a person —")
+                owner.choices = people_choices(org, blank="— choose a person —", keep=keep)
 
     def metric_arguments(self) -> dict[str, Any]:
         """The metric inputs the chosen form takes (the others are ignored, not refused:

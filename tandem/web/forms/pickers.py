@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -64,8 +64,11 @@ class Directory:
         people: bool = True,
         teams: bool = True,
         allowed: Callable[[str], bool] | None = None,
+        keep: Collection[str] = (),
     ) -> None:
         self.org, self.people, self.teams, self.allowed = org, people, teams, allowed
+        # Archived people are never offered, and taken only if already chosen (``keep``).
+        self.keep = keep
         self.noun = "person or team" if people and teams else "person" if people else "team"
         self.plural = "people or teams" if people and teams else "people" if people else "teams"
 
@@ -91,6 +94,10 @@ class Directory:
         if self.people:
             yield from ((p.id, p.name, p.email or "") for p in self.org.people.values())
 
+    def archived(self, key: str) -> bool:
+        person = self.org.people.get(key) if self.people and key not in self.org.teams else None
+        return person is not None and bool(person.archived)
+
     def search(self, query: str, limit: int = PICKER_LIMIT) -> tuple[list[Match], int]:
         """The first ``limit`` whose name, id or e-mail holds ``query`` (an exact id or e-mail
         first, then names, ids and e-mails that start with it), and how many match in all."""
@@ -107,7 +114,7 @@ class Directory:
                 and needle not in folded_email
             ):
                 continue
-            if self.allowed is not None and not self.allowed(key):
+            if (self.allowed is not None and not self.allowed(key)) or self.archived(key):
                 continue
             if needle in (folded_key, folded_email):
                 rank = 0
@@ -144,6 +151,10 @@ class Directory:
         if self.allowed is not None and not self.allowed(key):
             raise ValidationError(
                 f"{self.label(key)} is not one of the choices here.", code="invalid_choice"
+            )
+        if self.archived(key) and key not in self.keep:
+            raise ValidationError(
+                f"{self.label(key)} is archived: choose someone else.", code="archived"
             )
         return key
 

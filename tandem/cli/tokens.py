@@ -34,6 +34,7 @@ WRAPPING_MIN_WIDTH = {"name": 6, "last used": 10}
 class Scope(StrEnum):
     READ = "read"
     WRITE = "write"
+    SCIM = "scim"
 
 
 PersonId = Annotated[
@@ -45,7 +46,8 @@ ScopeOption = Annotated[
     choice(
         Scope,
         "--scope",
-        help="read: may only read; write: may also change what the person may.",
+        help="read: may only read; write: may also change what the person may; scim: an "
+        "identity provider's key to /scim/v2 (an admin's only; see docs/scim.md).",
     ),
 ]
 TokenName = Annotated[

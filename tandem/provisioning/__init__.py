@@ -1,0 +1,1 @@
+"""Provisioning by SCIM 2.0: an identity provider creates, updates and deactivates people and teams."""

@@ -44,7 +44,7 @@ from tandem.provisioning.services import GroupFields, UserFields, user_name_key
 
 ScimUser = User[EnterpriseUser]
 # What Tandem keeps on its own tables, never in the payload.
-_NOT_IN_PAYLOAD = ("id", "meta", "active", "password", "groups", "members", "externalId")
+_NOT_IN_PAYLOAD = ("id", "meta", "password", "groups", "externalId")
 
 
 class TandemStorage(ScimStorage):
@@ -182,11 +182,9 @@ def _candidates(resource_type: ResourceType, scim_filter: Any) -> QuerySet[ScimR
 def _resources(resource_type: ResourceType, rows: list[ScimResource]) -> list[Resource[Any]]:
     if resource_type.name == "User":
         return [_user(row) for row in rows]
-    members: dict[str, list[GroupMember]] = {}
+    members: dict[str, list[Membership]] = {}
     for membership in Membership.objects.filter(team_id__in=[row.team_id for row in rows]):
-        members.setdefault(membership.team_id, []).append(
-            GroupMember(value=membership.person_id, type="User")
-        )
+        members.setdefault(membership.team_id, []).append(membership)
     return [_group(row, members.get(cast(str, row.team_id), [])) for row in rows]
 
 
@@ -196,22 +194,41 @@ def _user(row: ScimResource) -> Resource[Any]:
     user = ScimUser.model_validate(row.payload)
     user.id = person.id
     user.external_id = row.external_id
-    user.active = person.archived_at is None
+    # Archived people are inactive whoever archived them; others active, unless the provider
+    # never said (or removed) it: absent, Tandem takes them as active and says nothing.
+    archived = person.archived_at is not None
+    user.active = False if archived else (True if "active" in row.payload else None)
     enterprise = user[EnterpriseUser] or EnterpriseUser()
-    enterprise.manager = Manager(value=person.manager_id) if person.manager_id else None
+    enterprise.manager = (
+        Manager(value=person.manager_id, ref=f"Users/{person.manager_id}")
+        if person.manager_id
+        else None
+    )
     if enterprise.model_dump(exclude={"schemas"}):
         user[EnterpriseUser] = enterprise
     return _versioned(user, row)
 
 
-def _group(row: ScimResource, members: list[GroupMember]) -> Resource[Any]:
+def _group(row: ScimResource, memberships: list[Membership]) -> Resource[Any]:
+    """The team's members are Tandem's; the display name the provider gave each, its own."""
     team = row.team
     assert team is not None
-    group = Group.model_validate(row.payload)
+    displays = {
+        member.get("value"): member.get("display") for member in row.payload.get("members") or []
+    }
+    group = Group.model_validate({**row.payload, "members": None})
     group.id = team.id
     group.external_id = row.external_id
     group.display_name = team.name
-    group.members = members or None
+    group.members = [
+        GroupMember(
+            value=membership.person_id,
+            ref=f"Users/{membership.person_id}",
+            type="User",
+            display=displays.get(membership.person_id),
+        )
+        for membership in memberships
+    ] or None
     return _versioned(group, row)
 
 

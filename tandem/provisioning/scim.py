@@ -4,6 +4,7 @@ call it (an admin's SCIM token, checked again on every request)."""
 
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from scim2_models import (
     AuthenticationScheme,
     Bulk,
     ChangePassword,
+    Context,
     EnterpriseUser,
     ETag,
     External,
@@ -20,8 +22,11 @@ from scim2_models import (
     ForbiddenException,
     Group,
     Patch,
+    PatchOp,
     Reference,
+    Resource,
     ResourceType,
+    ResponseParameters,
     ScimPolicy,
     ScimProvider,
     ServiceProviderConfig,
@@ -31,12 +36,14 @@ from scim2_models import (
 )
 from scim2_server.handler import ScimHandler
 from scim2_server.requests import ScimRequest
+from scim2_server.responses import ScimResponse
 from scim2_server.routing import Target
 from scim2_server.service import ScimService
 
 from tandem.provisioning.storage import TandemStorage
 
 MAX_RESULTS = 200
+MANAGER_PATH = f"{EnterpriseUser.__schema__}:manager"
 # A SCIM request is one user or one group: a megabyte is far more than any identity provider
 # sends (a group of 10k members is about 500 kB).
 MAX_BODY_BYTES = 1024 * 1024
@@ -91,6 +98,23 @@ PROVIDER = ScimProvider(
 
 
 class TandemScimService(ScimService):
+    def read_patch(
+        self, resource_type: ResourceType, body: bytes, content_type: str | None
+    ) -> PatchOp[Any]:
+        return super().read_patch(resource_type, entra_quirks_fixed(body), content_type)
+
+    def patch_response(
+        self,
+        base_url: str,
+        resource: Resource[Any],
+        response_parameters: ResponseParameters[Any],
+    ) -> ScimResponse:
+        # RFC 7644 allows 204 here; Okta reads the user back from the 200 it documents.
+        published = self.publish(base_url, resource)
+        return self.resource_response(
+            published, Context.RESOURCE_REPLACEMENT_RESPONSE, response_parameters
+        )
+
     def authorize(self, request: ScimRequest, target: Target, resource_type: ResourceType) -> None:
         caller = request.subject
         if not isinstance(caller, ScimCaller):
@@ -100,6 +124,39 @@ class TandemScimService(ScimService):
                 detail=f"the SCIM token's person ({caller.person_id}) is no longer an admin; "
                 "an admin creates a new token in Settings > Provisioning"
             )
+
+
+def entra_quirks_fixed(body: bytes) -> bytes:
+    """A PATCH body from Entra ID made standard, the rest left as it is:
+
+    - the manager comes as the bare id (``"value": "<id>"``) where SCIM has a complex
+      attribute (``"value": {"value": "<id>"}``);
+    - the members to remove come as the value, with ``"$ref": null``, which would select
+      only members without a reference (none): a null selects nothing and is dropped.
+    """
+    try:
+        patch = json.loads(body)
+        operations = patch["Operations"]
+    except (ValueError, KeyError, TypeError):
+        return body  # the service answers what is wrong with it
+    if not isinstance(operations, list):
+        return body
+    for operation in operations:
+        if not isinstance(operation, dict):
+            continue
+        value = operation.get("value")
+        if str(operation.get("path", "")).lower() == MANAGER_PATH.lower() and isinstance(
+            value, str
+        ):
+            operation["value"] = {"value": value}
+        elif str(operation.get("op", "")).lower() == "remove" and isinstance(value, list):
+            operation["value"] = [
+                {key: item for key, item in entry.items() if item is not None}
+                if isinstance(entry, dict)
+                else entry
+                for entry in value
+            ]
+    return json.dumps(patch).encode()
 
 
 class TandemScimStorage(TandemStorage):

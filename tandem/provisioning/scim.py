@@ -4,7 +4,6 @@ call it (an admin's SCIM token, checked again on every request)."""
 
 from __future__ import annotations
 
-import json
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -40,10 +39,10 @@ from scim2_server.responses import ScimResponse
 from scim2_server.routing import Target
 from scim2_server.service import ScimService
 
+from tandem.provisioning import quirks
 from tandem.provisioning.storage import TandemStorage
 
 MAX_RESULTS = 200
-MANAGER_PATH = f"{EnterpriseUser.__schema__}:manager"
 # A SCIM request is one user or one group: a megabyte is far more than any identity provider
 # sends (a group of 10k members is about 500 kB).
 MAX_BODY_BYTES = 1024 * 1024
@@ -101,7 +100,17 @@ class TandemScimService(ScimService):
     def read_patch(
         self, resource_type: ResourceType, body: bytes, content_type: str | None
     ) -> PatchOp[Any]:
-        return super().read_patch(resource_type, entra_quirks_fixed(body), content_type)
+        return super().read_patch(resource_type, quirks.patch_fixed(body), content_type)
+
+    def read_creation(
+        self, resource_type: ResourceType, body: bytes, content_type: str | None
+    ) -> Resource[Any]:
+        return super().read_creation(resource_type, quirks.resource_fixed(body), content_type)
+
+    def read_replacement(
+        self, resource_type: ResourceType, body: bytes, content_type: str | None
+    ) -> Resource[Any]:
+        return super().read_replacement(resource_type, quirks.resource_fixed(body), content_type)
 
     def patch_response(
         self,
@@ -124,39 +133,6 @@ class TandemScimService(ScimService):
                 detail=f"the SCIM token's person ({caller.person_id}) is no longer an admin; "
                 "an admin creates a new token in Settings > Provisioning"
             )
-
-
-def entra_quirks_fixed(body: bytes) -> bytes:
-    """A PATCH body from Entra ID made standard, the rest left as it is:
-
-    - the manager comes as the bare id (``"value": "<id>"``) where SCIM has a complex
-      attribute (``"value": {"value": "<id>"}``);
-    - the members to remove come as the value, with ``"$ref": null``, which would select
-      only members without a reference (none): a null selects nothing and is dropped.
-    """
-    try:
-        patch = json.loads(body)
-        operations = patch["Operations"]
-    except (ValueError, KeyError, TypeError):
-        return body  # the service answers what is wrong with it
-    if not isinstance(operations, list):
-        return body
-    for operation in operations:
-        if not isinstance(operation, dict):
-            continue
-        value = operation.get("value")
-        if str(operation.get("path", "")).lower() == MANAGER_PATH.lower() and isinstance(
-            value, str
-        ):
-            operation["value"] = {"value": value}
-        elif str(operation.get("op", "")).lower() == "remove" and isinstance(value, list):
-            operation["value"] = [
-                {key: item for key, item in entry.items() if item is not None}
-                if isinstance(entry, dict)
-                else entry
-                for entry in value
-            ]
-    return json.dumps(patch).encode()
 
 
 class TandemScimStorage(TandemStorage):

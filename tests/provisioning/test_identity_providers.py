@@ -153,3 +153,20 @@ def test_okta_group_push(scim: ScimClient) -> None:
     )
     assert renamed.status_code == 200, renamed.json_body
     assert renamed.json_body["displayName"] == "Search squad"
+
+
+def test_entra_legacy_bodies(scim: ScimClient) -> None:
+    """Without Entra's `aadOptscim062020` flag: the manager as a string in a POST, and a
+    PATCH with no path whose value holds "active": "False"."""
+    boss = scim.post("/Users", entra_user("sofia@contoso.com", "sofia@contoso.com", "b1"))
+    body = entra_user("ana@contoso.com", "ana@contoso.com", "a1")
+    body[ENTERPRISE] = {"manager": boss.json_body["id"], "department": "Search"}
+    ana = scim.post("/Users", body)
+    assert ana.status_code == 201, ana.json_body
+    assert ana.json_body[ENTERPRISE]["department"] == "Search"
+    assert Person.objects.get(id=ana.json_body["id"]).manager_id == boss.json_body["id"]
+    patched = scim.patch(
+        f"/Users/{ana.json_body['id']}", {"op": "Replace", "value": {"active": "False"}}
+    )
+    assert patched.status_code == 200, patched.json_body
+    assert Person.objects.get(id=ana.json_body["id"]).archived_at is not None

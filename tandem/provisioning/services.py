@@ -81,9 +81,10 @@ def scim_user_update(*, person_id: str, fields: UserFields) -> ScimResource:
     resource = _resource_locked(person_id=person_id)
     _user_clean(fields)
     _user_name_ensure_free(fields.user_name, person_id=person_id)
-    if fields.email and Person.objects.filter(email__iexact=fields.email).exclude(
-        id=person_id
-    ).exists():
+    if (
+        fields.email
+        and Person.objects.filter(email__iexact=fields.email).exclude(id=person_id).exists()
+    ):
         raise _email_taken(fields.email)
     person = Person.objects.select_for_update().get(id=person_id)
     _person_apply(person, fields)
@@ -161,7 +162,7 @@ def _user_clean(fields: UserFields) -> None:
         except ValidationError:
             raise InvalidError(
                 f"'{fields.email[:100]}' is not an e-mail address; send the work e-mail as "
-                "emails[type eq \"work\"].value",
+                'emails[type eq "work"].value',
                 field="emails",
             ) from None
 
@@ -187,7 +188,7 @@ def _user_name_ensure_free(user_name: str, *, person_id: str | None) -> None:
     if taken.exists():
         raise ConflictError(
             f"the userName '{user_name[:100]}' is taken (userNames are compared ignoring "
-            "letter case); find the user with filter=userName eq \"...\"",
+            'letter case); find the user with filter=userName eq "..."',
             field="userName",
         )
 
@@ -281,9 +282,7 @@ def _company_team() -> Team:
     company = Team.objects.filter(is_root=True).first()
     if company is not None:
         return company
-    company = Team(
-        id=free_id_from(COMPANY_TEAM_ID, fallback="team"), name="Company", is_root=True
-    )
+    company = Team(id=free_id_from(COMPANY_TEAM_ID, fallback="team"), name="Company", is_root=True)
     company.save()
     return company
 

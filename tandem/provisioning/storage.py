@@ -280,9 +280,7 @@ def _user_fields(user: ScimUser) -> UserFields:
 
 def _display_name(user: ScimUser) -> str:
     name = user.name
-    parts: Iterable[str | None] = (
-        (name.given_name, name.family_name) if name is not None else ()
-    )
+    parts: Iterable[str | None] = (name.given_name, name.family_name) if name is not None else ()
     return (
         user.display_name
         or (name.formatted if name is not None else None)

@@ -38,7 +38,7 @@ def scim(request: HttpRequest, path: str | None = None) -> HttpResponse:
         scim_request.body = _body(request)
         scim_request.subject = _caller(request, scim_request)
         response = HANDLER.handle(scim_request)
-    except Exception as error:  # noqa: BLE001 - a bug too answers a SCIM error (500)
+    except Exception as error:
         if not isinstance(error, SCIMException):
             log.exception("SCIM request failed")
         response = SERVICE.error_response(error)

@@ -28,12 +28,13 @@ def test_scim2_tester_finds_no_failure(live_server: Any, transactional_db: None)
     failed = [
         f"{result.title} [{result.resource_type}]: {result.reason}"
         for result in results
-        if result.status in (Status.ERROR, Status.CRITICAL)
-        and result.title not in UNSUPPORTED
+        if result.status in (Status.ERROR, Status.CRITICAL) and result.title not in UNSUPPORTED
     ]
     assert results
     print("scim2-tester:", Counter(result.status.name for result in results))
     for result in results:
         if result.status not in (Status.SUCCESS, Status.ERROR, Status.CRITICAL):
-            print(f"  {result.status.name}: {result.title} [{result.resource_type}] {result.reason}")
+            print(
+                f"  {result.status.name}: {result.title} [{result.resource_type}] {result.reason}"
+            )
     assert not failed, "\n".join(failed)

@@ -45,11 +45,13 @@ def test_deactivating_archives_and_stops_sign_in_and_reactivating_restores(
     scim.patch(f"/Users/{user_id}", {"op": "replace", "path": "active", "value": False})
     person = Person.objects.select_related("user").get(id=user_id)
     assert person.archived_at is not None
-    assert person.user is not None and not person.user.is_active
+    assert person.user is not None
+    assert not person.user.is_active
     scim.patch(f"/Users/{user_id}", {"op": "replace", "path": "active", "value": True})
     person = Person.objects.select_related("user").get(id=user_id)
     assert person.archived_at is None
-    assert person.user is not None and person.user.is_active
+    assert person.user is not None
+    assert person.user.is_active
 
 
 def test_delete_archives_keeps_the_person_and_a_new_create_adopts_them(
@@ -87,7 +89,9 @@ def test_groups_are_teams_under_the_company(scim: ScimClient) -> None:
     created = scim.post("/Groups", _group("Search", ana))
     team = Team.objects.get(id=created.json_body["id"])
     assert team.name == "Search"
-    assert team.parent is not None and team.parent.is_root and team.parent.name == "Company"
+    assert team.parent is not None
+    assert team.parent.is_root
+    assert team.parent.name == "Company"
     nested = scim.post("/Groups", _group("Platform", team.id))
     assert nested.status_code == 400
     assert "nested groups" in nested.json_body["detail"]

@@ -6,9 +6,9 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from tandem.access.tokens import token_create, token_revoke
 from tandem.people.models import Person, Team
@@ -147,8 +147,11 @@ def test_a_page_of_users_costs_the_same_queries_whatever_its_size(scim: ScimClie
         members = [{"value": person_id} for person_id in ids[: n + 1]]
         scim.post(
             "/Groups",
-            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": f"G{n}",
-             "members": members},
+            {
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                "displayName": f"G{n}",
+                "members": members,
+            },
         )
     assert cost(4) == cost(8)
     assert groups_cost(2) == groups_cost(4)

@@ -4,24 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0001_initial'),
-        ('people', '0003_person_archived_at'),
+        ("access", "0001_initial"),
+        ("people", "0003_person_archived_at"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='apitoken',
-            name='apitoken_scope_read_or_write',
+            model_name="apitoken",
+            name="apitoken_scope_read_or_write",
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='scope',
-            field=models.CharField(choices=[('read', 'read'), ('write', 'write'), ('scim', 'scim')], default='read', max_length=5),
+            model_name="apitoken",
+            name="scope",
+            field=models.CharField(
+                choices=[("read", "read"), ("write", "write"), ("scim", "scim")],
+                default="read",
+                max_length=5,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='apitoken',
-            constraint=models.CheckConstraint(condition=models.Q(('scope__in', ['read', 'write', 'scim'])), name='apitoken_scope_known', violation_error_message="A token's scope is 'read', 'write' or 'scim'."),
+            model_name="apitoken",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("scope__in", ["read", "write", "scim"])),
+                name="apitoken_scope_known",
+                violation_error_message="A token's scope is 'read', 'write' or 'scim'.",
+            ),
         ),
     ]

@@ -6,33 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0003_person_archived_at'),
+        ("people", "0003_person_archived_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScimResource',
+            name="ScimResource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=500, null=True)),
-                ('user_name', models.CharField(blank=True, default='', max_length=500)),
-                ('user_name_key', models.CharField(blank=True, max_length=500, null=True, unique=True)),
-                ('display_name', models.CharField(blank=True, db_index=True, default='', max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('payload', models.JSONField(default=dict)),
-                ('person', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='scim', to='people.person')),
-                ('team', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='scim', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=500, null=True)),
+                ("user_name", models.CharField(blank=True, default="", max_length=500)),
+                (
+                    "user_name_key",
+                    models.CharField(blank=True, max_length=500, null=True, unique=True),
+                ),
+                (
+                    "display_name",
+                    models.CharField(blank=True, db_index=True, default="", max_length=500),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("payload", models.JSONField(default=dict)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scim",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scim",
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SCIM resource',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['external_id'], name='scim_external_id')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', False), ('team__isnull', True)), models.Q(('person__isnull', True), ('team__isnull', False)), _connector='OR'), name='scimresource_person_or_team', violation_error_message='A SCIM resource is a person (User) or a team (Group).')],
+                "verbose_name": "SCIM resource",
+                "ordering": ["created_at", "id"],
+                "indexes": [models.Index(fields=["external_id"], name="scim_external_id")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("person__isnull", False), ("team__isnull", True)),
+                            models.Q(("person__isnull", True), ("team__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="scimresource_person_or_team",
+                        violation_error_message="A SCIM resource is a person (User) or a team (Group).",
+                    )
+                ],
             },
         ),
     ]

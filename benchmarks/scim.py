@@ -66,7 +66,7 @@ def free_port() -> int:
 
 
 def tandem(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(  # noqa: S603 - our own command
+    done = subprocess.run(
         [TANDEM, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
@@ -80,7 +80,7 @@ def server(env: dict[str, str], log: Path) -> Iterator[int]:
     port = free_port()
     command = [TANDEM, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own command
+        process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
@@ -127,7 +127,7 @@ def create_users(port: int, token: str, count: int) -> list[float]:
 
 def count_queries(env: dict[str, str], start: int, count: int) -> float:
     """The mean number of queries of a user's creation, measured in a process of its own."""
-    output = subprocess.run(  # noqa: S603 - this file, in Django's context
+    output = subprocess.run(
         [sys.executable, __file__, "--count-queries", str(start), str(count)],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
@@ -152,9 +152,9 @@ def _count_queries_here(start: int, count: int) -> None:
             response = client.post(
                 "/scim/v2/Users", user_body(n, []), content_type="application/scim+json"
             )
-        assert response.status_code == 201, response.content  # noqa: S101
+        assert response.status_code == 201, response.content
         counts.append(len(queries))
-    print(statistics.mean(counts))  # noqa: T201
+    print(statistics.mean(counts))
 
 
 def run(size: int) -> dict[str, float]:
@@ -189,11 +189,11 @@ def main() -> None:
         _count_queries_here(*args.count_queries)
         return
     backend = "PostgreSQL" if os.environ.get("TANDEM_DATABASE_URL") else "SQLite"
-    print(f"| Users ({backend}) | Total | Per request: mean | p95 | max | Users/s | Queries |")  # noqa: T201
-    print("|---:|---:|---:|---:|---:|---:|---:|")  # noqa: T201
+    print(f"| Users ({backend}) | Total | Per request: mean | p95 | max | Users/s | Queries |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for size in [50] if args.smoke else args.sizes:
         r = run(size)
-        print(  # noqa: T201
+        print(
             f"| {r['users']:,} | {r['total_s']:.1f} s | {r['mean_ms']:.1f} ms | "
             f"{r['p95_ms']:.1f} ms | {r['max_ms']:.1f} ms | {r['per_s']:.0f} | {r['queries']:.1f} |"
         )

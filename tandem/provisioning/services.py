@@ -112,7 +112,7 @@ def scim_group_create(*, fields: GroupFields) -> ScimResource:
         parent=_company_team(),
         position=Team.objects.count(),
     )
-    team.save()
+    team.save(force_insert=True)
     _members_set(team, fields.member_ids)
     resource = ScimResource(team=team)
     _resource_apply(resource, fields.external_id, fields.payload, display_name=team.name)
@@ -197,7 +197,9 @@ def _person_to_adopt(email: str | None) -> Person | None:
     if not email:
         return None
     people = list(
-        Person.objects.select_for_update().filter(email__iexact=email).select_related("scim")[:2]
+        Person.objects.select_for_update(of=("self",))
+        .filter(email__iexact=email)
+        .select_related("scim")[:2]
     )
     if len(people) > 1:
         raise ConflictError(
@@ -243,7 +245,7 @@ def _person_apply(person: Person, fields: UserFields) -> None:
     person.email = fields.email or person.email
     person.manager_id = manager_id
     if adding or changed:
-        person.save()
+        person.save(force_insert=adding)  # a new id: no UPDATE first
     archived = person.archived_at is not None
     if fields.active and archived:
         person_restore(person_id=person.id)

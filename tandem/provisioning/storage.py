@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from scim2_models import (
     EnterpriseUser,
@@ -36,7 +38,7 @@ from scim2_models import (
 from scim2_models.path import CompareOperator, Comparison
 from scim2_server.storage import ScimStorage, SearchPage
 
-from tandem.errors import ConflictError, InvalidError, NotFoundError, TandemError
+from tandem.errors import ConflictError, NotFoundError, TandemError
 from tandem.people.models import Membership
 from tandem.provisioning import services
 from tandem.provisioning.models import ScimResource
@@ -71,7 +73,6 @@ class TandemStorage(ScimStorage):
         position: Any = None,
     ) -> SearchPage:
         found: list[Resource[Any]] = []
-        total = 0
         start = search_request.start_index_0 or 0
         stop = None if search_request.count is None else start + search_request.count
         scim_filter = search_request.filter
@@ -86,8 +87,7 @@ class TandemStorage(ScimStorage):
                 for resource in _resources(resource_type, list(rows))
                 if scim_filter is None or scim_filter.match(resource)
             )
-        total = len(found)
-        return SearchPage(total, found[start:stop])
+        return SearchPage(len(found), found[start:stop])
 
     def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
         with _errors():
@@ -130,19 +130,24 @@ class TandemStorage(ScimStorage):
                 services.scim_group_forget(team_id=resource_id)
 
 
-class _errors:  # noqa: N801 - a context manager, read as a phrase: ``with _errors():``
-    """Tandem's errors as SCIM errors (a 409 uniqueness, a 400 invalidValue, a 404)."""
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Tandem's errors as SCIM errors (a 409 uniqueness, a 400 invalidValue, a 404).
 
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: Any, _tb: Any) -> None:
-        if isinstance(error, ConflictError):
-            raise UniquenessException(detail=error.message) from error
-        if isinstance(error, NotFoundError):
-            raise NotFoundException(detail=error.message) from error
-        if isinstance(error, InvalidError | TandemError):
-            raise InvalidValueException(detail=error.message) from error
+    An IntegrityError is a concurrent request that took the same userName or id first: a
+    409 too, which identity providers retry."""
+    try:
+        yield
+    except ConflictError as error:
+        raise UniquenessException(detail=error.message) from error
+    except NotFoundError as error:
+        raise NotFoundException(detail=error.message) from error
+    except TandemError as error:
+        raise InvalidValueException(detail=error.message) from error
+    except IntegrityError as error:
+        raise UniquenessException(
+            detail="another request created the same user or group meanwhile; read it again"
+        ) from error
 
 
 def _key_field(resource_type: ResourceType) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from scim2_models import (
@@ -46,13 +47,20 @@ def scim(request: HttpRequest, path: str | None = None) -> HttpResponse:
 
 
 def _body(request: HttpRequest) -> bytes:
-    length = int(request.headers.get("Content-Length") or 0)
-    if length > MAX_BODY_BYTES:
-        raise PayloadTooLargeException(
-            detail=f"the request body has {length} bytes; Tandem takes at most "
-            f"{MAX_BODY_BYTES} (one user or group a request)"
-        )
-    return request.body
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+        raise _too_large()
+    try:
+        return request.body
+    except RequestDataTooBig:  # no Content-Length: Django stops reading at its own limit
+        raise _too_large() from None
+
+
+def _too_large() -> PayloadTooLargeException:
+    return PayloadTooLargeException(
+        detail=f"the request body is over {MAX_BODY_BYTES} bytes, Tandem's limit (one user "
+        "or group a request)"
+    )
 
 
 def _caller(request: HttpRequest, scim_request: ScimRequest) -> ScimCaller | None:

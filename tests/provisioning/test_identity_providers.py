@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.people.models import Membership, Person
+from tandem.provisioning.models import ScimResource
 from tests.provisioning.conftest import ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA, ScimClient
 
 ENTRA_GROUP_SCHEMA = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
@@ -115,6 +116,7 @@ def test_okta_creates_updates_by_put_and_deactivates(scim: ScimClient) -> None:
     assert created.status_code == 201, created.json_body
     user_id = created.json_body["id"]
     assert "password" not in created.json_body
+    assert "password" not in ScimResource.objects.get(person_id=user_id).payload
     replaced = scim.put(
         f"/Users/{user_id}", {**body, "id": user_id, "name": {"givenName": "T", "familyName": "U"}}
     )
@@ -170,3 +172,17 @@ def test_entra_legacy_bodies(scim: ScimClient) -> None:
     )
     assert patched.status_code == 200, patched.json_body
     assert Person.objects.get(id=ana.json_body["id"]).archived_at is not None
+
+
+def test_entra_replaces_a_work_email_the_user_did_not_have(scim: ScimClient) -> None:
+    body = entra_user("ana@contoso.com", "ana@contoso.com")
+    body["emails"] = [{"type": "other", "value": "ana@home.example.com"}]
+    ana = scim.post("/Users", body).json_body["id"]
+    patched = scim.patch(
+        f"/Users/{ana}",
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "ana@contoso.com"},
+    )
+    assert patched.status_code == 200, patched.json_body
+    emails = {email["type"]: email["value"] for email in patched.json_body["emails"]}
+    assert emails == {"other": "ana@home.example.com", "work": "ana@contoso.com"}
+    assert Person.objects.get(id=ana).email == "ana@contoso.com"

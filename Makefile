@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chromium oidc-provider screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-insight bench-db bench-api bench-edits bench-stats bench-deliveries bench-rhythm bench-smoke docs lock
+.PHONY: help install demo chromium oidc-provider screenshots bench-pages test test-fast test-postgres lint typecheck migrations-check deploy-check check bench bench-insight bench-db bench-api bench-edits bench-stats bench-deliveries bench-rhythm bench-scim bench-smoke docs lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -99,6 +99,9 @@ bench-deliveries: $(BIN)/.installed  ## Delivery throughput to local SMTP and we
 bench-rhythm: $(BIN)/.installed  ## Reminders and digests for 10k and 100k people (about 10 min); prints, writes benchmarks/data
 	$(BIN)/python benchmarks/rhythm.py
 
+bench-scim: $(BIN)/.installed  ## SCIM: 10k users created one POST at a time on tandem serve (about 5 min)
+	$(BIN)/python benchmarks/scim.py
+
 bench-pages: $(BIN)/.installed  ## Server time of every web page, demo and 10k people (about 5 min)
 	$(BIN)/python benchmarks/pages.py
 
@@ -118,6 +121,7 @@ bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs th
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/deliveries.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/rhythm.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/imports.py --smoke
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/scim.py --smoke
 
 screenshots: $(BIN)/.installed chromium oidc-provider  ## Retake docs/screenshots/ (the demo's pages; docs/onboarding.md's walk-throughs)
 	$(BIN)/python -m tests.browser.screenshots

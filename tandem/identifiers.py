@@ -89,6 +89,13 @@ def id_kind_in_use(object_id: str) -> str | None:
     return next(iter(first.union(*others, all=True)), None)
 
 
+def free_id_from(text: str, *, fallback: str) -> str:
+    """A free id made from ``text`` (a name, an e-mail's local part): its letters, digits and
+    '.', '_', '-' (others become '-'), numbered when taken (``ana``, ``ana-1``...)."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")[:80] or fallback
+    return base if id_kind_in_use(base) is None else next_id(base, ids_starting_with(base))
+
+
 def id_ensure_free(object_id: str, *, field: str = "id") -> str:
     """Check an id chosen by the caller: its form (InvalidError) and that nothing has it yet
     (ConflictError, the same whatever has it)."""

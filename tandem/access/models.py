@@ -20,6 +20,9 @@ class ApiToken(models.Model):
     class Scope(models.TextChoices):
         READ = "read", "read"
         WRITE = "write", "write"
+        # An identity provider's key to /scim/v2 (an admin's, checked on every request); the
+        # API refuses it, and /scim/v2 refuses the other two.
+        SCIM = "scim", "scim"
 
     class State(models.TextChoices):
         ACTIVE = "active", "active"
@@ -45,9 +48,9 @@ class ApiToken(models.Model):
         verbose_name = "API token"
         constraints = [
             models.CheckConstraint(
-                condition=Q(scope__in=["read", "write"]),
-                name="apitoken_scope_read_or_write",
-                violation_error_message="A token's scope is 'read' or 'write'.",
+                condition=Q(scope__in=["read", "write", "scim"]),
+                name="apitoken_scope_known",
+                violation_error_message="A token's scope is 'read', 'write' or 'scim'.",
             )
         ]
 

@@ -43,15 +43,22 @@ def token_create(
     now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for ``person_id``, and the token itself: it is never available again."""
-    person = Person.objects.filter(id=person_id).first()
+    person = Person.objects.select_related("user").filter(id=person_id).first()
     if person is None:
         raise _unknown_person(person_id)
+    clean_scope = _clean_scope(scope)
+    if clean_scope == ApiToken.Scope.SCIM and not _is_active_admin(person):
+        raise InvalidError(
+            f"only an organisation admin may have a SCIM token, and {person_id} is not one "
+            "(or their login is switched off); name an admin (`tandem createadmin` makes one)",
+            field="person_id",
+        )
     now = now or timezone.now()
     prefix, raw = _new_token()
     token = ApiToken.objects.create(
         person=person,
         name=_clean_name(name),
-        scope=_clean_scope(scope),
+        scope=clean_scope,
         prefix=prefix,
         token_hash=_digest(raw),
         created_at=now,
@@ -214,13 +221,17 @@ def _unknown_person(person_id: str) -> NotFoundError:
     )
 
 
+def _is_active_admin(person: Person) -> bool:
+    return person.user is not None and person.user.is_active and person.user.is_superuser
+
+
 def _clean_scope(scope: str) -> ApiToken.Scope:
     try:
         return ApiToken.Scope(scope)
     except ValueError:
         raise InvalidError(
-            f"a token's scope is 'read' (may only read) or 'write' (may also change); "
-            f"got '{scope}'",
+            f"a token's scope is 'read' (may only read), 'write' (may also change) or 'scim' "
+            f"(an identity provider's key to /scim/v2, an admin's only); got '{scope}'",
             field="scope",
         ) from None
 

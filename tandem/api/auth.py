@@ -41,6 +41,9 @@ def _caller(request: HttpRequest, *, person_id: str | None, admin: bool, may_wri
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
         found = token_holder(token)
+        # A SCIM token is an identity provider's key to /scim/v2, not a personal API token.
+        if found is not None and found.scope == "scim":
+            return None
         if found is None:
             wait = bad_token_record(request)
             if wait is not None:

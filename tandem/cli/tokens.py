@@ -34,6 +34,7 @@ WRAPPING_MIN_WIDTH = {"name": 6, "last used": 10}
 class Scope(StrEnum):
     READ = "read"
     WRITE = "write"
+    SCIM = "scim"
 
 
 PersonId = Annotated[
@@ -45,7 +46,8 @@ ScopeOption = Annotated[
     choice(
         Scope,
         "--scope",
-        help="read: may only read; write: may also change what the person may.",
+        help="read: may only read; write: may also change what the person may; scim: an "
+        "identity provider's key to /scim/v2 (an admin's only; see docs/scim.md).",
     ),
 ]
 TokenName = Annotated[
@@ -88,11 +90,16 @@ def create(
         raise _fail(exc.message) from None
     sys.stdout.write(raw + "\n")
     expiry = f"expires on {_time(token.expires_at)}" if token.expires_at else "does not expire"
+    use = (
+        "Paste it as the secret token of your identity provider's SCIM set-up, with the tenant "
+        "URL https://<your Tandem>/scim/v2 (docs/scim.md)."
+        if token.scope == "scim"
+        else "Send it with every API call as the header 'Authorization: Bearer <token>'."
+    )
     _err().print(
         f"Created the {token.scope} token {token.prefix} ('{token.name}') for {token.person}; "
         f"it {expiry}. This is the only time the token is shown: store it now (a lost token "
-        "cannot be recovered; revoke it and create another). Send it with every API call as "
-        "the header 'Authorization: Bearer <token>'.",
+        f"cannot be recovered; revoke it and create another). {use}",
         markup=False,
         highlight=False,
         soft_wrap=True,

@@ -143,7 +143,13 @@ def person_restore(*, person_id: str) -> Person:
 
 
 def _person_locked(person_id: str) -> Person:
-    person = Person.objects.select_for_update().select_related("user").filter(id=person_id).first()
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the login.
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(id=person_id)
+        .first()
+    )
     if person is None:
         raise AccountError(f"there is no person with id '{person_id}'")
     return person

@@ -3,7 +3,6 @@ teams and admin role their groups give them (tandem/people/oidc.py checks the to
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -11,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from tandem.identifiers import id_kind_in_use, ids_starting_with, next_id
+from tandem.identifiers import free_id_from
 from tandem.people.models import Membership, Person, Team
 
 ARCHIVED_MESSAGE = "Your Tandem account is archived. Ask an admin."
@@ -84,8 +83,7 @@ def _allowed(vouched: Vouched) -> str:
 
 
 def _person_create(email: str, name: str) -> Person:
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", email.split("@", 1)[0]).strip("-.")[:80] or "person"
-    person_id = base if id_kind_in_use(base) is None else next_id(base, ids_starting_with(base))
+    person_id = free_id_from(email.split("@", 1)[0], fallback="person")
     position = Person.objects.count()
     return Person.objects.create(id=person_id, name=name or email, email=email, position=position)
 

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "django_q",
     "tandem.jobs",
+    "tandem.provisioning",
     "tandem.web",
     "tandem.server",
 ]

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from tandem.api.api import api
+from tandem.provisioning import views as provisioning
 from tandem.server import views
 from tandem.web.views import signin, sso
 from tandem.web.views.home import my_okrs
@@ -36,5 +37,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # SCIM 2.0 provisioning (docs/scim.md); the path after /scim/v2 is the SCIM endpoint.
+    re_path(r"^scim/v2(?:/(?P<path>.*))?$", provisioning.scim, name="scim"),
     path("", include("tandem.web.urls")),
 ]

@@ -16,6 +16,7 @@ from tandem.web.views import (
     insight,
     objectives,
     preferences,
+    provisioning,
     report,
     review,
     statistics,
@@ -44,4 +45,5 @@ urlpatterns = [
     *channels.urlpatterns,
     *cadence.urlpatterns,
     *imports.urlpatterns,
+    *provisioning.urlpatterns,
 ]

@@ -271,7 +271,11 @@ def test_an_unknown_token_is_refused_with_where_to_look(people: None, value: str
         ({"expires_days": 0}, "expires_days", "expires after 1 to 3650 days (got 0)"),
         ({"expires_days": -5}, "expires_days", "expires after 1 to 3650 days (got -5)"),
         ({"expires_days": 10**9}, "expires_days", "expires after 1 to 3650 days"),
-        ({"scope": "admin"}, "scope", "'read' (may only read) or 'write'"),
+        (
+            {"scope": "admin"},
+            "scope",
+            "'read' (may only read), 'write' (may also change) or 'scim'",
+        ),
         ({"name": "  "}, "name", "name is empty"),
         ({"name": "x" * 101}, "name", "at most 100 characters"),
     ],
@@ -377,7 +381,21 @@ def test_token_commands_explain_mistakes(people: None, args: list[str], message:
 def test_token_create_refuses_an_unknown_scope(people: None, wide_terminal: None) -> None:
     code, _out, err = tandem("token", "create", "ana", "--scope", "admin")
     assert code == 2
-    assert "'admin' is not one of 'read', 'write'" in err
+    assert "'admin' is not one of 'read', 'write', 'scim'" in err
+
+
+def test_token_create_scim_for_an_admin_only(people: None) -> None:
+    code, _out, err = tandem("token", "create", "ana", "--scope", "scim")
+    assert code != 0
+    assert "only an organisation admin may have a SCIM token" in err
+    login = User.objects.create(username="ana-login", is_superuser=True, is_staff=True)
+    Person.objects.filter(id="ana").update(user=login)
+    code, out, err = tandem("token", "create", "ana", "--scope", "scim", "--name", "Entra ID")
+    assert code == 0, err
+    token = token_authenticate(out.strip())
+    assert token is not None
+    assert token.scope == "scim"
+    assert "/scim/v2" in err
 
 
 # -- the admin site --

@@ -284,7 +284,10 @@ def test_version_prints_the_installed_version() -> None:
         ),
         (["lint", EXAMPLE, "-f", "xml"], "'xml' is not one of 'text', 'json'."),
         (["export", "--format", "yml"], "'yml' is not one of 'yaml', 'json'."),
-        (["token", "create", "ben", "--scope", "admin"], "'admin' is not one of 'read', 'write'."),
+        (
+            ["token", "create", "ben", "--scope", "admin"],
+            "'admin' is not one of 'read', 'write', 'scim'.",
+        ),
     ],
 )
 def test_an_unknown_format_or_scope_lists_the_allowed_ones(args: list[str], allowed: str) -> None:

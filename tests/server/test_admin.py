@@ -41,6 +41,7 @@ ADMIN_PAGES = [
     "auth.group",
     "access.apitoken",
     "axes.accessattempt",
+    "provisioning.scimresource",
     "jobs.jobrun",
     "django_q.ormq",
     "django_q.schedule",
@@ -48,9 +49,10 @@ ADMIN_PAGES = [
     "django_q.failure",
 ]
 # Pages the demo leaves empty: no groups, API tokens, failed sign-ins, corrected check-ins or
-# comments, and no background job has run.
+# comments, no identity provider provisioned anyone, and no background job has run.
 EMPTY_IN_DEMO = {
     "auth.group",
+    "provisioning.scimresource",
     "comments.comment",
     "access.apitoken",
     "axes.accessattempt",

@@ -12,9 +12,6 @@ from tandem.people.oidc import sso_enabled
 from tandem.web import pages
 from tandem.web.pages import WebRequest
 
-# The SCIM admin page (tandem.provisioning); by path until its view is in this tree.
-PROVISIONING_PATH = "/settings/provisioning"
-
 
 def get_started_page(request: WebRequest, set_up: SetUp, status: int = 200) -> HttpResponse:
     """The steps for an admin, the friendly empty state for anyone else."""
@@ -26,6 +23,5 @@ def get_started_page(request: WebRequest, set_up: SetUp, status: int = 200) -> H
     context |= {
         "sso": sso,
         "sso_provider": settings.TANDEM_OIDC_PROVIDER_NAME if sso else "",
-        "provisioning_path": PROVISIONING_PATH,
     }
     return pages.page(request, "web/home_get_started.html", context, view=view, status=status)

@@ -89,6 +89,10 @@ def create(
     except TandemError as exc:
         raise _fail(exc.message) from None
     sys.stdout.write(raw + "\n")
+    _err().print(_created_message(token), markup=False, highlight=False, soft_wrap=True)
+
+
+def _created_message(token: ApiToken) -> str:
     expiry = f"expires on {_time(token.expires_at)}" if token.expires_at else "does not expire"
     use = (
         "Paste it as the secret token of your identity provider's SCIM set-up, with the tenant "
@@ -96,13 +100,10 @@ def create(
         if token.scope == "scim"
         else "Send it with every API call as the header 'Authorization: Bearer <token>'."
     )
-    _err().print(
+    return (
         f"Created the {token.scope} token {token.prefix} ('{token.name}') for {token.person}; "
         f"it {expiry}. This is the only time the token is shown: store it now (a lost token "
-        f"cannot be recovered; revoke it and create another). {use}",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
+        f"cannot be recovered; revoke it and create another). {use}"
     )
 
 

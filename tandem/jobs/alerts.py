@@ -5,7 +5,9 @@
   ``TANDEM_NOTIFY_RISK_ON_CHANGE``, after each committed change: a committed transaction that
   saved or deleted a row of the plan, its check-ins or requests queues one sweep, keyed by
   the organisation's revision it sees, so each change is swept once however many rows it
-  wrote and however many workers run.
+  wrote and however many workers run. Changes to people and teams alone queue none: no key
+  result's health depends on them (an identity provider creating 10,000 people by SCIM would
+  otherwise queue 10,000 sweeps of the whole organisation).
 
 Each job's messages are once only by their event ids and slots: a second run of the same
 slot, a retry or a second scheduler adds nothing.
@@ -29,6 +31,7 @@ from tandem.jobs.runner import enqueue
 from tandem.notifications.alerts.cycles import cycle_alerts_send
 from tandem.notifications.alerts.followups import dependency_followups_send
 from tandem.notifications.alerts.risk import risk_sweep
+from tandem.organization.models import Change, Revision
 from tandem.organization.revision import TRACKED_APPS, revision_get
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,8 @@ FOLLOWUPS = "dependency-followups"
 CYCLES = "cycle-alerts"
 RISK = "risk-sweep"
 DAY = timedelta(days=1)
+# What a key result's health depends on: the plan, its check-ins, its requests, the settings.
+RISK_APPS = TRACKED_APPS - {"people"}
 
 
 @job(FOLLOWUPS, every=DAY)
@@ -65,7 +70,9 @@ def _sweep_after_commit() -> None:
 def _changed(sender: Any, **kwargs: Any) -> None:
     """Queue a sweep once the transaction that changed the plan commits (once per
     transaction: a service writing ten rows queues one)."""
-    if sender._meta.app_label not in TRACKED_APPS or not settings.TANDEM_NOTIFY_RISK_ON_CHANGE:
+    if sender._meta.app_label not in RISK_APPS or not settings.TANDEM_NOTIFY_RISK_ON_CHANGE:
+        return
+    if sender in (Revision, Change):  # the counters a change moves, not a change of its own
         return
     if sender is CheckIn and kwargs.get("created"):  # new ones: _checkin_recorded
         return

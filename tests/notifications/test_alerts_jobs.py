@@ -81,3 +81,16 @@ def test_no_sweep_is_queued_on_change_when_turned_off(
     JobRun.objects.all().delete()
     check_in("SRE-1.1", TODAY, 3, "lena")
     assert not JobRun.objects.filter(job=alerts.RISK).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_and_teams_changing_alone_queue_no_sweep(demo_in_db: m.Organization) -> None:
+    from tandem.people.models import Membership, Person  # noqa: PLC0415
+
+    JobRun.objects.all().delete()
+    person = Person.objects.create(id="new-hire", name="New Hire", email="new@example.com")
+    Membership.objects.create(team_id="sre", person=person)
+    Person.objects.filter(id="lena").update(name="Lena B.")
+    assert not JobRun.objects.filter(job=alerts.RISK).exists()
+    check_in("SRE-1.1", TODAY, 3, "lena")  # the plan's check-ins still do
+    assert JobRun.objects.filter(job=alerts.RISK).count() == 1

@@ -225,7 +225,8 @@ def key_result_card(
         confidence=result.confidence,
         last_update=result.last_update,
         days_since_update=(view.as_of - result.last_update).days,
-        stale=result.stale,
+        # An ended cycle's key results are graded, no longer followed (as the lint's rule).
+        stale=result.stale and evaluation.cycles[objective.cycle].active,
         last_checkin=(
             LastCheckIn(
                 latest.date,

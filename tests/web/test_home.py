@@ -204,3 +204,13 @@ def test_my_okrs_takes_the_same_queries_at_any_size(
     assert 'class="card objective-card"' in body(client.get("/"))
     assert small == large
     assert small[1] <= small[0]
+
+
+def test_a_key_result_of_an_ended_cycle_is_graded_not_stale(
+    web_as: Callable[[str], Client],
+) -> None:
+    # PA-Q3-1.1's last update is months old, but its cycle (2026-Q3) has ended: it is graded,
+    # no longer followed, so no "Stale" nags on its card (as the lint's stale-checkin).
+    html = body(web_as("admin").get("/objectives/PA-Q3-1"))
+    assert 'id="kr-PA-Q3-1.1"' in html
+    assert "Stale: no update" not in html

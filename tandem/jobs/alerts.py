@@ -31,8 +31,7 @@ from tandem.jobs.runner import enqueue
 from tandem.notifications.alerts.cycles import cycle_alerts_send
 from tandem.notifications.alerts.followups import dependency_followups_send
 from tandem.notifications.alerts.risk import risk_sweep
-from tandem.organization.models import Change, Revision
-from tandem.organization.revision import TRACKED_APPS, revision_get
+from tandem.organization.revision import TRACKED_APPS, UNTRACKED, revision_get
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ def _changed(sender: Any, **kwargs: Any) -> None:
     transaction: a service writing ten rows queues one)."""
     if sender._meta.app_label not in RISK_APPS or not settings.TANDEM_NOTIFY_RISK_ON_CHANGE:
         return
-    if sender in (Revision, Change):  # the counters a change moves, not a change of its own
+    if sender in UNTRACKED:  # the counters a change moves, an import's progress: no change
         return
     if sender is CheckIn and kwargs.get("created"):  # new ones: _checkin_recorded
         return

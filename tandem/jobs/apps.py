@@ -9,7 +9,7 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         # The periodic jobs register themselves when their module is imported.
-        from tandem.jobs import alerts, deliveries, rhythm, schedules  # noqa: F401, PLC0415
+        from tandem.jobs import alerts, deliveries, imports, rhythm, schedules  # noqa: F401, PLC0415
 
         # A committed change to the plan queues a risk-alert sweep.
         alerts.connect()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -88,3 +90,35 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision}: {self.kind} {self.object_id}".strip()
+
+
+class ImportRun(models.Model):
+    """One file an administrator imports from the page, planned then imported by a job
+    (:mod:`tandem.organization.import_runs`); the page polls it for its progress."""
+
+    QUEUED = "queued"
+    PLANNING = "planning"
+    PLANNED = "planned"
+    IMPORTING = "importing"
+    DONE = "done"
+    FAILED = "failed"
+    STATES = [(s, s) for s in (QUEUED, PLANNING, PLANNED, IMPORTING, DONE, FAILED)]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    by = models.CharField(max_length=200, blank=True, default="")  # the admin's person id
+    upload = models.CharField(max_length=32)  # the folder under DATA_DIR/imports
+    file_name = models.CharField(max_length=200)
+    format = models.CharField(max_length=32, blank=True, default="")
+    state = models.CharField(max_length=16, choices=STATES, default=QUEUED)
+    phase = models.CharField(max_length=200, blank=True, default="")
+    done = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+    plan = models.JSONField(default=dict)  # {"rows": [[label, created, updated, unchanged]]}
+    changes = models.IntegerField(default=0)
+    notes = models.JSONField(default=list)
+    problems = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"import of {self.file_name}: {self.state}"

@@ -35,9 +35,12 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from tandem.locks import CHECKINS_LOCK
-from tandem.organization.models import Change, Revision
+from tandem.organization.models import Change, ImportRun, Revision
 
 TRACKED_APPS = frozenset({"people", "okrs", "checkins", "dependencies", "organization"})
+# Rows of those apps that are no part of the organisation's plan: the counters themselves, and
+# the page's import runs (their progress is written many times while an import runs).
+UNTRACKED = (Revision, Change, ImportRun)
 CHECKIN = "checkins.CheckIn"
 
 
@@ -124,11 +127,7 @@ def revision_bumped_once() -> Iterator[None]:
 
 
 def _tracked(sender: Any) -> bool:
-    return (
-        sender._meta.app_label in TRACKED_APPS
-        and sender not in (Revision, Change)
-        and not _bulk.get()
-    )
+    return sender._meta.app_label in TRACKED_APPS and sender not in UNTRACKED and not _bulk.get()
 
 
 # What a saved row of each model changes in the organisation's plan, for the change log: the

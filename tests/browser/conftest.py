@@ -120,10 +120,26 @@ def launch_chromium(playwright: Any, executable: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data folder of the session's server."""
+    return tmp_path_factory.mktemp("browser-data")
+
+
+@pytest.fixture(scope="session")
+def server(server_data: Path) -> Iterator[str]:
     """The base URL of ``tandem serve --demo`` with a fresh demo organisation."""
-    with demo_server(tmp_path_factory.mktemp("browser-data")) as base:
+    with demo_server(server_data) as base:
         yield base
+
+
+def run_import_jobs(data: Path) -> None:
+    """Run the import jobs queued on the server in ``data`` (its worker's part, done here:
+    the server runs no worker, whose periodic jobs would change what other tests see)."""
+    env = {k: v for k, v in os.environ.items() if k != "TANDEM_DATABASE_URL"}
+    env |= {"TANDEM_DATA_DIR": str(data), "TANDEM_TODAY": TODAY, "TANDEM_LOG_LEVEL": "WARNING"}
+    code = "from tests.import_page import run_import_jobs; run_import_jobs()"
+    command = [sys.executable, "-m", "tandem", "manage", "shell", "-c", code]
+    subprocess.run(command, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="session")

@@ -76,7 +76,7 @@ def upload(page: Any, path: Path, name: str) -> None:
     page.goto("/settings/import")
     page.get_by_label("File").set_input_files(str(path))
     page.get_by_role("button", name="See the plan").click()
-    page.locator("#import-plan").wait_for()
+    page.locator("#import-plan").wait_for()  # planned by the server's worker; the page polls
     shot(page, name, full_page=True)
     page.locator("#import-plan button[type=submit]").click()
     page.get_by_text("Imported:").wait_for()
@@ -119,6 +119,7 @@ def identity_provider_walk_through(browser: Any, data: Path) -> None:
             "TANDEM_OIDC_UNKNOWN_EMAIL": "create",
             "TANDEM_OIDC_PROVIDER_NAME": "Acme ID",
             "TANDEM_PASSWORD_SIGN_IN": "false",
+            "TANDEM_QUEUE_EMBEDDED": "true",  # the imports are planned and run by jobs
         }
         with demo_server(data, port=port, env_extra=env, demo=False):
             admin = new_page(browser, base)
@@ -149,7 +150,8 @@ def viva_walk_through(browser: Any, data: Path) -> None:
         check=True,
     )
     export = write_viva_zip(data / "export.zip", guide_export())
-    with demo_server(data, demo=False) as base:
+    worker = {"TANDEM_QUEUE_EMBEDDED": "true"}  # the import is planned and run by jobs
+    with demo_server(data, demo=False, env_extra=worker) as base:
         page = new_page(browser, base)
         page.goto("/login")
         page.get_by_label("Your id or e-mail").fill("admin")

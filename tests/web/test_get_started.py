@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +20,7 @@ from tandem.checkins.models import CheckIn
 from tandem.okrs.models import Objective
 from tandem.organization.cache import cache_clear
 from tandem.people.models import Person, Team
+from tests import import_page
 from tests.browser.onboarding_files import EXAMPLES, guide_export
 from tests.dbstate import dump, tandem
 from tests.importers.files import write_viva_zip
@@ -133,12 +133,7 @@ def test_the_workbook_holds_the_people_and_teams_csv_files() -> None:
 
 
 def upload_and_confirm(client: Client, name: str, folder: Path = EXAMPLES) -> str:
-    data = (folder / name).read_bytes()
-    plan = client.post("/settings/import", {"file": SimpleUploadedFile(name, data)})
-    assert plan.status_code == 200, plan.content.decode()
-    token = plan.content.decode().split('name="token" value="')[1].split('"')[0]
-    done = client.post("/settings/import", {"token": token, "format": ""}, follow=True)
-    return done.content.decode()
+    return import_page.upload_and_confirm(client, name, (folder / name).read_bytes())
 
 
 @pytest.mark.django_db

@@ -1,9 +1,11 @@
-"""The admins' import page: upload a file, see the plan, confirm; all or nothing."""
+"""The admins' import page: upload a file, its plan made in the background, confirm, the
+import made in the background; all or nothing, with its progress on the run's page."""
 
 from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,12 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tandem.okrs.models import KeyResult, Objective
+from tandem.organization import import_runs
+from tandem.organization.models import ImportRun
 from tandem.people.models import Person
 from tests.dbstate import dump
+from tests.import_page import URL, confirm, run_import_jobs, run_url, upload
 from tests.importers.files import write_xlsx
 
 pytestmark = pytest.mark.django_db
-URL = "/settings/import"
 OKRS = [
     ["ID", "Type", "Title", "Parent", "Owner", "Cycle", "Start", "Target"],
     ["NEW-1", "objective", "Index everything", "", "ana", "2026-Q4", "", ""],
@@ -30,28 +34,67 @@ def _data_dir(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     settings.DATA_DIR = tmp_path / "data"
 
 
-def upload(client: Client, tmp_path: Path, rows: list[list[object]]) -> str:
-    data = write_xlsx(tmp_path / "okrs.xlsx", {"OKRs": rows}).read_bytes()
-    response = client.post(URL, {"file": SimpleUploadedFile("okrs.xlsx", data), "format": ""})
-    return response.content.decode()
+def plan_rows() -> dict[str, list[dict[str, object]]]:
+    """Every row but the import runs' (the run's page reads its plan from its own)."""
+    return {k: v for k, v in dump().items() if k != ImportRun._meta.label}
+
+
+def xlsx(tmp_path: Path, rows: list[list[object]]) -> bytes:
+    return write_xlsx(tmp_path / "okrs.xlsx", {"OKRs": rows}).read_bytes()
 
 
 def test_an_admin_sees_the_plan_then_confirms(
     web_as: Callable[[str], Client], tmp_path: Path
 ) -> None:
     zoe = web_as("admin")
-    before = dump()
-    page = upload(zoe, tmp_path, OKRS)
+    before = plan_rows()
+    response = zoe.post(URL, {"file": SimpleUploadedFile("okrs.xlsx", xlsx(tmp_path, OKRS))})
+    assert response.status_code == 303
+    waiting = zoe.get(response["Location"]).content.decode()
+    assert "<progress" in waiting
+    assert 'hx-trigger="every 1s"' in waiting
+    assert '<meta http-equiv="refresh"' in waiting  # without JavaScript
+    assert run_import_jobs() == ["done"]
+    page = zoe.get(response["Location"]).content.decode()
     assert "What importing okrs.xlsx would change" in page
     assert '<th scope="row">Objectives</th><td>1</td><td>0</td>' in page
-    assert dump() == before  # the plan wrote nothing
-    token = page.split('name="token" value="')[1].split('"')[0]
-    response = zoe.post(URL, {"token": token, "format": ""}, follow=True)
-    assert "Imported: 2 changes." in response.content.decode()
+    assert "hx-trigger" not in page  # the plan is ready: no more polling
+    assert plan_rows() == before  # the plan wrote nothing
+    done = confirm(zoe, page)
+    assert "Imported: 2 changes." in done
+    assert "hx-trigger" not in done
     assert KeyResult.objects.get(id="NEW-1.1").objective_id == "NEW-1"
+    run = ImportRun.objects.get()
+    assert (run.state, run.done, run.total, run.by) == ("done", 2, 2, "zoe")
     assert not any((tmp_path / "data" / "imports").iterdir())  # the upload is gone
-    page = upload(zoe, tmp_path, OKRS)
+    page = upload(zoe, "okrs.xlsx", xlsx(tmp_path, OKRS))
     assert "Tandem already holds everything in this file." in page
+
+
+def test_the_status_fragment_polls_until_the_plan_is_ready(
+    web_as: Callable[[str], Client], tmp_path: Path
+) -> None:
+    zoe = web_as("admin")
+    response = zoe.post(URL, {"file": SimpleUploadedFile("okrs.xlsx", xlsx(tmp_path, OKRS))})
+    polled = zoe.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert 'id="import-status"' in polled
+    assert 'hx-trigger="every 1s"' in polled
+    assert "<html" not in polled
+    ImportRun.objects.update(updated=ImportRun.objects.get().updated.replace(year=2000))
+    assert "Waiting for the worker" in zoe.get(response["Location"]).content.decode()
+    run_import_jobs()
+    ready = zoe.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in ready
+    assert "Import 2 changes" in ready
+
+
+def test_two_confirmations_import_once(web_as: Callable[[str], Client], tmp_path: Path) -> None:
+    zoe, ana = web_as("admin"), web_as("admin")
+    page = upload(zoe, "okrs.xlsx", xlsx(tmp_path, OKRS))
+    assert zoe.post(run_url(page)).status_code == 303
+    assert ana.post(run_url(page)).status_code == 303
+    assert run_import_jobs() == ["done"]
+    assert Objective.objects.filter(id="NEW-1").count() == 1
 
 
 def test_problems_are_listed_and_nothing_is_written(
@@ -60,41 +103,77 @@ def test_problems_are_listed_and_nothing_is_written(
     rows = [r[:] for r in OKRS]
     rows[2][4] = "nobody@example.com"
     zoe = web_as("admin")
-    data = write_xlsx(tmp_path / "okrs.xlsx", {"OKRs": rows}).read_bytes()
-    response = zoe.post(URL, {"file": SimpleUploadedFile("okrs.xlsx", data)})
-    assert response.status_code == 422
+    page = upload(zoe, "okrs.xlsx", xlsx(tmp_path, rows))
+    assert "Nothing was imported" in page
+    assert "hx-trigger" not in page
     assert (
-        "okrs.xlsx: OKRs row 3 [owner]: error: &#x27;nobody@example.com&#x27; is no person"
-        in response.content.decode()
+        "okrs.xlsx: OKRs row 3 [owner]: error: &#x27;nobody@example.com&#x27; is no person" in page
     )
+    assert ImportRun.objects.get().state == "failed"
+    assert not Objective.objects.filter(id="NEW-1").exists()
+    assert not any((tmp_path / "data" / "imports").iterdir())  # the upload is gone
+    assert run_import_jobs() == []  # not retried
+
+
+def test_an_upload_gone_before_its_import_fails_it(
+    web_as: Callable[[str], Client], tmp_path: Path
+) -> None:
+    zoe = web_as("admin")
+    page = upload(zoe, "okrs.xlsx", xlsx(tmp_path, OKRS))
+    for folder in (tmp_path / "data" / "imports").iterdir():
+        for file in folder.iterdir():
+            file.unlink()
+    done = confirm(zoe, page)
+    assert "This upload is gone; upload the file again." in done
     assert not Objective.objects.filter(id="NEW-1").exists()
 
 
 def test_only_admins_import(web_as: Callable[[str], Client], tmp_path: Path) -> None:
-    ben = web_as("member")
+    zoe, ben = web_as("admin"), web_as("member")
     assert ben.get(URL).status_code == 403
-    data = write_xlsx(tmp_path / "okrs.xlsx", {"OKRs": OKRS}).read_bytes()
+    data = xlsx(tmp_path, OKRS)
     assert ben.post(URL, {"file": SimpleUploadedFile("okrs.xlsx", data)}).status_code == 403
+    page = upload(zoe, "okrs.xlsx", data)
+    assert ben.get(run_url(page)).status_code == 403
+    assert ben.post(run_url(page)).status_code == 403
+    assert run_import_jobs() == []
     assert Person.objects.filter(id="ben").exists()
     assert not Objective.objects.filter(id="NEW-1").exists()
 
 
-def test_a_gone_upload_and_a_wrong_file_type(web_as: Callable[[str], Client]) -> None:
+def test_an_unknown_run_and_a_wrong_file_type(web_as: Callable[[str], Client]) -> None:
     zoe = web_as("admin")
-    assert zoe.post(URL, {"token": "0" * 32}).status_code == 410
+    assert zoe.get(f"{URL}/{uuid.uuid4()}").status_code == 404
+    assert zoe.post(f"{URL}/{uuid.uuid4()}").status_code == 404
+    assert zoe.get(f"{URL}/not-a-run").status_code == 404
     response = zoe.post(URL, {"file": SimpleUploadedFile("okrs.exe", b"MZ")})
     assert response.status_code == 422
     assert "Upload a .csv, .xlsx or .zip file." in response.content.decode()
+
+
+def test_the_progress_moves_while_the_rows_are_written(
+    web_as: Callable[[str], Client], tmp_path: Path
+) -> None:
+    zoe = web_as("admin")
+    page = upload(zoe, "okrs.xlsx", xlsx(tmp_path, OKRS))
+    assert zoe.post(run_url(page)).status_code == 303
+    series: list[tuple[str, int, int]] = []
+    run = ImportRun.objects.get()
+    import_runs.import_run_execute(run.id, lambda _id, *step: series.append(step))
+    assert series[-1][1:] == (2, 2)
+    assert [done for _, done, _ in series] == sorted(done for _, done, _ in series)
+    run.refresh_from_db()
+    assert (run.state, run.done, run.total) == ("done", 2, 2)
 
 
 def test_an_upload_never_confirmed_is_removed_a_day_later(
     web_as: Callable[[str], Client], tmp_path: Path
 ) -> None:
     admin = web_as("admin")
-    upload(admin, tmp_path, OKRS)
+    upload(admin, "okrs.xlsx", xlsx(tmp_path, OKRS))
     [first] = (tmp_path / "data" / "imports").iterdir()
     day_ago = time.time() - 25 * 3600
     os.utime(first, (day_ago, day_ago))
-    upload(admin, tmp_path, OKRS)
+    upload(admin, "okrs.xlsx", xlsx(tmp_path, OKRS))
     [second] = (tmp_path / "data" / "imports").iterdir()
     assert second != first

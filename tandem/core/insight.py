@@ -8,9 +8,11 @@ and the "what if" are in :mod:`tandem.core.blast`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 
 from tandem.core import model as m
 from tandem.core.numbers import MAX_NUMBER, usable_number
@@ -235,15 +237,19 @@ def closed_cycles(org: m.Organization, as_of: date, last: int | None = None) -> 
     return [c.id for c in closed]
 
 
-def _midpoint_confidence(kr: m.KeyResult, mid: date) -> int | None:
-    """The confidence of the last check-in dated on or before ``mid`` that records one."""
-    found = None
-    for checkin in kr.checkins:
-        if checkin.date > mid:
-            break
-        if checkin.confidence is not None:
-            found = checkin.confidence
-    return found
+def _midpoint_confidence(checkins: tuple[m.CheckIn, ...], mid: date) -> int | None:
+    """The confidence of the last check-in dated on or before ``mid`` that records one: found
+    from the end of those check-ins (sorted by date), as the last one nearly always has one."""
+    index = bisect.bisect_right(checkins, mid, key=_checkin_date)
+    while index:
+        index -= 1
+        confidence = checkins[index].confidence
+        if confidence is not None:
+            return confidence
+    return None
+
+
+_checkin_date = attrgetter("date")
 
 
 def calibration(
@@ -258,35 +264,48 @@ def calibration(
     closed = set(closed_cycles(org, evaluation.as_of))
     if cycles is not None:
         closed &= set(cycles)
-    wanted = set(org.teams if teams is None else teams)
+    wanted: Container[str] = org.teams if teams is None else set(teams)
     mids = {cid: midpoint(org.cycles[cid]) for cid in closed}
+    key_results, results = org.key_results, evaluation.key_results
     said: dict[str, list[tuple[int, int]]] = {}
     for objective in org.objectives.values():
-        if objective.cycle not in closed or objective.owner not in wanted:
+        mid = mids.get(objective.cycle)
+        if mid is None or objective.owner not in wanted:
             continue
         expected = EXPECTED_SCORE[objective.kind] - EPSILON
+        pairs = None
         for kid in objective.key_results:
-            confidence = _midpoint_confidence(org.key_results[kid], mids[objective.cycle])
-            score = evaluation.key_results[kid].score
-            if confidence is not None and score is not None:
-                hit = 1 if score >= expected else 0
-                said.setdefault(objective.owner, []).append((confidence, hit))
+            score = results[kid].score
+            if score is None:
+                continue
+            confidence = _midpoint_confidence(key_results[kid].checkins, mid)
+            if confidence is not None:
+                if pairs is None:
+                    pairs = said.setdefault(objective.owner, [])
+                pairs.append((confidence, 1 if score >= expected else 0))
     return [_team_calibration(team, said[team]) for team in sorted(said)]
 
 
 def _team_calibration(team: str, pairs: list[tuple[int, int]]) -> Calibration:
+    # sum() over lists, in the same order as over generators (faster, and the same float sums
+    # whichever summation the Python version's sum() uses).
     n = len(pairs)
-    brier = sum((c / 10 - hit) ** 2 for c, hit in pairs) / n
-    overconfidence = sum(c / 10 for c, _hit in pairs) / n - sum(hit for _c, hit in pairs) / n
+    said = [c / 10 for c, _hit in pairs]
+    hits = [hit for _c, hit in pairs]
+    brier = sum([(p - hit) ** 2 for p, hit in zip(said, hits, strict=True)]) / n
+    overconfidence = sum(said) / n - sum(hits) / n
     bins: dict[int, list[int]] = {}
     for c, hit in pairs:
-        counts = bins.setdefault(c, [0, 0])
-        counts[0] += 1
-        counts[1] += hit
+        counts = bins.get(c)
+        if counts is None:
+            bins[c] = [1, hit]
+        else:
+            counts[0] += 1
+            counts[1] += hit
     return Calibration(
         team,
         n,
         brier,
         overconfidence,
-        tuple((c, counts[0], counts[1]) for c, counts in sorted(bins.items())),
+        tuple([(c, counts[0], counts[1]) for c, counts in sorted(bins.items())]),
     )

@@ -12,7 +12,6 @@ import bisect
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from operator import attrgetter
 
 from tandem.core import model as m
 from tandem.core.numbers import MAX_NUMBER, usable_number
@@ -38,24 +37,23 @@ def trend(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> tuple[float, float] |
     if not isinstance(kr.metric, m.NumericMetric) or as_of >= cycle.end or len(kr.checkins) < 2:
         return None
     since = kr.since if kr.since is not None and kr.since > cycle.start else cycle.start
-    line = _line(kr.checkins, since, as_of)
-    if line is None:
-        return None
-    at, slope, origin = line
-    return at + slope * (as_of.toordinal() - origin), at + slope * (cycle.end.toordinal() - origin)
+    today = _line(kr.checkins, since, as_of, as_of.toordinal())
+    end = _line(kr.checkins, since, as_of, cycle.end.toordinal())
+    return None if today is None or end is None else (today, end)
 
 
 def _line(
-    checkins: tuple[m.CheckIn, ...], since: date, as_of: date
-) -> tuple[float, float, int] | None:
-    """The :func:`trend` line through ``checkins`` from ``since`` to ``as_of``: its value on
-    ``since`` (day 0), its slope per day, and ``since`` as an ordinal; None with fewer than
-    two days.
+    checkins: tuple[m.CheckIn, ...], since: date, as_of: date, target_day: int
+) -> float | None:
+    """The value on ``target_day`` (an ordinal) of the :func:`trend` line through ``checkins`` from
+    ``since`` to ``as_of``; None with fewer than two days.
 
     One pass over the check-ins (sorted by date) with running sums, on days counted from
     ``since`` (whole numbers: compared faster than dates, and the sums of the x are exact):
     it reads every check-in of every numeric key result of the cycles under way. Lists,
-    C-level sums and NumPy arrays were measured no faster: reading the check-ins is the cost."""
+    C-level sums and NumPy arrays were measured no faster: reading the check-ins is the cost.
+    It returns a float, not the line: a tuple per key result would be one more object for
+    the cyclic garbage collector to follow."""
     origin = since.toordinal()
     last = as_of.toordinal() - origin
     high = _HIGH
@@ -98,7 +96,7 @@ def _line(
     if n < 2 or spread <= 0:
         return None
     slope = (n * sxy - sx * sy) / spread
-    return (sy - slope * sx) / n, slope, origin
+    return (sy - slope * sx) / n + slope * (target_day - origin)
 
 
 # The bounds of tandem.core.numbers, as floats: an int or a float compares with them exactly
@@ -179,16 +177,13 @@ def forecasts(org: m.Organization, evaluation: Evaluation) -> Forecasts:
             if span == 0:
                 continue
             since = kr.since
-            line = _line(
-                kr.checkins,
-                since if since is not None and since > cycle_start else cycle_start,
-                as_of,
-            )
+            if since is None or since <= cycle_start:
+                since = cycle_start
+            line = _line(kr.checkins, since, as_of, end)
             if line is None:
                 continue
-            at, slope, origin = line
             # Clamped to [0, 1], as min(max(value, 0.0), 1.0) would.
-            value = (at + slope * (end - origin) - start) / span
+            value = (line - start) / span
             if value < 0.0:
                 value = 0.0
             elif value > 1.0:
@@ -249,7 +244,8 @@ def _midpoint_confidence(checkins: tuple[m.CheckIn, ...], mid: date) -> int | No
     return None
 
 
-_checkin_date = attrgetter("date")
+def _checkin_date(checkin: m.CheckIn) -> date:
+    return checkin.date
 
 
 def calibration(

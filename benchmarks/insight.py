@@ -4,11 +4,14 @@
     python benchmarks/insight.py --sizes 1000     # a quick run
     python benchmarks/insight.py --smoke          # 100 people, once; writes nothing
 
-Each organisation is loaded once; then the report of every cycle (evaluate + build_report) is
-timed without the insight and with it, alternately, ``--rounds`` times each, keeping the best
-of each (the least disturbed by whatever else runs on the machine), with the insight's parts
-apart: forecasts, blast radii, calibration, and one "what if" (one more evaluation). The
-generated files are those of benchmarks/run.py (benchmarks/data/, same seed).
+Each organisation is loaded once; then the report of every cycle (evaluate + build_report +
+json.dumps) is timed without the insight and with it, alternately, ``--rounds`` times each,
+keeping the best of each, first with the cyclic garbage collector running (as the pages and the
+API compute a report) and then paused (as `tandem report` runs), with the insight's parts apart:
+forecasts, blast radii, calibration, and one "what if" (one more evaluation). Times are the
+process's CPU time, each run after a collection: on a machine shared with other work the wall
+clock mostly measures the wait for a core. The generated files are those of benchmarks/run.py
+(benchmarks/data/, same seed).
 """
 
 from __future__ import annotations

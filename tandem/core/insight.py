@@ -102,8 +102,6 @@ def _line(
 # The bounds of tandem.core.numbers, as floats: an int or a float compares with them exactly
 # as with MAX_NUMBER (10^15 is a float exactly), and a float with a float is the faster.
 _HIGH = float(MAX_NUMBER)
-# The classes of a metric's start and target that are plain numbers (a bool is not).
-_PLAIN_PAIRS = frozenset({(int, int), (int, float), (float, int), (float, float)})
 
 
 def forecast_key_result(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> float | None:
@@ -161,14 +159,14 @@ def forecasts(org: m.Organization, evaluation: Evaluation) -> Forecasts:
         for kid in objective.key_results:
             kr = key_results[kid]
             metric = kr.metric
-            if len(kr.checkins) < 2 or metric.__class__ is not numeric:
+            if metric.__class__ is not numeric or len(kr.checkins) < 2:
                 continue
             start, target = metric.start, metric.target
             # A number that breaks tandem.core.numbers' rule gives progress 0: no forecast.
             # (usable_number, inlined for plain ints and floats: NaN and infinities are out
             # of bounds.)
-            kinds = start.__class__, target.__class__
-            if kinds in _PLAIN_PAIRS:
+            kind, other = start.__class__, target.__class__
+            if (kind is int or kind is float) and (other is int or other is float):
                 if not (low <= start <= high and low <= target <= high):
                     continue
             elif not (usable_number(start) and usable_number(target)):

@@ -5,9 +5,10 @@
     python benchmarks/insight.py --smoke          # 100 people, once; writes nothing
 
 Each organisation is loaded once; then the report of every cycle (evaluate + build_report +
-json.dumps) is timed without the insight and with it, alternately, ``--rounds`` times each,
-keeping the best of each, first with the cyclic garbage collector running (as the pages and the
-API compute a report) and then paused (as `tandem report` runs), with the insight's parts apart:
+orjson.dumps, the serialiser `tandem report` and the API write it with) is timed without the
+insight and with it, alternately, ``--rounds`` times each, keeping the best of each, first with
+the cyclic garbage collector running (as the pages and the API compute a report) and then
+paused (as `tandem report` runs), with the insight's parts apart:
 forecasts, blast radii, calibration, and one "what if" (one more evaluation). Times are the
 process's CPU time, each run after a collection: on a machine shared with other work the wall
 clock mostly measures the wait for a core. The generated files are those of benchmarks/run.py
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -53,7 +55,7 @@ def measure(org: m.Organization, rounds: int) -> dict[str, float]:
     scope = resolve_scope(org, AS_OF, cycle="all")
 
     def report(insight: bool) -> Callable[[], object]:
-        return lambda: json.dumps(
+        return lambda: orjson.dumps(
             build_report(org, evaluate(org, AS_OF), scope, with_insight=insight)
         )
 

@@ -10,6 +10,7 @@ organisation and the size of the reaches, not with the number of key results squ
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tandem.core import model as m
@@ -56,14 +57,27 @@ EMPTY = Reach((), frozenset(), frozenset(), {})
 def owning_teams(org: m.Organization) -> dict[str, str | None]:
     """The team each objective belongs to: its owner when a team, else the first team (in
     file order) its owner is a member of; None for a person in no team."""
+    team_of = owning_team(org)
+    return {oid: team_of(oid) for oid in org.objectives}
+
+
+def owning_team(org: m.Organization) -> Callable[[str], str | None]:
+    """:func:`owning_teams` one objective at a time: the blast radii and the critical
+    providers ask for the few objectives they reach, not for the whole organisation's."""
+    objectives, teams = org.objectives, org.teams
     first_team: dict[str, str] = {}
-    for team in org.teams.values():
-        for person in team.members:
-            first_team.setdefault(person, team.id)
-    return {
-        oid: o.owner if o.owner in org.teams else first_team.get(o.owner)
-        for oid, o in org.objectives.items()
-    }
+
+    def team_of(objective_id: str) -> str | None:
+        owner = objectives[objective_id].owner
+        if owner in teams:
+            return owner
+        if not first_team:  # the people's first teams, once, when a person owns one
+            for team in teams.values():
+                for person in team.members:
+                    first_team.setdefault(person, team.id)
+        return first_team.get(owner)
+
+    return team_of
 
 
 def dependents(org: m.Organization) -> dict[str, list[tuple[str, str]]]:
@@ -89,7 +103,7 @@ def blast_radii(org: m.Organization) -> dict[str, Reach]:
     """The blast radius of every key result that has one that is not empty (the others':
     :data:`EMPTY`)."""
     direct = dependents(org)
-    teams = owning_teams(org)
+    team_of = owning_team(org)
     key_results = org.key_results
     radii: dict[str, Reach] = {}
     for provider in direct:
@@ -103,7 +117,7 @@ def blast_radii(org: m.Organization) -> dict[str, Reach]:
                     todo.append(kid)
         if via:
             objectives = frozenset(key_results[kid].objective for kid in via)
-            owners = frozenset(t for o in objectives if (t := teams[o]) is not None)
+            owners = frozenset(t for o in objectives if (t := team_of(o)) is not None)
             radii[provider] = Reach(tuple(via), objectives, owners, via)
     return radii
 
@@ -131,14 +145,14 @@ def critical_providers(
 ) -> list[Critical]:
     """The critical providers, those of the objectives ``within`` when given, the most key
     results reached first (then by id), at most ``limit``."""
-    teams = owning_teams(org)
+    team_of = owning_team(org)
     found = []
     for kid, reach in radii.items():
         result = evaluation.key_results[kid]
         objective = org.key_results[kid].objective
         if result.health is Health.ON_TRACK or (within is not None and objective not in within):
             continue
-        own_team = teams[objective]
+        own_team = team_of(objective)
         if reach.teams - {own_team}:
             found.append((kid, reach, own_team, result.health))
     found.sort(key=lambda row: (-len(row[1].key_results), row[0]))
@@ -148,7 +162,7 @@ def critical_providers(
             health,
             team,
             reach,
-            _path(org, reach, teams, team),
+            _path(org, reach, team_of, team),
             risk_chain(org, evaluation, kid),
         )
         for kid, reach, team, health in found[:limit]
@@ -156,10 +170,10 @@ def critical_providers(
 
 
 def _path(
-    org: m.Organization, reach: Reach, teams: dict[str, str | None], own: str | None
+    org: m.Organization, reach: Reach, team_of: Callable[[str], str | None], own: str | None
 ) -> list[tuple[str, str]]:
     for kid in reach.key_results:  # nearest first (breadth first)
-        team = teams[org.key_results[kid].objective]
+        team = team_of(org.key_results[kid].objective)
         if team is not None and team != own:
             return reach.path_to(kid)
     return []

@@ -8,7 +8,8 @@ and the "what if" are in :mod:`tandem.core.blast`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,54 +33,75 @@ def trend(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> tuple[float, float] |
     start to ``as_of``, as its values on ``as_of`` and on its cycle's end date (what the chart
     draws). One value a day, the day's last (a later check-in that day corrects the earlier);
     None for other metrics than numeric, with fewer than two days, and once the cycle has
-    ended (SPEC section 5).
-
-    One pass over the check-ins (sorted by date) with running sums: it runs for every
-    numeric key result of the report, and lists and generators took most of its time."""
+    ended (SPEC section 5)."""
     if not isinstance(kr.metric, m.NumericMetric) or as_of >= cycle.end or len(kr.checkins) < 2:
         return None
     since = kr.since if kr.since is not None and kr.since > cycle.start else cycle.start
+    today = _line(kr.checkins, since, as_of, as_of.toordinal())
+    end = _line(kr.checkins, since, as_of, cycle.end.toordinal())
+    return None if today is None or end is None else (today, end)
+
+
+def _line(
+    checkins: tuple[m.CheckIn, ...], since: date, as_of: date, target_day: int
+) -> float | None:
+    """The value on ``target_day`` (an ordinal) of the :func:`trend` line through ``checkins`` from
+    ``since`` to ``as_of``; None with fewer than two days.
+
+    One pass over the check-ins (sorted by date) with running sums, on days counted from
+    ``since`` (whole numbers: compared faster than dates, and the sums of the x are exact):
+    it reads every check-in of every numeric key result of the cycles under way. Lists,
+    C-level sums and NumPy arrays were measured no faster: reading the check-ins is the cost.
+    It returns a float, not the line: a tuple per key result would be one more object for
+    the cyclic garbage collector to follow."""
     origin = since.toordinal()
+    last = as_of.toordinal() - origin
+    high = _HIGH
+    low = -high
     n = 0
     sx = sy = sxx = sxy = 0.0
-    day: date | None = None
-    x = 0
+    day = -1  # none yet: the days counted are 0 or more
     value = 0.0
-    for checkin in kr.checkins:
-        on = checkin.date
-        if on > as_of:
+    for checkin in checkins:
+        x = checkin.date.toordinal() - origin
+        if x > last:
             break
         number = checkin.value
         # usable_number, inlined: an int or float (not a bool) within the bounds (NaN is not).
         kind = number.__class__
-        if (
-            on < since
-            or (kind is not float and kind is not int)
-            or not -MAX_NUMBER <= number <= MAX_NUMBER  # type: ignore[operator]
-        ):
+        if kind is float:
+            if x < 0 or not low <= number <= high:  # type: ignore[operator]
+                continue
+        elif kind is int and x >= 0 and low <= number <= high:  # type: ignore[operator]
+            number = float(number)  # type: ignore[arg-type]
+        else:
             continue
-        if on != day:
-            if day is not None:  # the previous day's last value
+        if x != day:
+            if day >= 0:  # the previous day's last value
                 n += 1
-                sx += x
+                sx += day
                 sy += value
-                sxx += x * x
-                sxy += x * value
-            day, x = on, on.toordinal() - origin
-        value = float(number)  # type: ignore[arg-type]
-    if day is None:
+                sxx += day * day
+                sxy += day * value
+            day = x
+        value = number  # type: ignore[assignment]
+    if day < 0:
         return None
     n += 1
-    sx += x
+    sx += day
     sy += value
-    sxx += x * x
-    sxy += x * value
+    sxx += day * day
+    sxy += day * value
     spread = n * sxx - sx * sx  # 0 with a single day (the x are whole numbers: exact)
     if n < 2 or spread <= 0:
         return None
     slope = (n * sxy - sx * sy) / spread
-    at = (sy - slope * sx) / n
-    return at + slope * (as_of.toordinal() - origin), at + slope * (cycle.end.toordinal() - origin)
+    return (sy - slope * sx) / n + slope * (target_day - origin)
+
+
+# The bounds of tandem.core.numbers, as floats: an int or a float compares with them exactly
+# as with MAX_NUMBER (10^15 is a float exactly), and a float with a float is the faster.
+_HIGH = float(MAX_NUMBER)
 
 
 def forecast_key_result(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> float | None:
@@ -116,28 +138,62 @@ def objective_forecast(
 
 def forecasts(org: m.Organization, evaluation: Evaluation) -> Forecasts:
     """Every key result's forecast, and every objective's: the weighted mean (weights above 0,
-    as for progress) over its key results that have one."""
+    as for progress) over its key results that have one.
+
+    :func:`forecast_key_result` and :func:`objective_forecast`, inlined, in one pass over the
+    objectives of the cycles under way (the others have none: their key results are not even
+    looked at); the same numbers, added in the same order."""
     as_of = evaluation.as_of
-    # Only the key results of cycles not ended have one: the others are not even looked at.
-    cycles = {
-        oid: cycle
-        for oid, o in org.objectives.items()
-        if as_of < (cycle := org.cycles[o.cycle]).end
-    }
-    found: dict[str, float] = {}
+    key_results, cycles = org.key_results, org.cycles
     numeric = m.NumericMetric
-    for kid, kr in org.key_results.items():
-        if len(kr.checkins) > 1 and kr.metric.__class__ is numeric and kr.objective in cycles:
-            value = forecast_key_result(kr, cycles[kr.objective], as_of)
-            if value is not None:
-                found[kid] = value
+    high = _HIGH
+    low = -high
+    found: dict[str, float] = {}
     by_objective: dict[str, float] = {}
-    for oid in {org.key_results[kid].objective for kid in found}:
-        value = objective_forecast(org, oid, found)
-        if value is not None:
-            by_objective[oid] = value
-    ordered = {oid: by_objective[oid] for oid in org.objectives if oid in by_objective}
-    return Forecasts(found, ordered)
+    for oid, objective in org.objectives.items():
+        cycle = cycles[objective.cycle]
+        if as_of >= cycle.end:
+            continue
+        cycle_start, end = cycle.start, cycle.end.toordinal()
+        total = weighted = 0.0
+        for kid in objective.key_results:
+            kr = key_results[kid]
+            metric = kr.metric
+            if metric.__class__ is not numeric or len(kr.checkins) < 2:
+                continue
+            start, target = metric.start, metric.target
+            # A number that breaks tandem.core.numbers' rule gives progress 0: no forecast.
+            # (usable_number, inlined for plain ints and floats: NaN and infinities are out
+            # of bounds.)
+            kind, other = start.__class__, target.__class__
+            if (kind is int or kind is float) and (other is int or other is float):
+                if not (low <= start <= high and low <= target <= high):
+                    continue
+            elif not (usable_number(start) and usable_number(target)):
+                continue
+            span = target - start
+            if span == 0:
+                continue
+            since = kr.since
+            if since is None or since <= cycle_start:
+                since = cycle_start
+            line = _line(kr.checkins, since, as_of, end)
+            if line is None:
+                continue
+            # Clamped to [0, 1], as min(max(value, 0.0), 1.0) would.
+            value = (line - start) / span
+            if value < 0.0:
+                value = 0.0
+            elif value > 1.0:
+                value = 1.0
+            found[kid] = value
+            weight = kr.weight
+            if weight > 0:
+                total += weight
+                weighted += weight * value
+        if total > 0:
+            by_objective[oid] = weighted / total
+    return Forecasts(found, by_objective)
 
 
 # --- confidence calibration -----------------------------------------------------------------
@@ -174,15 +230,20 @@ def closed_cycles(org: m.Organization, as_of: date, last: int | None = None) -> 
     return [c.id for c in closed]
 
 
-def _midpoint_confidence(kr: m.KeyResult, mid: date) -> int | None:
-    """The confidence of the last check-in dated on or before ``mid`` that records one."""
-    found = None
-    for checkin in kr.checkins:
-        if checkin.date > mid:
-            break
-        if checkin.confidence is not None:
-            found = checkin.confidence
-    return found
+def _midpoint_confidence(checkins: tuple[m.CheckIn, ...], mid: date) -> int | None:
+    """The confidence of the last check-in dated on or before ``mid`` that records one: found
+    from the end of those check-ins (sorted by date), as the last one nearly always has one."""
+    index = bisect.bisect_right(checkins, mid, key=_checkin_date)
+    while index:
+        index -= 1
+        confidence = checkins[index].confidence
+        if confidence is not None:
+            return confidence
+    return None
+
+
+def _checkin_date(checkin: m.CheckIn) -> date:
+    return checkin.date
 
 
 def calibration(
@@ -197,35 +258,48 @@ def calibration(
     closed = set(closed_cycles(org, evaluation.as_of))
     if cycles is not None:
         closed &= set(cycles)
-    wanted = set(org.teams if teams is None else teams)
+    wanted: Container[str] = org.teams if teams is None else set(teams)
     mids = {cid: midpoint(org.cycles[cid]) for cid in closed}
+    key_results, results = org.key_results, evaluation.key_results
     said: dict[str, list[tuple[int, int]]] = {}
     for objective in org.objectives.values():
-        if objective.cycle not in closed or objective.owner not in wanted:
+        mid = mids.get(objective.cycle)
+        if mid is None or objective.owner not in wanted:
             continue
         expected = EXPECTED_SCORE[objective.kind] - EPSILON
+        pairs = None
         for kid in objective.key_results:
-            confidence = _midpoint_confidence(org.key_results[kid], mids[objective.cycle])
-            score = evaluation.key_results[kid].score
-            if confidence is not None and score is not None:
-                hit = 1 if score >= expected else 0
-                said.setdefault(objective.owner, []).append((confidence, hit))
+            score = results[kid].score
+            if score is None:
+                continue
+            confidence = _midpoint_confidence(key_results[kid].checkins, mid)
+            if confidence is not None:
+                if pairs is None:
+                    pairs = said.setdefault(objective.owner, [])
+                pairs.append((confidence, 1 if score >= expected else 0))
     return [_team_calibration(team, said[team]) for team in sorted(said)]
 
 
 def _team_calibration(team: str, pairs: list[tuple[int, int]]) -> Calibration:
+    # sum() over lists, in the same order as over generators (faster, and the same float sums
+    # whichever summation the Python version's sum() uses).
     n = len(pairs)
-    brier = sum((c / 10 - hit) ** 2 for c, hit in pairs) / n
-    overconfidence = sum(c / 10 for c, _hit in pairs) / n - sum(hit for _c, hit in pairs) / n
+    said = [c / 10 for c, _hit in pairs]
+    hits = [hit for _c, hit in pairs]
+    brier = sum([(p - hit) ** 2 for p, hit in zip(said, hits, strict=True)]) / n
+    overconfidence = sum(said) / n - sum(hits) / n
     bins: dict[int, list[int]] = {}
     for c, hit in pairs:
-        counts = bins.setdefault(c, [0, 0])
-        counts[0] += 1
-        counts[1] += hit
+        counts = bins.get(c)
+        if counts is None:
+            bins[c] = [1, hit]
+        else:
+            counts[0] += 1
+            counts[1] += hit
     return Calibration(
         team,
         n,
         brier,
         overconfidence,
-        tuple((c, counts[0], counts[1]) for c, counts in sorted(bins.items())),
+        tuple([(c, counts[0], counts[1]) for c, counts in sorted(bins.items())]),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +12,18 @@ from hypothesis import strategies as st
 from tandem.core import model as m
 from tandem.core.blast import blast_radii, critical_providers, what_if
 from tandem.core.engine import Health, evaluate
-from tandem.core.insight import calibration, forecasts, midpoint
+from tandem.core.insight import (
+    _midpoint_confidence,
+    calibration,
+    forecast_key_result,
+    forecasts,
+    midpoint,
+    objective_forecast,
+    trend,
+)
+from tandem.core.numbers import usable_number
 from tandem.core.report import build_report, resolve_scope
+from tandem.core.rules import key_result_start
 from tests.core.builders import AS_OF, Q3, Q4, checkin, dependency, kr, numeric, objective, org
 from tests.core.test_properties import DAYS, organizations
 
@@ -261,3 +271,85 @@ def test_adding_a_dependency_never_shrinks_a_blast_radius(
         assert set(reach.key_results) <= set(after[kid].key_results)
         assert reach.objectives <= after[kid].objectives
         assert reach.teams <= after[kid].teams
+
+
+# --- the fast paths against the definitions -------------------------------------------------
+
+# Days around Q4 (so that several check-ins share a day, and some fall before a key result's
+# start or after the as-of date), and every kind of value a check-in may hold, usable or not.
+NEAR_Q4 = st.integers(min_value=-20, max_value=110).map(lambda d: Q4.start + timedelta(d))
+ANY_VALUE = (
+    st.none()
+    | st.booleans()
+    | st.integers(-50, 150)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from([10**15, 10**15 + 1, -(10**16), 2.5e15])
+)
+ANY_CHECKINS = st.lists(
+    st.builds(m.CheckIn, NEAR_Q4, ANY_VALUE, st.none() | st.integers(0, 10)), max_size=12
+).map(lambda found: tuple(sorted(found, key=lambda c: c.date)))
+
+
+def trend_by_definition(
+    key_result: m.KeyResult, cycle: m.Cycle, as_of: date
+) -> tuple[float, float] | None:
+    """SPEC section 5 as written: each day's last usable value from the key result's start to
+    ``as_of``, then the least-squares line (its sums added day by day)."""
+    if not isinstance(key_result.metric, m.NumericMetric) or as_of >= cycle.end:
+        return None
+    since = key_result_start(key_result, cycle)
+    days = {
+        c.date: float(c.value)  # type: ignore[arg-type]
+        for c in key_result.checkins
+        if since <= c.date <= as_of and usable_number(c.value)
+    }
+    if len(days) < 2:
+        return None
+    n = len(days)
+    sx = sy = sxx = sxy = 0.0
+    for day, value in sorted(days.items()):
+        x = (day - since).days
+        sx += x
+        sy += value
+        sxx += x * x
+        sxy += x * value
+    spread = n * sxx - sx * sx
+    if spread <= 0:
+        return None
+    slope = (n * sxy - sx * sy) / spread
+    at = (sy - slope * sx) / n
+    return at + slope * (as_of - since).days, at + slope * (cycle.end - since).days
+
+
+def midpoint_confidence_by_definition(key_result: m.KeyResult, mid: date) -> int | None:
+    said = [c.confidence for c in key_result.checkins if c.date <= mid and c.confidence is not None]
+    return said[-1] if said else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    found=ANY_CHECKINS,
+    start=st.integers(-5, 5) | st.floats(-10, 10) | st.just(float("nan")),
+    target=st.integers(-5, 200),
+    since=st.none() | NEAR_Q4,
+    as_of=NEAR_Q4,
+)
+def test_the_forecasts_are_the_trend_as_defined(
+    found: tuple[m.CheckIn, ...],
+    start: float,
+    target: float,
+    since: date | None,
+    as_of: date,
+) -> None:
+    metric = numeric(start, target)
+    plan = org(objective("O", kr("K", metric=metric, checkins=list(found)), kr("L")))
+    key_result = replace(plan.key_results["K"], since=since)
+    plan = replace(plan, key_results=plan.key_results | {"K": key_result})
+    line = trend(key_result, Q4, as_of)
+    assert line == trend_by_definition(key_result, Q4, as_of)  # exactly: the same sums
+    forecast = forecasts(plan, evaluate(plan, as_of))
+    assert forecast.key_results.get("K") == forecast_key_result(key_result, Q4, as_of)
+    assert forecast.objectives.get("O") == objective_forecast(plan, "O", forecast.key_results)
+    assert _midpoint_confidence(found, as_of) == midpoint_confidence_by_definition(
+        key_result, as_of
+    )

@@ -17,6 +17,7 @@ from tandem.core import model as m
 from tandem.core.numbers import MAX_NUMBER, usable_number
 from tandem.core.results import Evaluation
 from tandem.core.rules import EPSILON, EXPECTED_SCORE
+from tandem.core.trend import TrendLine, trend_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,66 +38,19 @@ def trend(kr: m.KeyResult, cycle: m.Cycle, as_of: date) -> tuple[float, float] |
     if not isinstance(kr.metric, m.NumericMetric) or as_of >= cycle.end or len(kr.checkins) < 2:
         return None
     since = kr.since if kr.since is not None and kr.since > cycle.start else cycle.start
-    today = _line(kr.checkins, since, as_of, as_of.toordinal())
-    end = _line(kr.checkins, since, as_of, cycle.end.toordinal())
+    line = _line(kr, since.toordinal(), as_of.toordinal())
+    today, end = line.at(as_of.toordinal()), line.at(cycle.end.toordinal())
     return None if today is None or end is None else (today, end)
 
 
-def _line(
-    checkins: tuple[m.CheckIn, ...], since: date, as_of: date, target_day: int
-) -> float | None:
-    """The value on ``target_day`` (an ordinal) of the :func:`trend` line through ``checkins`` from
-    ``since`` to ``as_of``; None with fewer than two days.
-
-    One pass over the check-ins (sorted by date) with running sums, on days counted from
-    ``since`` (whole numbers: compared faster than dates, and the sums of the x are exact):
-    it reads every check-in of every numeric key result of the cycles under way. Lists,
-    C-level sums and NumPy arrays were measured no faster: reading the check-ins is the cost.
-    It returns a float, not the line: a tuple per key result would be one more object for
-    the cyclic garbage collector to follow."""
-    origin = since.toordinal()
-    last = as_of.toordinal() - origin
-    high = _HIGH
-    low = -high
-    n = 0
-    sx = sy = sxx = sxy = 0.0
-    day = -1  # none yet: the days counted are 0 or more
-    value = 0.0
-    for checkin in checkins:
-        x = checkin.date.toordinal() - origin
-        if x > last:
-            break
-        number = checkin.value
-        # usable_number, inlined: an int or float (not a bool) within the bounds (NaN is not).
-        kind = number.__class__
-        if kind is float:
-            if x < 0 or not low <= number <= high:  # type: ignore[operator]
-                continue
-        elif kind is int and x >= 0 and low <= number <= high:  # type: ignore[operator]
-            number = float(number)  # type: ignore[arg-type]
-        else:
-            continue
-        if x != day:
-            if day >= 0:  # the previous day's last value
-                n += 1
-                sx += day
-                sy += value
-                sxx += day * day
-                sxy += day * value
-            day = x
-        value = number  # type: ignore[assignment]
-    if day < 0:
-        return None
-    n += 1
-    sx += day
-    sy += value
-    sxx += day * day
-    sxy += day * value
-    spread = n * sxx - sx * sx  # 0 with a single day (the x are whole numbers: exact)
-    if n < 2 or spread <= 0:
-        return None
-    slope = (n * sxy - sx * sy) / spread
-    return (sy - slope * sx) / n + slope * (target_day - origin)
+def _line(kr: m.KeyResult, since: int, upto: int) -> TrendLine:
+    """The line through the key result's values from ``since`` to ``upto`` (ordinals): the
+    one it keeps (:attr:`~tandem.core.model.KeyResult.trend`) when it counts the same days
+    (from ``since``, and no value after ``upto``); else found again."""
+    kept = kr.trend
+    if kept is not None and kept.origin == since and kept.last <= upto:
+        return kept
+    return trend_line(kr.checkins, since, upto)
 
 
 # The bounds of tandem.core.numbers, as floats: an int or a float compares with them exactly
@@ -142,26 +96,36 @@ def forecasts(org: m.Organization, evaluation: Evaluation) -> Forecasts:
 
     :func:`forecast_key_result` and :func:`objective_forecast`, inlined, in one pass over the
     objectives of the cycles under way (the others have none: their key results are not even
-    looked at); the same numbers, added in the same order."""
+    looked at); the same numbers, added in the same order. Each key result's line is the one
+    it keeps (:mod:`tandem.core.trend`) unless it has values after ``as_of`` (or was built
+    without its cycle's start): a report of today reads no check-in."""
     as_of = evaluation.as_of
     key_results, cycles = org.key_results, org.cycles
     numeric = m.NumericMetric
     high = _HIGH
     low = -high
+    upto = as_of.toordinal()
     found: dict[str, float] = {}
     by_objective: dict[str, float] = {}
     for oid, objective in org.objectives.items():
         cycle = cycles[objective.cycle]
         if as_of >= cycle.end:
             continue
-        cycle_start, end = cycle.start, cycle.end.toordinal()
+        opened, end = cycle.start.toordinal(), cycle.end.toordinal()
         total = weighted = 0.0
         for kid in objective.key_results:
             kr = key_results[kid]
+            # Kept for every numeric key result with two check-ins or more, once its cycle's
+            # start is given (by the loaders): without one, nothing to forecast.
+            line = kr.trend
             metric = kr.metric
-            if metric.__class__ is not numeric or len(kr.checkins) < 2:
+            if line is None and (
+                kr.cycle_start is not None
+                or metric.__class__ is not numeric
+                or len(kr.checkins) < 2
+            ):
                 continue
-            start, target = metric.start, metric.target
+            start, target = metric.start, metric.target  # type: ignore[union-attr]
             # A number that breaks tandem.core.numbers' rule gives progress 0: no forecast.
             # (usable_number, inlined for plain ints and floats: NaN and infinities are out
             # of bounds.)
@@ -174,14 +138,16 @@ def forecasts(org: m.Organization, evaluation: Evaluation) -> Forecasts:
             span = target - start
             if span == 0:
                 continue
-            since = kr.since
-            if since is None or since <= cycle_start:
-                since = cycle_start
-            line = _line(kr.checkins, since, as_of, end)
-            if line is None:
+            added = kr.since
+            since = added.toordinal() if added is not None and added > cycle.start else opened
+            # _line and TrendLine.at, inlined: the kept line when it counts the same days.
+            if line is None or line.origin != since or line.last > upto:
+                line = trend_line(kr.checkins, since, upto)
+            origin, _last, slope, intercept = line
+            if slope is None:
                 continue
             # Clamped to [0, 1], as min(max(value, 0.0), 1.0) would.
-            value = (line - start) / span
+            value = (intercept + slope * (end - origin) - start) / span
             if value < 0.0:
                 value = 0.0
             elif value > 1.0:

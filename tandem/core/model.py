@@ -12,6 +12,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from tandem.core.trend import TrendLine, trend_line
+
 
 class Kind(StrEnum):
     ASPIRATIONAL = "aspirational"
@@ -193,6 +195,20 @@ class KeyResult:
     # The day it was added, when that is after its cycle's start; None: the cycle's start
     # (see key_result_since). The engine measures its pace and staleness from then.
     since: date | None = None
+    # Its cycle's start, when the loader gives it: the day its trend line counts from unless
+    # `since` is later. Not what the key result is (compare=False): what keeps `trend`.
+    cycle_start: date | None = field(default=None, repr=False, compare=False)
+    # Derived, not given: the trend line from its start through all its check-ins' values
+    # (tandem.core.trend), for a numeric metric with at least two check-ins, when its cycle's
+    # start is known; found when it is built, and again by dataclasses.replace, so it always
+    # matches the check-ins. None without the cycle's start: a forecast finds its line.
+    trend: TrendLine | None = field(init=False, default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        opens = self.cycle_start
+        if opens is not None and len(self.checkins) >= 2 and isinstance(self.metric, NumericMetric):
+            since = self.since if self.since is not None and self.since > opens else opens
+            object.__setattr__(self, "trend", trend_line(self.checkins, since.toordinal()))
 
 
 def key_result_since(since: date | None, cycle_start: date) -> date | None:

@@ -75,7 +75,12 @@ def _moved(value: object, delta: timedelta) -> object:
     if isinstance(value, dict):
         return {key: _moved(item, delta) for key, item in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
-        changes = {field.name: _moved(getattr(value, field.name), delta) for field in fields(value)}
+        # Fields made by the dataclass itself (init=False: a key result's trend) follow.
+        changes = {
+            field.name: _moved(getattr(value, field.name), delta)
+            for field in fields(value)
+            if field.init
+        }
         return replace(value, **changes)
     return value
 

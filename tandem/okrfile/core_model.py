@@ -60,6 +60,7 @@ def to_core(name: str, settings: s.SettingsEntry, entries: dict[str, list[Any]])
                 description=kr.description,
                 # Before the cycle's start is the start: held as None (see key_result_since).
                 since=m.key_result_since(kr.since, cycle.start),
+                cycle_start=cycle.start,
             )
         umbrella = m.Umbrella(o.umbrella.owner, tuple(o.umbrella.teams)) if o.umbrella else None
         objectives[o.id] = m.Objective(

@@ -290,6 +290,7 @@ def _okrs(
             None if override_score is None else m.ScoreOverride(override_score, kr_row[8] or ""),
             kr_row[9],
             since,
+            cycle_start[objective_id],
         )
         by_objective[objective_id].append(kr_id)
 

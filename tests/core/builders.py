@@ -166,7 +166,9 @@ def org(
         for k in part.key_results:
             # The loader's default: a person's objective gives its key results their owner.
             default_owner = owner if k.owner is None and owner in all_people else k.owner
-            key_results[k.id] = replace(k, owner=default_owner)
+            # As the loaders do: the cycle's start, from which the key result keeps its line.
+            start = next((c.start for c in CYCLES if c.id == part.objective.cycle), None)
+            key_results[k.id] = replace(k, owner=default_owner, cycle_start=start)
     return m.Organization(
         name="Northwind",
         settings=settings or m.Settings(),

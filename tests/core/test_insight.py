@@ -24,6 +24,7 @@ from tandem.core.insight import (
 from tandem.core.numbers import usable_number
 from tandem.core.report import build_report, resolve_scope
 from tandem.core.rules import key_result_start
+from tandem.core.trend import trend_line
 from tests.core.builders import AS_OF, Q3, Q4, checkin, dependency, kr, numeric, objective, org
 from tests.core.test_properties import DAYS, organizations
 
@@ -89,6 +90,40 @@ def test_the_day_last_value_counts_and_check_ins_before_since_do_not() -> None:
         checkin(date(2026, 10, 31), 30),
     ]
     plan = org(objective("O", kr("K", metric=numeric(0, 200), checkins=checkins)))
+    assert forecasts(plan, evaluate(plan, AS_OF)).key_results["K"] == pytest.approx(91 / 200)
+
+
+def test_a_key_result_keeps_the_line_from_its_start_through_all_its_check_ins() -> None:
+    rising = [checkin(date(2026, 10, 1), 0), checkin(date(2026, 10, 31), 30)]
+    plan = org(objective("O", kr("K", metric=numeric(0, 200), checkins=rising)))
+    key_result = plan.key_results["K"]
+    assert key_result.trend == trend_line(rising, Q4.start.toordinal())
+    assert key_result.trend is not None
+    assert key_result.trend.at(Q4.end.toordinal()) == pytest.approx(91)
+    # A new check-in (dataclasses.replace, as a server adds one) gives the new line.
+    later = replace(key_result, checkins=(*rising, checkin(date(2026, 11, 10), 80)))
+    assert later.trend == trend_line(later.checkins, Q4.start.toordinal()) != key_result.trend
+    # Added mid-cycle: the line counts from that day.
+    added = replace(key_result, since=date(2026, 10, 15))
+    assert added.trend is not None
+    assert added.trend.origin == date(2026, 10, 15).toordinal()
+    # No line for other metrics, for fewer than two check-ins, nor without the cycle's start
+    # (a forecast then finds the line from the check-ins).
+    assert replace(key_result, metric=m.BooleanMetric()).trend is None
+    assert replace(key_result, checkins=tuple(rising[:1])).trend is None
+    assert replace(key_result, cycle_start=None).trend is None
+
+
+def test_a_report_before_the_last_check_in_finds_the_line_of_the_days_it_counts() -> None:
+    # The kept line runs to Nov 30 (it would forecast 1.0); on Nov 15 the line through the
+    # values up to then is 1 a day: 91 of 200 on Dec 31.
+    checkins = [
+        checkin(date(2026, 10, 1), 0),
+        checkin(date(2026, 10, 31), 30),
+        checkin(date(2026, 11, 30), 500),
+    ]
+    plan = org(objective("O", kr("K", metric=numeric(0, 200), checkins=checkins)))
+    assert forecasts(plan, evaluate(plan, date(2026, 12, 1))).key_results["K"] == 1.0
     assert forecasts(plan, evaluate(plan, AS_OF)).key_results["K"] == pytest.approx(91 / 200)
 
 
@@ -347,9 +382,15 @@ def test_the_forecasts_are_the_trend_as_defined(
     plan = replace(plan, key_results=plan.key_results | {"K": key_result})
     line = trend(key_result, Q4, as_of)
     assert line == trend_by_definition(key_result, Q4, as_of)  # exactly: the same sums
+    start = key_result_start(key_result, Q4).toordinal()
+    if len(found) >= 2:  # the kept line is the one from its start through every value
+        assert key_result.trend == trend_line(found, start)
     forecast = forecasts(plan, evaluate(plan, as_of))
     assert forecast.key_results.get("K") == forecast_key_result(key_result, Q4, as_of)
     assert forecast.objectives.get("O") == objective_forecast(plan, "O", forecast.key_results)
+    # Without kept lines (no cycle start given), found from the check-ins: the same floats.
+    bare = {kid: replace(k, cycle_start=None) for kid, k in plan.key_results.items()}
+    assert forecasts(replace(plan, key_results=bare), evaluate(plan, as_of)) == forecast
     assert _midpoint_confidence(found, as_of) == midpoint_confidence_by_definition(
         key_result, as_of
     )

@@ -7,6 +7,7 @@ report and lint finding as of that day must equal those computed on the full rea
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -194,10 +195,9 @@ def test_the_as_of_read_keeps_the_latest_checkin_and_the_latest_value(checkins_i
     assert partial.dependencies == whole.dependencies
     for kr_id, kr in whole.key_results.items():
         assert partial.key_results[kr_id].checkins == kept(TODAY, kr_id)
-        assert partial.key_results[kr_id] == m.KeyResult(
-            **{f: getattr(kr, f) for f in kr.__slots__ if f != "checkins"},
-            checkins=kept(TODAY, kr_id),
-        )
+        assert partial.key_results[kr_id] == replace(kr, checkins=kept(TODAY, kr_id))
+        # Its trend line is the one through the check-ins read, from the same start.
+        assert partial.key_results[kr_id].trend == replace(kr, checkins=kept(TODAY, kr_id)).trend
 
 
 @pytest.mark.parametrize("day", DAYS, ids=str)

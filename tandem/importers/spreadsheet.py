@@ -100,7 +100,9 @@ class SpreadsheetReader:
                     table.name,
                     None,
                     "cannot tell whether this table holds people, teams or OKRs from its headers "
-                    f"({', '.join(table.headers)}); name the columns or give --map",
+                    f"({', '.join(table.headers)}); rename the columns to headers Tandem "
+                    "recognises (docs/import.md lists them), or map yours with "
+                    "`tandem import --map FILE`",
                 )
                 continue
             cols = columns(kind, table.headers, self.mapping)

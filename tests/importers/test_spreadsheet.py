@@ -58,8 +58,10 @@ def test_unknown_headers_are_mapped_with_a_mapping_file(tmp_path: Path) -> None:
     assert imported.document["people"] == [
         {"id": "zoe_at_example.com", "name": "Zoe", "email": "zoe@example.com"}
     ]
-    with pytest.raises(ImportSourceError, match="cannot tell whether this table"):
+    with pytest.raises(ImportSourceError, match="cannot tell whether this table") as raised:
         read_source([path], "csv")
+    # Said so that the web page's user (who has no --map) knows what to do too.
+    assert "rename the columns to headers Tandem recognises (docs/import.md" in str(raised.value)
 
 
 def test_csv_numbers_and_dates_are_read_in_documented_formats_only(tmp_path: Path) -> None:

@@ -65,9 +65,12 @@ def queue_env(request: pytest.FixtureRequest, tmp_path: Path, queue: str, queue_
         "TANDEM_QUEUE_WORKERS": "1",
         "TANDEM_QUEUE_TICK_SECONDS": "0.2",
         "TANDEM_QUEUE_HEARTBEAT_SECONDS": "1",
-        "TANDEM_QUEUE_TIMEOUT": "2",
-        "TANDEM_QUEUE_RETRY": "3",
-        "TANDEM_TEST_SLOW_SECONDS": "1.5",
+        # The slow job runs long enough that a loaded machine cannot let it finish between
+        # the test seeing it start and killing its worker; a job's timeout is more than its
+        # run, and the broker's redelivery more than the timeout.
+        "TANDEM_QUEUE_TIMEOUT": "5",
+        "TANDEM_QUEUE_RETRY": "6",
+        "TANDEM_TEST_SLOW_SECONDS": "4",
         "TANDEM_LOG_LEVEL": "WARNING",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -202,7 +205,9 @@ def test_a_job_whose_worker_is_killed_mid_run_is_finished_once(
     first.wait()
     assert "end" not in trace.read_text()
     second = start_worker()
-    _wait_for(lambda: "end" in trace.read_text(), seconds=30)
+    # Handed to the second worker after the broker's redelivery time (Redis: the run's due
+    # time, twice that), then 4 s of work.
+    _wait_for(lambda: "end" in trace.read_text(), seconds=60)
     _stop(second)
     lines = trace.read_text().splitlines()
     assert [line.split()[0] for line in lines] == ["start", "start", "end"]

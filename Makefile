@@ -123,7 +123,8 @@ bench-smoke: $(BIN)/.installed  ## Every benchmark at a tiny size, as CI runs th
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/imports.py --smoke
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python benchmarks/scim.py --smoke
 
-screenshots: $(BIN)/.installed chromium oidc-provider  ## Retake docs/screenshots/ (the demo's pages; docs/onboarding.md's walk-throughs)
+screenshots: $(BIN)/.installed chromium oidc-provider  ## Retake docs/screenshots/ (the demo's pages; docs/onboarding.md's walk-throughs; the README's terminal pictures)
+	$(BIN)/python -m tests.terminal_screenshots
 	$(BIN)/python -m tests.browser.screenshots
 	$(BIN)/python -m tests.browser.onboarding_screenshots
 

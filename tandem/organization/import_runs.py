@@ -26,6 +26,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ from tandem.importers import ImportSourceError, detect
 from tandem.organization.imports import ImportPlan, ImportRefusedError, organization_import
 from tandem.organization.models import ImportRun
 from tandem.organization.source_imports import source_organization
+from tandem.people.models import Person
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP_SECONDS = 24 * 3600  # an upload whose plan was shown and not confirmed
@@ -244,6 +247,37 @@ class _OwnConnection:
 
 def import_run_get(run_id: uuid.UUID) -> ImportRun | None:
     return ImportRun.objects.filter(id=run_id).first()
+
+
+RECENT = 10  # the runs the upload page lists
+
+
+@dataclass(frozen=True)
+class RecentRun:
+    """One of the latest runs, as the upload page lists it."""
+
+    id: uuid.UUID
+    file_name: str
+    by: str  # the admin's name (their id when they are gone)
+    created: datetime
+    state: str
+    changes: int
+
+
+def import_runs_recent(limit: int = RECENT) -> list[RecentRun]:
+    """The latest ``limit`` runs, newest first, with who uploaded them: two queries."""
+    runs = list(
+        ImportRun.objects.order_by("-created", "-id").only(
+            "id", "file_name", "by", "created", "state", "changes"
+        )[:limit]
+    )
+    names = dict(Person.objects.filter(id__in={run.by for run in runs}).values_list("id", "name"))
+    return [
+        RecentRun(
+            run.id, run.file_name, names.get(run.by, run.by), run.created, run.state, run.changes
+        )
+        for run in runs
+    ]
 
 
 def import_run_waiting(run: ImportRun, seconds: float = 10.0) -> bool:

@@ -4,6 +4,7 @@ import made in the background; all or nothing, with its progress on the run's pa
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tandem.okrs.models import KeyResult, Objective
 from tandem.organization import import_runs
@@ -177,3 +180,59 @@ def test_an_upload_never_confirmed_is_removed_a_day_later(
     upload(admin, "okrs.xlsx", xlsx(tmp_path, OKRS))
     [second] = (tmp_path / "data" / "imports").iterdir()
     assert second != first
+
+
+def recent_rows(client: Client) -> list[list[str]]:
+    """The upload page's "Recent imports": each run's cells as text, newest first."""
+    page = client.get(URL).content.decode()
+    section = page[page.index('id="import-runs"') :]
+    body = section[section.index("<tbody>") : section.index("</tbody>")]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", "", cell).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.DOTALL)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.DOTALL)
+    ]
+
+
+def test_the_upload_page_lists_the_recent_imports_with_what_came_of_them(
+    web_as: Callable[[str], Client], tmp_path: Path
+) -> None:
+    zoe = web_as("admin")
+    assert "No file imported from this page yet." in zoe.get(URL).content.decode()
+    planned = upload(zoe, "plan.xlsx", xlsx(tmp_path, OKRS))
+    rows = [r[:] for r in OKRS]
+    rows[2][4] = "nobody@example.com"
+    upload(zoe, "broken.xlsx", xlsx(tmp_path, rows))
+    name = Person.objects.get(id="zoe").name
+    [broken, waiting] = recent_rows(zoe)
+    assert (broken[0], broken[1], broken[3]) == ("broken.xlsx", name, "Nothing imported: see why")
+    assert (waiting[0], waiting[1], waiting[3]) == (
+        "plan.xlsx",
+        name,
+        "Plan ready, not imported yet",
+    )
+    # Each links to its run's page, where a plan left waiting can still be confirmed.
+    page = zoe.get(URL).content.decode()
+    assert f'href="{run_url(planned)}"' in page
+    confirm(zoe, planned)
+    assert recent_rows(zoe)[1][3] == "Imported: 2 changes"
+
+
+def test_the_recent_imports_cost_the_same_queries_however_many_there_are(
+    web_as: Callable[[str], Client],
+) -> None:
+    zoe = web_as("admin")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert zoe.get(URL).status_code == 200
+        return len(captured)
+
+    ImportRun.objects.create(by="zoe", upload="0" * 32, file_name="a.csv")
+    few = queries()
+    for index in range(15):
+        ImportRun.objects.create(by="ana", upload="0" * 32, file_name=f"f{index}.csv")
+    assert queries() == few
+    assert len(recent_rows(zoe)) == import_runs.RECENT

@@ -27,6 +27,7 @@ from tandem.organization.import_runs import (
     import_run_create,
     import_run_get,
     import_run_waiting,
+    import_runs_recent,
     upload_save,
 )
 from tandem.organization.models import ImportRun
@@ -61,6 +62,7 @@ class UploadForm(forms.Form):
 
 def _page(request: WebRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     context.setdefault("form", UploadForm())
+    context["runs"] = import_runs_recent()
     return pages.page(request, "web/import.html", context, status=status)
 
 

@@ -28,7 +28,7 @@ from playwright.sync_api import sync_playwright
 from tests.browser.conftest import _free_port, chromium_path, demo_server, launch_chromium
 from tests.browser.onboarding_files import example_workbook, guide_export
 from tests.importers.files import write_viva_zip
-from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, free_port, oidc_provider
+from tests.oidc_provider import free_port, oidc_provider, tandem_sso_env
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
@@ -109,18 +109,12 @@ def identity_provider_walk_through(browser: Any, data: Path) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with oidc_provider(free_port(), base, ACCOUNTS) as issuer:
-        env = {
-            "TANDEM_OIDC_ISSUER": issuer,
-            "TANDEM_OIDC_CLIENT_ID": CLIENT_ID,
-            "TANDEM_OIDC_CLIENT_SECRET": CLIENT_SECRET,
-            "TANDEM_OIDC_SCOPES": "openid email profile groups",
-            "TANDEM_OIDC_GROUPS_CLAIM": "groups",
-            "TANDEM_OIDC_ADMIN_GROUPS": "okr-admins",
-            "TANDEM_OIDC_UNKNOWN_EMAIL": "create",
-            "TANDEM_OIDC_PROVIDER_NAME": "Acme ID",
-            "TANDEM_PASSWORD_SIGN_IN": "false",
-            "TANDEM_QUEUE_EMBEDDED": "true",  # the imports are planned and run by jobs
-        }
+        env = tandem_sso_env(
+            issuer,
+            "Acme ID",
+            TANDEM_OIDC_UNKNOWN_EMAIL="create",
+            TANDEM_QUEUE_EMBEDDED="true",  # the imports are planned and run by jobs
+        )
         with demo_server(data, port=port, env_extra=env, demo=False):
             admin = new_page(browser, base)
             admin.goto("/login")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import _free_port, axe_violations, demo_server
-from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, free_port, oidc_provider
+from tests.oidc_provider import free_port, oidc_provider, tandem_sso_env
 
 
 @pytest.fixture(scope="module")
@@ -19,16 +19,7 @@ def sso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with oidc_provider(free_port(), base) as issuer:
-        env = {
-            "TANDEM_OIDC_ISSUER": issuer,
-            "TANDEM_OIDC_CLIENT_ID": CLIENT_ID,
-            "TANDEM_OIDC_CLIENT_SECRET": CLIENT_SECRET,
-            "TANDEM_OIDC_SCOPES": "openid email profile groups",
-            "TANDEM_OIDC_GROUPS_CLAIM": "groups",
-            "TANDEM_OIDC_ADMIN_GROUPS": "okr-admins",
-            "TANDEM_OIDC_PROVIDER_NAME": "Northwind ID",
-            "TANDEM_PASSWORD_SIGN_IN": "false",
-        }
+        env = tandem_sso_env(issuer, "Northwind ID")
         data = tmp_path_factory.mktemp("sso-data")
         with demo_server(data, port=port, env_extra=env) as served:
             yield served

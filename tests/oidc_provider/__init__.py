@@ -24,6 +24,24 @@ HERE = Path(__file__).parent
 CLIENT_ID = "tandem"
 CLIENT_SECRET = "tandem-test-secret"
 
+
+def tandem_sso_env(issuer: str, provider_name: str, **extra: str) -> dict[str, str]:
+    """The environment of a ``tandem serve`` signing in through the test provider at
+    ``issuer`` (groups read, ``okr-admins`` made admins, password sign-in off), with
+    ``extra`` settings (``TANDEM_``-prefixed names)."""
+    return {
+        "TANDEM_OIDC_ISSUER": issuer,
+        "TANDEM_OIDC_CLIENT_ID": CLIENT_ID,
+        "TANDEM_OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        "TANDEM_OIDC_SCOPES": "openid email profile groups",
+        "TANDEM_OIDC_GROUPS_CLAIM": "groups",
+        "TANDEM_OIDC_ADMIN_GROUPS": "okr-admins",
+        "TANDEM_OIDC_PROVIDER_NAME": provider_name,
+        "TANDEM_PASSWORD_SIGN_IN": "false",
+        **extra,
+    }
+
+
 # The provider's accounts, by login name: ana's e-mail in another letter case than Tandem's.
 ACCOUNTS = {
     "ana": {
